@@ -1,0 +1,58 @@
+/** What every transport (local, ssh2, system ssh) offers the layers above it. */
+
+export interface ExecOptions {
+  timeoutMs?: number;
+  /** Extra environment for the command (local only; ssh sends none). */
+  env?: Record<string, string>;
+  /** Environment variables to remove first (e.g. the user's SQUEUE_FORMAT). */
+  dropEnv?: RegExp;
+  /** Written to the command's stdin, then closed. */
+  input?: string;
+}
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  /** Exit code, or null when killed by a signal or never started. */
+  code: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  /** The program does not exist (ENOENT locally, 127 remotely). */
+  notFound: boolean;
+  durationMs: number;
+}
+
+export interface FileStat {
+  size: number;
+  mtimeMs: number;
+  isFile: boolean;
+  isDirectory: boolean;
+  /** Inode where the transport knows it: a change means the file was replaced. */
+  ino: number | null;
+}
+
+export interface Transport {
+  /** Cluster name this transport talks to (`local` for the login node itself). */
+  readonly cluster: string;
+  /** Whether file changes can be pushed (inotify); otherwise callers poll `stat`. */
+  readonly canWatch: boolean;
+  exec(argv: readonly string[], opts?: ExecOptions): Promise<ExecResult>;
+  /** null when the path does not exist; throws only for other errors (permission...). */
+  stat(path: string): Promise<FileStat | null>;
+  /** Reads up to `length` bytes at byte offset `start`. */
+  readRange(path: string, start: number, length: number): Promise<Uint8Array>;
+  /** Calls onChange when the file (or its directory entry) changes; returns an unsubscribe. */
+  watch?(path: string, onChange: () => void): () => void;
+  close(): Promise<void>;
+}
+
+/** An error the user can act on: printed as one line, never with a stack. */
+export class UserError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
