@@ -1,0 +1,54 @@
+/** Entry point: parse arguments, then load only the code the chosen mode needs. */
+import { HELP, parseCli } from './cli-args.js';
+import { UserError } from './transport/types.js';
+
+declare const __HPCW_VERSION__: string | undefined;
+const VERSION = typeof __HPCW_VERSION__ === 'string' ? __HPCW_VERSION__ : '0.0.0-dev';
+
+async function main(argv: string[]): Promise<number> {
+  const opts = parseCli(argv);
+  switch (opts.mode) {
+    case 'help':
+      process.stdout.write(HELP);
+      return 0;
+    case 'version':
+      process.stdout.write(`hpc-watch ${VERSION}\n`);
+      return 0;
+    case 'inspect':
+      return (await import('./headless/inspect.js')).runInspect(opts);
+    case 'summary':
+      return (await import('./headless/summary.js')).runSummary(opts);
+    case 'diagnose':
+      return (await import('./diagnose/command.js')).runDiagnose(opts);
+    case 'skill':
+      return (await import('./diagnose/skill.js')).runSkillInstall(opts);
+    case 'tui':
+      return (await import('./tui/start.js')).runTui(opts);
+  }
+}
+
+/** Bad input is one line on stderr and a non-zero exit, never a stack trace. */
+function report(err: unknown): number {
+  if (err instanceof UserError) {
+    process.stderr.write(`hpc-watch: ${err.message}\n`);
+    return err.exitCode;
+  }
+  const msg = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`hpc-watch: unexpected error: ${msg.split('\n')[0]}\n`);
+  if (process.env.HPCW_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+  return 2;
+}
+
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  // `hpc-watch --summary | head` closes the pipe early; that is not an error.
+  if (err.code === 'EPIPE') process.exit(0);
+});
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.exitCode = report(err);
+  },
+);
