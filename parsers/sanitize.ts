@@ -1,0 +1,564 @@
+/**
+ * Terminal safety for text we did not write: log lines, job names, paths.
+ *
+ * Everything here is one forward scan (plus one width pass), so megabyte lines cost linear time.
+ * Ink and strip-ansi both let OSC, `\r`, `\b` and BEL through (STACK.md gotcha 10), so we parse
+ * escape sequences ourselves instead of layering on a regex.
+ *
+ * Documented choices:
+ * - A well-formed sequence is removed whole. A malformed or unterminated one (an OSC cut by the end
+ *   of the line, `ESC[12` followed by `é`) loses only its ESC (or 8-bit introducer); the bytes after
+ *   it are shown as text, so a dangling `ESC]` cannot hide the rest of a line. As in a terminal,
+ *   `ESC` + a letter is a complete two-char escape and both chars go.
+ * - CAN/SUB inside a control string cancel it (as in a terminal) and the payload is dropped.
+ * - `\n` is kept in `sanitizeLogLine`/`sanitizeStyledLine` (each line gets `\r`/`\b` semantics on its
+ *   own, so CRLF text works).
+ * - `sanitizeField` shows what a value really contains: runs of `\r`/`\n` become one `⏎` (leading
+ *   and trailing ones are dropped), `\r` and `\b` never overwrite (that would let a job name pose as
+ *   another), and a tab becomes one space.
+ * - In styled output, SGR 8 (conceal) is ignored and an identical explicit fg/bg pair is dropped, so
+ *   colours cannot hide text either. 8-bit CSI `m` sequences are honoured like 7-bit ones.
+ * - `\b` deletes the previous code point (a surrogate pair as a whole); it never crosses a newline.
+ * - Bidi embeddings/overrides/isolates and the LRM/RLM/ALM marks are removed (Trojan Source).
+ */
+import stringWidth from 'string-width';
+
+/** A run of text with one SGR style, for coloured log panes. Colours use Ink's `<Text color>` syntax. */
+export interface StyledSpan {
+  text: string;
+  /** Chalk name (`red`, `redBright`), `ansi256(n)` or `#rrggbb`. */
+  fg?: string;
+  bg?: string;
+  bold?: boolean;
+  dim?: boolean;
+  italic?: boolean;
+  underline?: boolean;
+  inverse?: boolean;
+}
+
+const ESC = 0x1b;
+const BEL = 0x07;
+const BS = 0x08;
+const TAB = 0x09;
+const LF = 0x0a;
+const CR = 0x0d;
+const CAN = 0x18;
+const SUB = 0x1a;
+const ST8 = 0x9c;
+const RETURN_SYMBOL = 0x23ce; // ⏎
+
+const MODE_LOG = 0;
+const MODE_STYLED = 1;
+const MODE_FIELD = 2;
+type Mode = typeof MODE_LOG | typeof MODE_STYLED | typeof MODE_FIELD;
+
+// Cheap pre-check: text with none of these needs no work (the common case for plain log lines).
+const NEEDS_WORK = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+function isBidiControl(c: number): boolean {
+  return (
+    (c >= 0x202a && c <= 0x202e) ||
+    (c >= 0x2066 && c <= 0x2069) ||
+    c === 0x200e ||
+    c === 0x200f ||
+    c === 0x061c
+  );
+}
+
+const NAMES = ['black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white'] as const;
+
+interface Style {
+  fg: string | undefined;
+  bg: string | undefined;
+  bold: boolean;
+  dim: boolean;
+  italic: boolean;
+  underline: boolean;
+  inverse: boolean;
+}
+
+function plainStyle(): Style {
+  return {
+    fg: undefined,
+    bg: undefined,
+    bold: false,
+    dim: false,
+    italic: false,
+    underline: false,
+    inverse: false,
+  };
+}
+
+function color256(n: number): string | undefined {
+  if (!Number.isInteger(n) || n < 0 || n > 255) return undefined;
+  if (n < 8) return NAMES[n];
+  if (n < 16) return `${NAMES[n - 8]}Bright`;
+  return `ansi256(${n})`;
+}
+
+function hex2(n: number): string {
+  return n.toString(16).padStart(2, '0');
+}
+
+function colorRgb(r: number, g: number, b: number): string | undefined {
+  for (const v of [r, g, b]) if (!Number.isInteger(v) || v < 0 || v > 255) return undefined;
+  return `#${hex2(r)}${hex2(g)}${hex2(b)}`;
+}
+
+function num(s: string | undefined): number {
+  return s === undefined || s === '' ? Number.NaN : Number(s);
+}
+
+/** Reads an extended colour (`5;n`, `2;r;g;b`, or the colon forms) starting after the 38/48/58 code. */
+function extendedColor(
+  fields: string[],
+  idx: number,
+  sub: string[] | null,
+): { color: string | undefined; next: number } {
+  if (sub) {
+    const kind = num(sub[1]);
+    if (kind === 5) return { color: color256(num(sub[2])), next: idx + 1 };
+    if (kind === 2) {
+      // 38:2:<colourspace>:r:g:b per ITU T.416; many emitters omit the colourspace id.
+      const o = sub.length >= 6 ? 3 : 2;
+      return { color: colorRgb(num(sub[o]), num(sub[o + 1]), num(sub[o + 2])), next: idx + 1 };
+    }
+    return { color: undefined, next: idx + 1 };
+  }
+  const kind = num(fields[idx + 1]);
+  if (kind === 5) return { color: color256(num(fields[idx + 2])), next: idx + 3 };
+  if (kind === 2) {
+    return {
+      color: colorRgb(num(fields[idx + 2]), num(fields[idx + 3]), num(fields[idx + 4])),
+      next: idx + 5,
+    };
+  }
+  return { color: undefined, next: idx + 2 };
+}
+
+function applySgr(st: Style, params: string): void {
+  const fields = params.split(';');
+  let i = 0;
+  while (i < fields.length) {
+    const f = fields[i] ?? '';
+    const sub = f.includes(':') ? f.split(':') : null;
+    const code = sub ? num(sub[0]) : f === '' ? 0 : Number(f);
+    if (code === 38 || code === 48 || code === 58) {
+      const { color, next } = extendedColor(fields, i, sub);
+      if (code === 38) st.fg = color ?? st.fg;
+      else if (code === 48) st.bg = color ?? st.bg;
+      i = next;
+      continue;
+    }
+    i++;
+    if (code === 0) Object.assign(st, plainStyle());
+    else if (code === 1) st.bold = true;
+    else if (code === 2) st.dim = true;
+    else if (code === 3) st.italic = true;
+    else if (code === 4) st.underline = !(sub && num(sub[1]) === 0);
+    else if (code === 7) st.inverse = true;
+    else if (code === 21) st.underline = true;
+    else if (code === 22) {
+      st.bold = false;
+      st.dim = false;
+    } else if (code === 23) st.italic = false;
+    else if (code === 24) st.underline = false;
+    else if (code === 27) st.inverse = false;
+    else if (code >= 30 && code <= 37) st.fg = NAMES[code - 30];
+    else if (code === 39) st.fg = undefined;
+    else if (code >= 40 && code <= 47) st.bg = NAMES[code - 40];
+    else if (code === 49) st.bg = undefined;
+    else if (code >= 90 && code <= 97) st.fg = `${NAMES[code - 90]}Bright`;
+    else if (code >= 100 && code <= 107) st.bg = `${NAMES[code - 100]}Bright`;
+    // 8 (conceal) is deliberately ignored so a log cannot hide text; blink/strike/fonts are not shown.
+  }
+}
+
+/** Interns styles so each output code unit carries a small integer. */
+class StyleTable {
+  private readonly ids = new Map<string, number>();
+  readonly list: Style[] = [];
+  id(st: Style): number {
+    const key = `${st.fg}|${st.bg}|${+st.bold}${+st.dim}${+st.italic}${+st.underline}${+st.inverse}`;
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.list.length;
+      this.ids.set(key, id);
+      this.list.push({ ...st });
+    }
+    return id;
+  }
+}
+
+interface ScanResult {
+  units: number[];
+  styles: number[] | null;
+  table: StyleTable | null;
+}
+
+/** The single forward pass shared by all three sanitisers. */
+function scan(s: string, mode: Mode): ScanResult {
+  const units: number[] = [];
+  const styled = mode === MODE_STYLED;
+  const field = mode === MODE_FIELD;
+  const styles: number[] | null = styled ? [] : null;
+  const table = styled ? new StyleTable() : null;
+  const st = plainStyle();
+  let cur = table ? table.id(st) : 0;
+  let lineStart = 0;
+  let pendingCR = false;
+  let pendingBreak = false;
+  const n = s.length;
+  let i = 0;
+
+  const push = (c: number): void => {
+    if (pendingCR) {
+      // Carriage return only takes effect once something is written after it, so `abc\r` stays `abc`.
+      units.length = lineStart;
+      if (styles) styles.length = lineStart;
+      pendingCR = false;
+    }
+    if (pendingBreak) {
+      if (units.length > 0) units.push(RETURN_SYMBOL);
+      pendingBreak = false;
+    }
+    units.push(c);
+    if (styles) styles.push(cur);
+  };
+
+  // Returns the index after a well-formed CSI, or -1 when malformed (only the introducer is dropped).
+  const csi = (start: number): number => {
+    let j = start;
+    while (j < n) {
+      const c = s.charCodeAt(j);
+      if (c < 0x30 || c > 0x3f) break;
+      j++;
+    }
+    const paramEnd = j;
+    while (j < n) {
+      const c = s.charCodeAt(j);
+      if (c < 0x20 || c > 0x2f) break;
+      j++;
+    }
+    if (j >= n) return -1;
+    const fin = s.charCodeAt(j);
+    if (fin < 0x40 || fin > 0x7e) return -1;
+    if (styled && fin === 0x6d /* m */ && paramEnd === j) {
+      const params = s.slice(start, paramEnd);
+      if (/^[0-9;:]*$/.test(params)) {
+        applySgr(st, params);
+        cur = table!.id(st);
+      }
+    }
+    return j + 1;
+  };
+
+  // OSC/DCS/SOS/PM/APC payloads end at BEL or ST. Returns the index after the string, or -1.
+  const controlString = (start: number): number => {
+    let j = start;
+    while (j < n) {
+      const c = s.charCodeAt(j);
+      if (c === BEL || c === ST8) return j + 1;
+      if (c === CAN || c === SUB) return j + 1;
+      if (c === ESC) return s.charCodeAt(j + 1) === 0x5c ? j + 2 : -1;
+      if (c === LF || (c >= 0x80 && c <= 0x9f)) return -1;
+      j++;
+    }
+    return -1;
+  };
+
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (c === ESC) {
+      const d = i + 1 < n ? s.charCodeAt(i + 1) : -1;
+      let end = -1;
+      if (d === 0x5b /* [ */) end = csi(i + 2);
+      else if (d === 0x5d /* ] */ || d === 0x50 || d === 0x58 || d === 0x5e || d === 0x5f) {
+        end = controlString(i + 2);
+      } else if (d >= 0x20 && d <= 0x2f) {
+        // nF escapes such as `ESC ( 0` (charset switch): intermediates then a final byte.
+        let j = i + 1;
+        while (j < n && s.charCodeAt(j) >= 0x20 && s.charCodeAt(j) <= 0x2f) j++;
+        const f = j < n ? s.charCodeAt(j) : -1;
+        if (f >= 0x30 && f <= 0x7e) end = j + 1;
+      } else if (d >= 0x30 && d <= 0x7e) end = i + 2;
+      i = end === -1 ? i + 1 : end;
+      continue;
+    }
+    if (c >= 0x80 && c <= 0x9f) {
+      let end = -1;
+      if (c === 0x9b) end = csi(i + 1);
+      else if (c === 0x9d || c === 0x90 || c === 0x98 || c === 0x9e || c === 0x9f) {
+        end = controlString(i + 1);
+      }
+      i = end === -1 ? i + 1 : end;
+      continue;
+    }
+    i++;
+    if (c === LF || c === CR) {
+      if (field) {
+        pendingBreak = true;
+      } else if (c === CR) {
+        pendingCR = true;
+      } else {
+        pendingCR = false;
+        units.push(LF);
+        if (styles) styles.push(cur);
+        lineStart = units.length;
+      }
+    } else if (c === BS) {
+      // In a field, overwriting would let a name pose as something else, so `\b` is just dropped.
+      if (!field && !pendingCR && units.length > lineStart) {
+        const last = units.pop()!;
+        styles?.pop();
+        if (last >= 0xdc00 && last <= 0xdfff && units.length > lineStart) {
+          const prev = units[units.length - 1]!;
+          if (prev >= 0xd800 && prev <= 0xdbff) {
+            units.pop();
+            styles?.pop();
+          }
+        }
+      }
+    } else if (c === TAB) {
+      push(field ? 0x20 : TAB);
+    } else if (c < 0x20 || c === 0x7f || isBidiControl(c)) {
+      // dropped
+    } else {
+      push(c);
+    }
+  }
+  return { units, styles, table };
+}
+
+function unitsToString(units: number[], from = 0, to = units.length): string {
+  let out = '';
+  for (let k = from; k < to; k += 8192) {
+    out += String.fromCharCode.apply(null, units.slice(k, Math.min(k + 8192, to)));
+  }
+  return out;
+}
+
+/** Expands tabs in text that contains no other controls; `col` is the column the text starts at. */
+function expandTabs(text: string, col: number): { text: string; col: number } {
+  let out = '';
+  let c = col;
+  let start = 0;
+  for (;;) {
+    const nl = text.indexOf('\n', start);
+    const tab = text.indexOf('\t', start);
+    const next = nl === -1 ? tab : tab === -1 ? nl : Math.min(nl, tab);
+    if (next === -1) {
+      const piece = text.slice(start);
+      c += widthOf(piece);
+      return { text: out + piece, col: c };
+    }
+    const piece = text.slice(start, next);
+    out += piece;
+    if (next === nl) {
+      out += '\n';
+      c = 0;
+    } else {
+      c += widthOf(piece);
+      const pad = 8 - (c % 8);
+      out += ' '.repeat(pad);
+      c += pad;
+    }
+    start = next + 1;
+  }
+}
+
+/** Log text → plain text safe to print: no escapes, `\r`/`\b` applied, tabs expanded, no controls. */
+export function sanitizeLogLine(s: string): string {
+  if (typeof s !== 'string') return '';
+  if (!NEEDS_WORK.test(s)) return s;
+  const { units } = scan(s, MODE_LOG);
+  const text = unitsToString(units);
+  return text.includes('\t') ? expandTabs(text, 0).text : text;
+}
+
+function spanOf(text: string, st: Style | undefined): StyledSpan {
+  const span: StyledSpan = { text };
+  if (!st) return span;
+  // Identical explicit fg/bg would make text invisible, which is just conceal by another name.
+  if (st.fg !== undefined && st.fg !== st.bg) span.fg = st.fg;
+  if (st.bg !== undefined && st.fg !== st.bg) span.bg = st.bg;
+  if (st.bold) span.bold = true;
+  if (st.dim) span.dim = true;
+  if (st.italic) span.italic = true;
+  if (st.underline) span.underline = true;
+  if (st.inverse) span.inverse = true;
+  return span;
+}
+
+/** Like sanitizeLogLine, but SGR colours survive as span styles; joined span texts equal sanitizeLogLine. */
+export function sanitizeStyledLine(s: string): StyledSpan[] {
+  if (typeof s !== 'string' || s === '') return [];
+  if (!NEEDS_WORK.test(s)) return [{ text: s }];
+  const { units, styles, table } = scan(s, MODE_STYLED);
+  const spans: StyledSpan[] = [];
+  let col = 0;
+  let k = 0;
+  while (k < units.length) {
+    const id = styles![k]!;
+    let e = k + 1;
+    while (e < units.length && styles![e] === id) e++;
+    let text = unitsToString(units, k, e);
+    if (text.includes('\t')) {
+      const r = expandTabs(text, col);
+      text = r.text;
+      col = r.col;
+    } else {
+      const nl = text.lastIndexOf('\n');
+      col = nl === -1 ? col + widthOf(text) : widthOf(text.slice(nl + 1));
+    }
+    spans.push(spanOf(text, table!.list[id]));
+    k = e;
+  }
+  return spans;
+}
+
+/** A single-line scheduler value (job name, path) made safe for a cell; see the header for how it differs. */
+export function sanitizeField(s: string): string {
+  if (typeof s !== 'string') return '';
+  if (!NEEDS_WORK.test(s)) return s;
+  return unitsToString(scan(s, MODE_FIELD).units);
+}
+
+const segmenter = new Intl.Segmenter();
+
+// V8's segment iterator is super-linear on long inputs (80K chars took seconds on Node 20), and
+// string-width segments its whole input too. So long text is segmented in small chunks, cut where a
+// grapheme boundary is certain (between two ASCII chars) or, failing that, very likely.
+const CHUNK = 256;
+const MARK = /\p{M}/u;
+
+/** True when a grapheme cluster can continue with the code point at `k` (Extend, ZWJ, jamo V/T…). */
+function continuesCluster(s: string, k: number): boolean {
+  const cp = s.codePointAt(k) ?? 0;
+  return (
+    cp === 0x200d ||
+    (cp >= 0xfe00 && cp <= 0xfe0f) ||
+    (cp >= 0x1160 && cp <= 0x11ff) ||
+    (cp >= 0xd7b0 && cp <= 0xd7ff) ||
+    (cp >= 0x1f3fb && cp <= 0x1f3ff) ||
+    (cp >= 0x1f1e6 && cp <= 0x1f1ff) ||
+    (cp >= 0xe0020 && cp <= 0xe007f) ||
+    (cp >= 0xe0100 && cp <= 0xe01ef) ||
+    MARK.test(String.fromCodePoint(cp))
+  );
+}
+
+function isPrintableAscii(c: number): boolean {
+  return c >= 0x20 && c < 0x7f;
+}
+
+function cutPoint(s: string, from: number, to: number): number {
+  const min = from + (CHUNK >> 1);
+  for (let k = to; k > min; k--) {
+    if (isPrintableAscii(s.charCodeAt(k)) && s.charCodeAt(k - 1) < 0x7f) return k;
+  }
+  for (let k = to; k > min; k--) {
+    const a = s.charCodeAt(k - 1);
+    const joinsNext = a === 0x200d || (a >= 0x1100 && a <= 0x115f) || (a >= 0xa960 && a <= 0xa97c);
+    if (!joinsNext && !(a >= 0xd800 && a <= 0xdbff) && !continuesCluster(s, k)) {
+      // A regional-indicator pair is two surrogate pairs; never cut between its halves.
+      if (!(a >= 0xdde6 && a <= 0xddff && s.charCodeAt(k - 2) === 0xd83c)) return k;
+    }
+  }
+  return to;
+}
+
+/** Grapheme clusters of `s` with their offsets, in linear time. */
+function* graphemes(s: string): Generator<{ segment: string; index: number }> {
+  if (s.length <= CHUNK * 2) {
+    yield* segmenter.segment(s);
+    return;
+  }
+  let from = 0;
+  while (from < s.length) {
+    const to = s.length - from <= CHUNK * 2 ? s.length : cutPoint(s, from, from + CHUNK);
+    for (const g of segmenter.segment(s.slice(from, to))) yield { segment: g.segment, index: g.index + from };
+    from = to;
+  }
+}
+
+// string-width costs microseconds per call; log text repeats the same few hundred glyphs.
+const widthCache = new Map<string, number>();
+
+function graphemeWidth(g: string): number {
+  if (g.length === 1 && isPrintableAscii(g.charCodeAt(0))) return 1;
+  let w = widthCache.get(g);
+  if (w === undefined) {
+    w = stringWidth(g);
+    if (widthCache.size >= 4096) widthCache.clear();
+    widthCache.set(g, w);
+  }
+  return w;
+}
+
+/** Width like string-width, but linear on long strings. */
+function widthOf(s: string): number {
+  if (s.length <= CHUNK * 2) return stringWidth(s);
+  let w = 0;
+  for (const { segment } of graphemes(s)) w += graphemeWidth(segment);
+  return w;
+}
+
+/** Terminal columns of sanitised text (CJK = 2, an emoji ZWJ sequence = one 2-column glyph). */
+export function displayWidth(s: string): number {
+  return typeof s === 'string' ? widthOf(s) : 0;
+}
+
+/** Cuts sanitised text to at most `width` columns on a grapheme boundary, ending with `…` when cut. */
+export function truncateToWidth(s: string, width: number): string {
+  if (typeof s !== 'string') return '';
+  if (width === Number.POSITIVE_INFINITY) return s;
+  const w = Number.isFinite(width) ? Math.floor(width) : 0;
+  if (w <= 0) return '';
+  let acc = 0;
+  let cutEnd = 0;
+  for (const { segment, index } of graphemes(s)) {
+    acc += graphemeWidth(segment);
+    if (acc > w) return `${s.slice(0, cutEnd)}…`;
+    // Remember the last boundary that still leaves one column for the ellipsis.
+    if (acc <= w - 1) cutEnd = index + segment.length;
+  }
+  return s;
+}
+
+/** Hard-wraps sanitised text into pieces of at most `width` columns; `\n` always breaks. */
+export function wrapToWidth(s: string, width: number): string[] {
+  if (typeof s !== 'string') return [''];
+  if (width === Number.POSITIVE_INFINITY) return s.split('\n');
+  const w = Number.isFinite(width) ? Math.max(1, Math.floor(width)) : 1;
+  const out: string[] = [];
+  for (const line of s.split('\n')) {
+    let piece = '';
+    let acc = 0;
+    const add = (g: string, gw: number): void => {
+      if (acc + gw > w && piece !== '') {
+        out.push(piece);
+        piece = '';
+        acc = 0;
+      }
+      piece += g;
+      acc += gw;
+    };
+    for (const { segment } of graphemes(line)) {
+      const gw = graphemeWidth(segment);
+      if (gw <= w) {
+        add(segment, gw);
+        continue;
+      }
+      // A cluster wider than the pane (long jamo runs, width-1 panes): fall back to code points,
+      // and show `…` for a code point that cannot fit at all.
+      for (const cp of segment) {
+        const cw = stringWidth(cp);
+        if (cw <= w) add(cp, cw);
+        else add('…', 1);
+      }
+    }
+    out.push(piece);
+  }
+  return out;
+}
