@@ -1,0 +1,48 @@
+/** Failure category of an exception / error message, and how strongly each category explains a crash. */
+import type { FailureCategory } from './types.js';
+
+const RULES: [FailureCategory, RegExp][] = [
+  ['nccl', /\bNCCL\b|nccl[A-Z]\w*Error|ProcessGroupNCCL|Watchdog caught collective|DistBackendError|NCCL communicator/],
+  [
+    'oom_gpu',
+    /CUDA out of memory|HIP out of memory|XPU out of memory|MPS backend out of memory|\bOutOfMemoryError\b|CUDA error: out of memory|CUDA_ERROR_OUT_OF_MEMORY|CUBLAS_STATUS_ALLOC_FAILED|OOM when allocating|RESOURCE_EXHAUSTED: Out of memory|ResourceExhaustedError|(?:cuda|gpu|hip|THC)[^\n]{0,80}\bout of memory|\bout of memory[^\n]{0,80}\b(?:cuda|gpu|hip)\b/i,
+  ],
+  ['oom_host', /^(?:[\w.]+\.)?MemoryError\b|DefaultCPUAllocator: can't allocate|Cannot allocate memory|\[Errno 12\]|std::bad_alloc/],
+  [
+    'cuda_error',
+    /CUDA error|cuda runtime error|CUDA kernel errors|cuDNN error|CUDNN_STATUS_|CUBLAS_STATUS_|cublas\w*Error|device-side assert|illegal memory access|HIP error|hipError|no kernel image is available|CUDA driver|cudaError|unspecified launch failure|misaligned address|NVML_SUCCESS/,
+  ],
+  ['disk', /\[Errno 28\]|\[Errno 122\]|No space left on device|Disk quota exceeded|PytorchStreamWriter failed|file write failed|inline_container\.cc.*unexpected pos|\bENOSPC\b|\bEDQUOT\b/],
+  ['file_not_found', /^(?:[\w.]+\.)?FileNotFoundError\b|\[Errno 2\] No such file or directory|can't open file .*No such file/],
+  ['import_error', /^(?:[\w.]+\.)?(?:ModuleNotFoundError|ImportError)\b|cannot open shared object file/],
+  [
+    'signal',
+    /killed by signal|DataLoader worker \(pid\(?s?\)? ?[\d, ]*\)? exited unexpectedly|Segmentation fault|\bSIGSEGV\b|\bSIGKILL\b|\bSIGBUS\b|\bSIGABRT\b|Bus error|unexpected bus error|got signal: \d+|Signals\.SIG/,
+  ],
+  [
+    'nan_loss',
+    /returned nan values|\bloss\b[^\n]{0,40}?\b(?:is|became|was|went|got|of)\s+(?:nan|inf)\b|\bnan loss\b|non-finite loss|Invalid loss|NaN or Inf found|loss (?:=|:) ?nan\b/i,
+  ],
+];
+
+/** Category of an error text (an exception line, maybe with its continuation); python_exception when nothing specific. */
+export function categorize(text: string): FailureCategory {
+  for (const [cat, re] of RULES) if (re.test(text)) return cat;
+  return 'python_exception';
+}
+
+/** Evidence strength of a category when it comes from an uncaught exception. */
+export function categoryStrength(cat: FailureCategory): number {
+  switch (cat) {
+    case 'python_exception':
+      return 6;
+    case 'nccl':
+      return 5;
+    case 'signal':
+      return 4;
+    case 'exit_code':
+      return 1;
+    default:
+      return 9;
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * Failure root cause: every line that could explain the end of the job becomes
+ * evidence with a priority; the strongest wins. A SLURM explanation of a kill
+ * beats its consequences, a worker's Python exception beats the launcher's
+ * summary, and warnings / NCCL INFO / loss-scale chatter never count.
+ */
+import { categorize, categoryStrength } from './failure-category.js';
+import type { LogLines } from './log-lines.js';
+import { exceptionName, type TbChain, type Tracebacks, tracebackMask } from './traceback.js';
+import type { Failure, FailureCategory, MetricValue } from './types.js';
+
+/** The root cause and where it and its traceback sit in the logical lines. */
+export interface FailureResult {
+  failure: Failure | null;
+  index: number | null;
+  tracebackStart: number | null;
+  tracebackEnd: number | null;
+}
+
+interface Evidence {
+  idx: number;
+  prio: number;
+  category: FailureCategory;
+  text: string;
+  exception: string | null;
+  /** Same-priority ties go to the earliest line (ranks reporting one event) instead of the latest. */
+  first?: boolean;
+  chain?: TbChain;
+}
+
+/** A loss that ended up NaN / Inf, from the metrics pass. */
+export interface NanHint {
+  idx: number;
+  key: string;
+  value: MetricValue;
+}
+
+const PREFILTER =
+  /Error|error|Exception|Killed|CANCELLED|oom|Out Of Memory|Watchdog|Fatal|fault|exitcode|exit code|Assertion|terminate called|Aborted|Bus error|Node failure|NODE_FAIL|can't open file|command not found|Signal \d|loss|Loss|execve/;
+const NOISE = /NCCL INFO|^\S*\s*[IW]\d{4} \d|: [IW] tensorflow\/|^rm: cannot remove|number of nan/;
+const SLURM_KILL = /\*\*\* (JOB|STEP) \S+ (?:ON \S+ )?CANCELLED AT \S+(?: DUE TO ([^*]{1,80}?))?(?: on \S+)?\s*\*\*\*/;
+const BASH_SIGNAL =
+  /line \d+:\s+\d+ (?:Killed|Segmentation fault|Bus error|Aborted|Terminated|Floating point exception|Illegal instruction)\b/;
+const BARE_SIGNAL = /^(?:Killed|Segmentation fault|Bus error|Aborted|Illegal instruction)(?: \(core dumped\))?$/;
+const SRUN_TASK = /srun: error: \S+: tasks? [\d,-]+: (Exited with exit code \d+|Killed|Segmentation fault|Terminated|Aborted|Bus error|Out Of Memory)/;
+const PREFIXED_EXC = /(?<![\w.])((?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception)): /g;
+/** Timestamps, `[tags]`, log levels, `logger:line` and separators only. */
+const LOG_PREFIX = /^(?:\d{4}-\d\d-\d\d[T ]?|\d\d:\d\d:\d\d(?:[.,]\d+)?|\[[^\]]{0,40}\]|[A-Z]{3,8}\b|[\w.-]+:\d+\b|[\s|:,>-])*$/;
+const NCCL_ERROR = /\bNCCL (?:error|Error)\b|\bnccl[A-Z]\w*Error\b/;
+const LOGGED_ERROR = /(?:^|[\s\]|:-])(?:ERROR|CRITICAL|FATAL)\b[\s:\]|-]/;
+const EXPLICIT_NAN =
+  /\bloss\b[^\n]{0,40}?\b(?:is|became|was|went|got)\s+(?:nan|inf)\b|\bnan loss\b|non-finite loss|Invalid loss|returned nan values|NaN or Inf found|Loss is nan/i;
+
+function slurmEvidence(t: string, i: number): Evidence | null {
+  const k = SLURM_KILL.exec(t);
+  if (k) {
+    const job = k[1] === 'JOB';
+    const why = k[2] ?? '';
+    if (/NODE FAIL/.test(why)) return { idx: i, prio: job ? 100 : 99.5, category: 'node_fail', text: t, exception: null };
+    if (/PREEMPT/.test(why)) return { idx: i, prio: job ? 99 : 98.5, category: 'preempted', text: t, exception: null };
+    if (/TIME LIMIT/.test(why)) return { idx: i, prio: job ? 98 : 97.5, category: 'timeout', text: t, exception: null };
+    return { idx: i, prio: job ? 94 : 40, category: 'cancelled', text: t, exception: null };
+  }
+  if (/Node failure on|NODE_FAIL/.test(t)) return { idx: i, prio: 99.8, category: 'node_fail', text: t, exception: null };
+  if (/oom[-_]kill|OOM Killed/i.test(t) && /slurmstepd|oom[-_]kill event/i.test(t)) {
+    return { idx: i, prio: /Detected \d+ oom/.test(t) ? 96 : 95.5, category: 'oom_host', text: t, exception: null };
+  }
+  const s = SRUN_TASK.exec(t);
+  if (s) {
+    const what = s[1]!;
+    if (what === 'Out Of Memory') return { idx: i, prio: 95, category: 'oom_host', text: t, exception: null };
+    if (what.startsWith('Exited')) return { idx: i, prio: 20, category: 'exit_code', text: t, exception: null };
+    return { idx: i, prio: 30, category: 'signal', text: t, exception: null };
+  }
+  // Also printed for jobs that finished (MaxRSS sampled over the limit): weak evidence only.
+  if (/slurmstepd.*Exceeded (?:job|step) memory limit/.test(t)) {
+    return { idx: i, prio: 45, category: 'oom_host', text: t, exception: null };
+  }
+  if (/execve\(\).*No such file or directory/.test(t)) {
+    return { idx: i, prio: 93, category: 'file_not_found', text: t, exception: null };
+  }
+  return null;
+}
+
+const SLURMISH = /slurm|srun|CANCELLED|oom|OOM|Node failure|NODE_FAIL|execve/;
+
+function lineEvidence(ll: LogLines, i: number, t: string): Evidence | null {
+  const slurm = SLURMISH.test(t) ? slurmEvidence(t, i) : null;
+  if (slurm) return slurm;
+  if (/Watchdog caught collective operation timeout/.test(t)) {
+    return { idx: i, prio: 55.6, category: 'nccl', text: t, exception: null, first: true };
+  }
+  const fatal = /Fatal Python error: (.*)$/.exec(t);
+  if (fatal) {
+    const cat = categorize(fatal[1]!);
+    return { idx: i, prio: 50 + Math.min(4, categoryStrength(cat)), category: cat === 'python_exception' ? 'signal' : cat, text: t.slice(fatal.index), exception: null };
+  }
+  if (EXPLICIT_NAN.test(t)) return { idx: i, prio: 59, category: 'nan_loss', text: t, exception: null };
+  if (BASH_SIGNAL.test(t)) return { idx: i, prio: 53.5, category: 'signal', text: t, exception: null };
+  if (BARE_SIGNAL.test(t)) return { idx: i, prio: 53.4, category: 'signal', text: t, exception: null };
+  if (/unexpected bus error encountered in worker/i.test(t)) return { idx: i, prio: 53.6, category: 'signal', text: t, exception: null };
+  const tc = /failed \(exitcode: (-?\d+)\)/.exec(t);
+  if (tc) {
+    return Number(tc[1]) < 0
+      ? { idx: i, prio: 52, category: 'signal', text: t, exception: null }
+      : { idx: i, prio: 21, category: 'exit_code', text: t, exception: null };
+  }
+  if (/Signal \d+ \(SIG\w+\) received by PID/.test(t)) return { idx: i, prio: 44, category: 'signal', text: t, exception: null };
+  if (/Assertion `.*` failed/.test(t) && /\.cu:\d+|block: \[|thread: \[/.test(t)) {
+    return { idx: i, prio: 52, category: 'cuda_error', text: t, exception: null, first: true };
+  }
+  if (/can't open file .*\[Errno 2\]|: command not found$/.test(t)) return { idx: i, prio: 57, category: 'file_not_found', text: t, exception: null };
+  if (/^terminate called after throwing an instance of/.test(t)) {
+    for (let k = i + 1; k < ll.length && k <= i + 3; k++) {
+      const w = /what\(\):\s*(.*)$/.exec(ll.view(k));
+      if (w) {
+        const cat = categorize(w[1]!);
+        return { idx: k, prio: 49.7 + categoryStrength(cat), category: cat, text: ll.view(k).trim(), exception: null };
+      }
+    }
+    return { idx: i, prio: 53, category: 'signal', text: t, exception: null };
+  }
+  if (NCCL_ERROR.test(t)) return { idx: i, prio: 55, category: 'nccl', text: t, exception: null, first: true };
+  const rc = /exits with return code = (-?\d+)/.exec(t);
+  if (rc) return { idx: i, prio: Number(rc[1]) < 0 ? 30 : 21, category: Number(rc[1]) < 0 ? 'signal' : 'exit_code', text: t, exception: null };
+  const name = exceptionName(t, true);
+  if (name) {
+    const launcher = /(?:ChildFailedError|CalledProcessError)$/.test(name);
+    const cat = launcher ? 'exit_code' : categorize(t);
+    return { idx: i, prio: launcher ? 50.9 : 49.5 + categoryStrength(cat), category: cat, text: t, exception: name };
+  }
+  return prefixedException(i, t) ?? loggedError(i, t);
+}
+
+/** `... - ERROR - Error during training: NCCL error in: ...`: a logged error with a specific cause. */
+function loggedError(i: number, t: string): Evidence | null {
+  if (!LOGGED_ERROR.test(t) || /[Ww]arn/.test(t)) return null;
+  const cat = categorize(t);
+  if (cat === 'python_exception' || cat === 'nan_loss') return null;
+  return { idx: i, prio: 49 + categoryStrength(cat), category: cat, text: t, exception: null };
+}
+
+/** `2024-11-20 14:37:16 [rank3]: torch.OutOfMemoryError: ...`: an exception line behind a log prefix. */
+function prefixedException(i: number, t: string): Evidence | null {
+  if (/[Ww]arn/.test(t)) return null;
+  PREFIXED_EXC.lastIndex = 0;
+  const m = PREFIXED_EXC.exec(t.length > 2048 ? t.slice(0, 2048) : t);
+  if (!m || m.index === 0 || !LOG_PREFIX.test(t.slice(0, m.index))) return null;
+  const name = m[1]!;
+  if (/(?:ChildFailedError|CalledProcessError)$/.test(name)) return null;
+  const cat = categorize(t.slice(m.index));
+  return { idx: i, prio: 49.4 + categoryStrength(cat), category: cat, text: t.slice(m.index), exception: name };
+}
+
+/**
+ * The evidence text without launcher / log prefixes matches the same message
+ * printed by another rank; the whole line is kept when the prefix is most of it.
+ */
+function reportLine(ll: LogLines, ev: Evidence): string {
+  const full = (ll.lines[ev.idx] ?? '').trim();
+  if (full.length > 4096 || ev.text === full) return ev.text;
+  return ev.text.length >= 0.6 * full.length ? ev.text : full;
+}
+
+function better(a: Evidence, b: Evidence | null): boolean {
+  if (!b) return true;
+  if (a.prio !== b.prio) return a.prio > b.prio;
+  if (a.first) return false;
+  if (a.chain && b.chain && a.chain.prefix !== b.chain.prefix && a.chain.prefix && b.chain.prefix) return false;
+  return true;
+}
+
+/** Scans every line for failure evidence; `nan` is the last NaN loss seen by the metrics pass. */
+export function detectFailure(ll: LogLines, tbs: Tracebacks, nan: NanHint | null): FailureResult {
+  const { chains } = tbs;
+  const inChain = tracebackMask(tbs, ll.length);
+  let best: Evidence | null = null;
+  for (const c of chains) {
+    const prio = c.launcher ? (c.category === 'signal' ? 51.5 : 51) : 50 + categoryStrength(c.category);
+    const ev: Evidence = { idx: c.excIdx, prio, category: c.category, text: c.text, exception: c.name, chain: c };
+    if (better(ev, best)) best = ev;
+  }
+  for (let i = 0; i < ll.length; i++) {
+    if (inChain[i]) continue;
+    const v = ll.view(i);
+    if (!PREFILTER.test(v) || NOISE.test(v)) continue;
+    const t = v.trim();
+    if (t === '') continue;
+    const ev = lineEvidence(ll, i, t);
+    if (ev && better(ev, best)) best = ev;
+  }
+  if (nan) {
+    const ev: Evidence = { idx: nan.idx, prio: 55.8, category: 'nan_loss', text: ll.view(nan.idx).trim(), exception: null };
+    if (better(ev, best)) best = ev;
+  }
+  if (!best) return { failure: null, index: null, tracebackStart: null, tracebackEnd: null };
+  const tb = best.chain ?? chains[chains.length - 1] ?? null;
+  return {
+    failure: { category: best.category, line: reportLine(ll, best), exception: best.exception },
+    index: best.idx,
+    tracebackStart: tb ? tb.start : null,
+    tracebackEnd: tb ? tb.end : null,
+  };
+}

@@ -1,0 +1,271 @@
+/** Non-tqdm progress formats: Keras progbars, Lightning's Rich bar, epoch headers, DeepSpeed, plain step logs. */
+import { parseClock, parseMetricValue, parseNum, parseScaled, parseShortDuration } from './log-numbers.js';
+import { descEpoch } from './tqdm.js';
+import type { MetricValue } from './types.js';
+
+/** Progress fields one line carries, before the epoch look-back. */
+export interface LineState {
+  kind: 'tqdm' | 'rich' | 'keras' | 'header' | 'deepspeed' | 'plain';
+  current: number | null;
+  total: number | null;
+  unit: string | null;
+  rate: number | null;
+  rate_unit: string | null;
+  eta_s: number | null;
+  elapsed_s: number | null;
+  epoch: number | null;
+  epoch_total: number | null;
+  /** Bar description (tqdm / Rich), used for epoch look-ups and identity. */
+  desc: string;
+  /** tqdm postfix as printed (`loss=0.1, v_num=0` or a set_postfix_str text). */
+  postfix: string;
+  /** Metrics printed on the same line (postfix, Keras ` - loss: ...`, Rich `train_loss: ...`). */
+  metrics: [string, MetricValue][];
+}
+
+/** A LineState with every field unknown. */
+export function emptyState(kind: LineState['kind']): LineState {
+  return {
+    kind,
+    current: null,
+    total: null,
+    unit: null,
+    rate: null,
+    rate_unit: null,
+    eta_s: null,
+    elapsed_s: null,
+    epoch: null,
+    epoch_total: null,
+    desc: '',
+    postfix: '',
+    metrics: [],
+  };
+}
+
+const KERAS_HEAD = /^\s*(\d+)\/(?:(\d+)(\s*\[[=>.]*\]|\s*\u2501+|(?=\s+-\s))|(Unknown)(?=\s+-\s|\s+\d))/;
+const KERAS_LATER = /(\s)\d+\/(?:\d+ \[[=>.]*\]|Unknown\s+-\s)/g;
+const KERAS_PER = /^(\d+(?:\.\d+)?)(us|µs|ms|s)\/(step|sample)$/;
+const KERAS_TIME = /^(\d+:\d{2}(?::\d{2})?|\d+(?:\.\d+)?(?:s|ms|us|m|h)|\d+m\s*\d+s)$/;
+
+/**
+ * Where the last Keras progbar state starts when several are concatenated on one
+ * line (`\b`-erased TTY redraws once the backspaces are stripped; TF 2.1 printout).
+ */
+function lastKerasState(v: string): number {
+  if (v.indexOf(' [') < 0 && v.indexOf('/Unknown') < 0) return -1;
+  KERAS_LATER.lastIndex = 0;
+  let at = -1;
+  for (let m = KERAS_LATER.exec(v); m; m = KERAS_LATER.exec(v)) at = m.index + m[1]!.length;
+  return at;
+}
+
+/** Keras 2/3 progbar: `423/423 [====] - 188s 444ms/step - loss: 0.9`, verbose=2, `694/Unknown`, `━━━` bars. */
+export function parseKeras(line: string): LineState | null {
+  let v = line;
+  let m = KERAS_HEAD.exec(v);
+  const later = m || /^\s*\d+\/\d+ \[/.test(v) ? lastKerasState(v) : -1;
+  if (later > 0) {
+    v = v.slice(later);
+    m = KERAS_HEAD.exec(v);
+  }
+  if (!m) return null;
+  const st = emptyState('keras');
+  st.current = Number(m[1]);
+  st.total = m[4] ? null : Number(m[2]);
+  st.unit = 'step';
+  const rest = v.slice(m[0].length).replace(/^\s*-?\s*/, '');
+  let firstTime: number | null = null;
+  for (const raw of rest.split(' - ')) {
+    const t = raw.trim();
+    if (!t) continue;
+    const eta = /^ETA:\s*(.+)$/.exec(t);
+    if (eta) {
+      st.eta_s = parseShortDuration(eta[1]!);
+      continue;
+    }
+    const parts = t.split(/\s+/);
+    let timing = true;
+    for (const p of parts) {
+      const per = KERAS_PER.exec(p);
+      if (per) {
+        st.rate = Number(per[1]);
+        st.rate_unit = `${per[2]}/${per[3]}`;
+      } else if (/^\d+(?:\.\d+)?(?:s|ms)\/epoch$/.test(p)) {
+        // time per epoch: redundant with the elapsed time
+      } else if (KERAS_TIME.test(p)) {
+        if (firstTime === null) firstTime = parseShortDuration(p);
+      } else timing = false;
+    }
+    if (timing) continue;
+    const kv = /^([^:]+?):\s*(\S+)$/.exec(t);
+    if (kv) {
+      const val = parseMetricValue(kv[2]!);
+      if (val !== null) st.metrics.push([kv[1]!.trim(), val]);
+    }
+  }
+  const done = st.total !== null && st.current >= st.total;
+  if (firstTime !== null) {
+    if (done || st.total === null || st.eta_s !== null) st.elapsed_s = firstTime;
+    else st.eta_s = firstTime;
+  }
+  if (done) st.eta_s = 0;
+  return st;
+}
+
+const RICH_REST =
+  /^(\d[\d,]*)\/(\d[\d,]*(?:\.\d+)?|--|\?)\s+((?:\d+ days?, )?\d+:\d{2}:\d{2}|-:--:--)\s*•\s*((?:\d+ days?, )?\d+:\d{2}:\d{2}|-:--:--)\s+(\d+(?:\.\d+)?|\?)\s*it\/s(.*)$/;
+
+/** Lightning RichProgressBar: `Epoch 3/9 ━━━━━━━━ 45/100 0:00:12 • 0:00:20 4.50it/s v_num: 0 loss: 0.1`. */
+export function parseRich(v: string): LineState | null {
+  const i = v.indexOf('\u2501');
+  if (i < 0) return null;
+  let j = i;
+  while (j < v.length && /[\u2501\u2578\u257a\u2579\u257b\u2500\s]/.test(v.charAt(j))) j++;
+  const m = RICH_REST.exec(v.slice(j, j + 2000));
+  if (!m) return null;
+  const st = emptyState('rich');
+  st.desc = v.slice(0, i).trim();
+  const e = descEpoch(st.desc);
+  if (e) {
+    st.epoch = e.epoch;
+    st.epoch_total = e.total;
+  }
+  st.current = parseScaled(m[1]!);
+  st.total = m[2] === '--' || m[2] === '?' ? null : parseScaled(m[2]!);
+  st.unit = 'it';
+  st.elapsed_s = parseClock(m[3]!);
+  st.eta_s = parseClock(m[4]!);
+  st.rate = m[5] === '?' ? null : Number(m[5]);
+  st.rate_unit = 'it/s';
+  const re = /([A-Za-z_][\w./@-]*):\s*(\S+)/g;
+  for (let k = re.exec(m[6]!); k; k = re.exec(m[6]!)) {
+    const val = parseMetricValue(k[2]!);
+    if (val !== null) st.metrics.push([k[1]!, val]);
+  }
+  return st;
+}
+
+const HEADER = /^[\s=*#-]*Epoch\s*[:#]?\s*\[?\s*(\d+)\s*(?:\/\s*(\d+))?\s*\]?\s*:?[\s=*#-]*$/i;
+const DS_CHAT = /Beginning of Epoch (\d+)\/(\d+), Total Micro Batches (\d+)/;
+const DS_TIMER =
+  /(?:epoch=)?(\d+)\/(?:micro_step=)?(\d+)(?:\/global_step=(\d+))?, RunningAvgSamplesPerSec=([\d.eE+-]+), CurrSamplesPerSec=([\d.eE+-]+)/;
+
+/** A line that is only an epoch header (`Epoch 3/100`, `=== Epoch 2 ===`) or DeepSpeed's epoch / timer lines. */
+export function parseHeader(v: string): LineState | null {
+  const h = HEADER.exec(v.length > 200 ? '' : v);
+  if (h) {
+    const st = emptyState('header');
+    st.epoch = Number(h[1]);
+    st.epoch_total = h[2] ? Number(h[2]) : null;
+    return st;
+  }
+  if (v.includes('Micro Batches')) {
+    const d = DS_CHAT.exec(v);
+    if (d) {
+      const st = emptyState('deepspeed');
+      st.epoch = Number(d[1]);
+      st.epoch_total = Number(d[2]);
+      st.total = Number(d[3]);
+      st.unit = 'micro_batch';
+      return st;
+    }
+  }
+  if (v.includes('SamplesPerSec=')) {
+    const d = DS_TIMER.exec(v);
+    if (d) {
+      const st = emptyState('deepspeed');
+      st.epoch = Number(d[1]);
+      st.current = Number(d[3] ?? d[2]);
+      st.unit = d[3] ? 'step' : 'micro_step';
+      st.rate = parseNum(d[5]!);
+      st.rate_unit = 'samples/s';
+      return st;
+    }
+  }
+  return null;
+}
+
+const COUNTER =
+  /\b(global[_ ]step|steps?|iterations?|iters?|batch|updates?)\b["']?\s*[:=#]?\s*\[?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\s*\/\s*(\d{1,3}(?:,\d{3})+|\d+))?(?![\w.]|,\d)/gi;
+const COUNTER_CTX = /(?:^|[|;,[\](){}:#=>"'-]|\d|\b(?:INFO|DEBUG|train|training|Train|Training|eval|valid|Eval))\s*$/;
+const EPOCH_BRACKETS = /\bEpoch(?:\(\w+\))?:?\s*\[\s*(\d+)\s*\]\s*\[\s*(\d+)\s*\/\s*(\d+)\s*\]/i;
+const ITER_BRACKETS = /\bIter(?:\(\w+\))?\s*\[\s*(\d+)\s*\/\s*(\d+)\s*\]/;
+const FAIRSEQ = /\bepoch (\d+):\s+(\d+)\s*\/\s*(\d+)\b/;
+/** timm: `Train: 3 [ 100/1251 (  8%)]`. */
+const TIMM = /\b(?:Train|Test|Eval): (\d+) \[\s*(\d+)\/(\d+) \(/;
+const PLAIN_EPOCH = /\b(?:epoch\s*[:=#]?\s*\[?|ep:\s*)(\d+)(?:\s*\/\s*(\d+))?(?![\w.])/i;
+const RATE_PLAIN =
+  /(?:^|[\s|;,([])(\d+(?:\.\d+)?)\s*((?:it|its|iters?|steps?|samples?|tokens?|toks?|imgs?|images?|seqs?|sequences?|batch(?:es)?|examples?)\/s(?:ec)?|s\/(?:it|iter|step|batch))(?![\w/])/i;
+const TIME_PER =
+  /(?:^|[\s|;,[(])(?:b?time|batch[_ ]time|iter[_ ]time|step[_ ]time|time[_ ]per[_ ](?:iter|step|iteration)|elapsed time per iteration)\s*(?:\((ms|s)\))?\s*(?:\(data\))?\s*[:=]\s*(\d+(?:\.\d+)?)/i;
+const ETA_PLAIN = /\beta\b\s*[:=]?\s*(\d+\s+days?,\s*\d+:\d{2}:\d{2}|\d+:\d{2}(?::\d{2})?|\d+(?:\.\d+)?\s*(?:s|sec|m|min|h)\b)/i;
+
+function counterUnit(word: string): string {
+  const w = word.toLowerCase().replace(/[_ ]/g, '');
+  if (w === 'globalstep' || w === 'steps') return 'step';
+  if (w === 'iters') return 'iter';
+  if (w === 'iterations') return 'iteration';
+  if (w === 'updates') return 'update';
+  return w;
+}
+
+/** The step counter of a plain log line (`step 100/5000`, `iter: 20,400`, `Epoch: [3][100/500]`). */
+function plainCounter(v: string): { current: number; total: number | null; unit: string; epoch: number | null } | null {
+  const eb = EPOCH_BRACKETS.exec(v);
+  if (eb) return { current: Number(eb[2]), total: Number(eb[3]), unit: 'iter', epoch: Number(eb[1]) };
+  const ib = ITER_BRACKETS.exec(v);
+  if (ib) return { current: Number(ib[1]), total: Number(ib[2]), unit: 'iter', epoch: null };
+  const tm = TIMM.exec(v);
+  if (tm) return { current: Number(tm[2]), total: Number(tm[3]), unit: 'it', epoch: Number(tm[1]) };
+  const fs = FAIRSEQ.exec(v);
+  if (fs) return { current: Number(fs[2]), total: Number(fs[3]), unit: 'update', epoch: Number(fs[1]) };
+  COUNTER.lastIndex = 0;
+  for (let m = COUNTER.exec(v); m; m = COUNTER.exec(v)) {
+    const word = m[1]!;
+    const needsTotal = /^(batch|updates?)$/i.test(word);
+    if (needsTotal && !m[3]) continue;
+    if (!COUNTER_CTX.test(v.slice(Math.max(0, m.index - 24), m.index))) continue;
+    const current = parseScaled(m[2]!);
+    if (current === null) continue;
+    return { current, total: m[3] ? parseScaled(m[3]) : null, unit: counterUnit(word), epoch: null };
+  }
+  return null;
+}
+
+/** A plain training log line with a step / iteration counter, or null. */
+export function parsePlain(v: string): LineState | null {
+  const c = plainCounter(v);
+  if (!c) return null;
+  const st = emptyState('plain');
+  st.current = c.current;
+  st.total = c.total;
+  st.unit = c.unit;
+  st.epoch = c.epoch;
+  if (st.epoch === null) {
+    const e = PLAIN_EPOCH.exec(v);
+    if (e) {
+      st.epoch = Number(e[1]);
+      if (e[2]) st.epoch_total = Number(e[2]);
+    }
+  }
+  const r = RATE_PLAIN.exec(v);
+  if (r) {
+    st.rate = Number(r[1]);
+    st.rate_unit = r[2]!;
+  } else {
+    const t = TIME_PER.exec(v);
+    if (t) {
+      st.rate = Number(t[2]);
+      st.rate_unit = `${t[1] ?? 's'}/${c.unit}`;
+    }
+  }
+  const eta = ETA_PLAIN.exec(v);
+  if (eta) st.eta_s = parseShortDuration(eta[1]!.replace(/\s*sec$/, 's').replace(/\s+(?=[smh])/, ''));
+  return st;
+}
+
+/** Epoch named anywhere in a plain line (`[ep: 0]`, `epoch:210`), for epoch look-back. */
+export function plainEpoch(v: string): { epoch: number; total: number | null } | null {
+  const e = PLAIN_EPOCH.exec(v);
+  return e ? { epoch: Number(e[1]), total: e[2] ? Number(e[2]) : null } : null;
+}

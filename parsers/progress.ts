@@ -1,0 +1,136 @@
+/**
+ * The last progress state visible in a log, with the epoch taken from the bar's
+ * own desc, an outer `Epochs` bar, an epoch header or a plain `epoch:` field.
+ */
+import { type LogLines, parseLineState } from './log-lines.js';
+import type { LineState } from './progress-lines.js';
+import { descEpoch, isEpochCounterDesc } from './tqdm.js';
+import type { Progress } from './types.js';
+
+/** How far back to look for the last progress line / an epoch source (logical lines). */
+const PROGRESS_LOOKBACK = 50_000;
+const EPOCH_LOOKBACK = 5_000;
+
+/** The last progress state and the line it came from. */
+export interface ProgressResult {
+  progress: Progress | null;
+  /** Index of the line the progress came from. */
+  index: number | null;
+  kind: LineState['kind'] | null;
+}
+
+interface EpochInfo {
+  epoch: number | null;
+  total: number | null;
+}
+
+/** Epoch an earlier line says we are in; the current bar itself is handled by the caller. */
+function epochSource(st: LineState): EpochInfo | null {
+  if (st.kind === 'tqdm') {
+    if (isEpochCounterDesc(st.desc)) return { epoch: st.current, total: st.total };
+    const e = descEpoch(st.desc);
+    return e ? { epoch: e.epoch, total: e.total } : null;
+  }
+  if (st.kind === 'rich') {
+    const e = descEpoch(st.desc);
+    return e ? { epoch: e.epoch, total: e.total } : null;
+  }
+  if (st.kind === 'keras') return null;
+  return st.epoch !== null ? { epoch: st.epoch, total: st.epoch_total } : null;
+}
+
+function mayNameEpoch(v: string): boolean {
+  return v.includes('poch') || v.includes('POCH') || v.includes('ep:');
+}
+
+const BAR_KINDS = new Set<LineState['kind']>(['tqdm', 'rich', 'keras']);
+const ONE_OFF_WINDOW = 50;
+
+/**
+ * A lone plain counter line after a progress bar (`Epoch 0, global step 100:
+ * 'val_loss' reached ...`) is a one-off message, not the progress mechanism:
+ * returns the bar's index when no other plain counter line sits between them.
+ */
+function barBefore(ll: LogLines, from: number): number {
+  for (let k = from - 1; k >= 0 && k >= from - ONE_OFF_WINDOW; k--) {
+    const s = ll.state(k);
+    if (!s) continue;
+    return BAR_KINDS.has(s.kind) ? k : -1;
+  }
+  return -1;
+}
+
+/** Finds the last progress line and fills in its epoch from earlier lines when needed. */
+export function extractProgress(ll: LogLines): ProgressResult {
+  const n = ll.length;
+  let idx = -1;
+  let st: LineState | null = null;
+  for (let i = n - 1; i >= 0 && i >= n - PROGRESS_LOOKBACK; i--) {
+    st = ll.state(i);
+    if (st) {
+      idx = i;
+      break;
+    }
+  }
+  if (!st) return { progress: null, index: null, kind: null };
+  const bar = st.kind === 'plain' && st.total === null ? barBefore(ll, idx) : -1;
+  if (bar >= 0) {
+    idx = bar;
+    st = ll.state(bar)!;
+  }
+  let epoch = st.epoch;
+  let epochTotal = st.epoch_total;
+  if (st.kind === 'tqdm' && isEpochCounterDesc(st.desc)) {
+    // The only bar is the epoch counter itself.
+    epoch = st.current;
+    epochTotal = st.total;
+  }
+  if (epoch === null || epochTotal === null) {
+    let foundEpoch = epoch !== null;
+    for (let k = idx - 1; k >= 0 && k >= idx - EPOCH_LOOKBACK; k--) {
+      if (!mayNameEpoch(ll.view(k))) continue;
+      const s2 = ll.state(k);
+      const src = s2 ? epochSource(s2) : null;
+      if (!src || src.epoch === null) continue;
+      if (!foundEpoch) {
+        epoch = src.epoch;
+        foundEpoch = true;
+      }
+      if (epochTotal === null && src.total !== null) epochTotal = src.total;
+      if (epochTotal !== null) break;
+      if (s2 && s2.kind !== 'tqdm' && s2.kind !== 'rich') break;
+    }
+  }
+  return {
+    progress: {
+      current: st.current,
+      total: st.total,
+      unit: st.unit ?? 'it',
+      rate: st.rate,
+      rate_unit: st.rate_unit,
+      eta_s: st.eta_s,
+      elapsed_s: st.elapsed_s,
+      epoch,
+      epoch_total: epochTotal,
+    },
+    index: idx,
+    kind: st.kind,
+  };
+}
+
+/** Progress state of a single line of text (exposed for tests and the TUI). */
+export function parseProgressLine(line: string): Progress | null {
+  const st = parseLineState(line);
+  if (!st) return null;
+  return {
+    current: st.current,
+    total: st.total,
+    unit: st.unit ?? 'it',
+    rate: st.rate,
+    rate_unit: st.rate_unit,
+    eta_s: st.eta_s,
+    elapsed_s: st.elapsed_s,
+    epoch: st.epoch,
+    epoch_total: st.epoch_total,
+  };
+}
