@@ -36,6 +36,8 @@ export interface Transport {
   readonly cluster: string;
   /** Whether file changes can be pushed (inotify); otherwise callers poll `stat`. */
   readonly canWatch: boolean;
+  /** For remote transports: whether the connection is up right now. */
+  readonly connected?: boolean;
   exec(argv: readonly string[], opts?: ExecOptions): Promise<ExecResult>;
   /** null when the path does not exist; throws only for other errors (permission...). */
   stat(path: string): Promise<FileStat | null>;

@@ -1,0 +1,121 @@
+/** The stable `--summary --json` document (documented in docs/summary.md). */
+import type { Failure, Metrics, Progress } from '../../parsers/types.js';
+import { type ClusterStatus, type JobEntry, type State, elapsedNow, timeLeftNow } from '../store.js';
+
+export interface SummaryJob {
+  cluster: string;
+  job_id: string;
+  array_job_id: string | null;
+  array_task_id: string | null;
+  name: string;
+  user: string | null;
+  state: string;
+  reason: string | null;
+  partition: string | null;
+  nodes: string | null;
+  submit_time: string | null;
+  start_time: string | null;
+  end_time: string | null;
+  elapsed_s: number | null;
+  time_limit_s: number | null;
+  time_left_s: number | null;
+  exit_code: string | null;
+  stdout: string | null;
+  stderr: string | null;
+  log_status: string | null;
+  progress: Progress | null;
+  metrics: Metrics;
+  failure: Failure | null;
+  will_timeout: boolean | null;
+  eta_s: number | null;
+  finish_time: string | null;
+  exit_note: string | null;
+  not_found: boolean;
+}
+
+export interface SummaryDoc {
+  generated_at: string;
+  clusters: { name: string; ok: boolean; error: string | null }[];
+  jobs: SummaryJob[];
+}
+
+/** ISO 8601 with the local offset, e.g. `2026-11-28T14:03:00+01:00`. */
+export function isoLocal(ms: number): string {
+  const d = new Date(ms);
+  const off = -d.getTimezoneOffset();
+  const sign = off >= 0 ? '+' : '-';
+  const abs = Math.abs(off);
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return (
+    `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:` +
+    `${pad(d.getSeconds())}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
+  );
+}
+
+const STATE_ORDER: Record<string, number> = { RUNNING: 0, COMPLETING: 1, PENDING: 2 };
+
+/** Running first, then pending, then finished (newest first). */
+export function sortJobs(jobs: JobEntry[]): JobEntry[] {
+  return jobs.slice().sort((a, b) => {
+    const oa = STATE_ORDER[a.job.state] ?? 3;
+    const ob = STATE_ORDER[b.job.state] ?? 3;
+    if (oa !== ob) return oa - ob;
+    if (oa === 3) return (b.job.end_time ?? '').localeCompare(a.job.end_time ?? '');
+    return compareIds(a.job.job_id, b.job.job_id);
+  });
+}
+
+/** Numeric-aware job id order: 9 < 10, 83_2 < 83_10. */
+export function compareIds(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}
+
+/** One job as the JSON document shows it. */
+export function summaryJob(e: JobEntry, now: number): SummaryJob {
+  const j = e.job;
+  const running = j.state === 'RUNNING';
+  const logStatus = e.stdout?.status ?? null;
+  return {
+    cluster: e.cluster,
+    job_id: j.job_id,
+    array_job_id: j.array_job_id,
+    array_task_id: j.array_task_id,
+    name: j.name,
+    user: j.user,
+    state: j.state_detail ? `${j.state} ${j.state_detail}` : j.state,
+    reason: j.reason,
+    partition: j.partition,
+    nodes: j.nodes,
+    submit_time: j.submit_time,
+    start_time: j.start_time,
+    end_time: j.end_time,
+    elapsed_s: round(elapsedNow(e, now)),
+    time_limit_s: j.time_limit_s,
+    time_left_s: running || j.state === 'PENDING' ? round(timeLeftNow(e, now)) : null,
+    exit_code: j.exit_code,
+    stdout: e.stdout?.path ?? null,
+    stderr: e.stderr?.path ?? e.stdout?.path ?? null,
+    log_status: logStatus,
+    progress: e.analysis?.progress ?? null,
+    metrics: e.analysis?.metrics ?? {},
+    failure: e.analysis?.failure ?? null,
+    will_timeout: e.willTimeout,
+    eta_s: running && e.finishAt !== null ? Math.max(0, Math.round((e.finishAt - now) / 1000)) : null,
+    finish_time: running && e.finishAt !== null ? isoLocal(e.finishAt) : null,
+    exit_note: e.exitNote,
+    not_found: e.notFound,
+  };
+}
+
+function round(x: number | null): number | null {
+  return x === null ? null : Math.round(x);
+}
+
+/** The whole document. */
+export function buildSummary(state: State, now: number): SummaryDoc {
+  return {
+    generated_at: isoLocal(now),
+    clusters: Object.values(state.clusters).map((c: ClusterStatus) => ({ name: c.name, ok: c.ok, error: c.error })),
+    jobs: sortJobs(Object.values(state.jobs)).map((e) => summaryJob(e, now)),
+  };
+}

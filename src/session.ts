@@ -1,0 +1,64 @@
+/** Wires transports, pollers and log services into one store, for the TUI and headless modes alike. */
+import type { CliOptions } from './cli-args.js';
+import { loadConfig } from './config.js';
+import { parseSince } from './cli-args.js';
+import { PathCache } from './slurm/path-cache.js';
+import { Poller } from './slurm/poller.js';
+import { slurmRunner } from './slurm/client.js';
+import { createJobStore, type Store } from './store.js';
+import { LogService } from './tail/log-service.js';
+import { LocalTransport } from './transport/local.js';
+import type { Transport } from './transport/types.js';
+
+export interface ClusterHandle {
+  name: string;
+  transport: Transport;
+  poller: Poller;
+  logs: LogService;
+}
+
+export interface Session {
+  store: Store;
+  clusters: ClusterHandle[];
+  close(): Promise<void>;
+}
+
+/** Builds the session the options ask for: demo, SSH hosts, or the local login node. */
+export async function openSession(opts: CliOptions, store: Store = createJobStore()): Promise<Session> {
+  const transports: Transport[] = [];
+  if (opts.demo) {
+    const { DemoTransport } = await import('./demo/transport.js');
+    transports.push(await DemoTransport.start());
+  } else if (opts.hosts.length > 0 || (loadConfig(opts.config).clusters?.length ?? 0) > 0) {
+    const { openSshTransports } = await import('./transport/ssh-open.js');
+    transports.push(...(await openSshTransports(opts)));
+  } else {
+    transports.push(new LocalTransport('local', { pollLogs: opts.pollLogs }));
+  }
+  const pathCache = new PathCache(opts.demo ? null : undefined);
+  const clusters = transports.map((transport) => {
+    const logs = new LogService(store, transport, opts.tailBytes);
+    const poller = new Poller({
+      cluster: transport.cluster,
+      runner: slurmRunner(transport),
+      store,
+      logs,
+      pathCache,
+      jobIds: opts.positionals.length ? opts.positionals : null,
+      allUsers: opts.allUsers,
+      sinceS: parseSince(opts.since),
+      intervalS: opts.demo ? Math.min(opts.intervalS, 2) : opts.intervalS,
+      connected: () => transport.connected ?? true,
+    });
+    return { name: transport.cluster, transport, poller, logs };
+  });
+  return {
+    store,
+    clusters,
+    async close() {
+      for (const c of clusters) c.poller.stop();
+      pathCache.save();
+      await Promise.all(clusters.map((c) => c.transport.close()));
+    },
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * The poller over the demo cluster (real squeue/sacct text, real log files): what it
+ * asks the controller for, and what lands in the store.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { DemoTransport } from '../src/demo/transport.js';
+import { slurmRunner } from '../src/slurm/client.js';
+import { PathCache } from '../src/slurm/path-cache.js';
+import { Poller } from '../src/slurm/poller.js';
+import { createJobStore } from '../src/store.js';
+import { LogService } from '../src/tail/log-service.js';
+import type { ExecOptions, ExecResult, Transport } from '../src/transport/types.js';
+
+const open: Transport[] = [];
+afterEach(async () => {
+  for (const t of open.splice(0)) await t.close();
+});
+
+/** Wraps a transport and records every command it runs. */
+function counting(inner: Transport, override?: (argv: readonly string[]) => ExecResult | null) {
+  const calls: string[] = [];
+  const t: Transport = {
+    cluster: inner.cluster,
+    canWatch: inner.canWatch,
+    exec(argv: readonly string[], opts?: ExecOptions) {
+      calls.push(argv[0]!);
+      const o = override?.(argv);
+      return o ? Promise.resolve(o) : inner.exec(argv, opts);
+    },
+    stat: (p) => inner.stat(p),
+    readRange: (p, s, l) => inner.readRange(p, s, l),
+    close: () => inner.close(),
+  };
+  return { t, calls };
+}
+
+async function setup(jobIds: string[] | null = null, override?: (argv: readonly string[]) => ExecResult | null) {
+  const demo = await DemoTransport.start();
+  open.push(demo);
+  const { t, calls } = counting(demo, override);
+  const store = createJobStore();
+  const logs = new LogService(store, t, 1 << 20);
+  const poller = new Poller({ cluster: 'demo', runner: slurmRunner(t), store, logs, pathCache: new PathCache(null), jobIds, allUsers: false, sinceS: 86400, intervalS: 10 });
+  return { store, poller, calls };
+}
+
+describe('Poller', () => {
+  it('asks the controller once per tick: squeue, plus sacct only at start and for jobs that left', async () => {
+    const { poller, calls } = await setup();
+    await poller.tick();
+    expect(calls.filter((c) => c === 'squeue')).toHaveLength(1);
+    expect(calls.filter((c) => c === 'sacct')).toHaveLength(1);
+    expect(calls.filter((c) => c === 'scontrol').length).toBeLessThanOrEqual(3);
+    calls.length = 0;
+    await poller.tick();
+    expect(calls).toEqual(['squeue']);
+  });
+
+  it('fills the store with SLURM fields, resolved logs and parsed progress', async () => {
+    const { poller, store } = await setup();
+    await poller.tick();
+    const jobs = store.getState().jobs;
+    const train = jobs['demo/4101']!;
+    expect(train.job.state).toBe('RUNNING');
+    expect(train.stdout?.path).toMatch(/slurm-4101\.out$/);
+    expect(train.analysis?.progress?.total).toBe(500);
+    expect(train.willTimeout).toBe(false);
+    expect(jobs['demo/4102']!.willTimeout).toBe(true);
+    expect(jobs['demo/4107']!.job.reason).toBe('Resources');
+    expect(jobs['demo/4104']!.analysis?.failure?.category).toBe('import_error');
+    // pending array tasks stay one record, as squeue shows them
+    expect(Object.keys(jobs).filter((k) => k.startsWith('demo/4105_[')).length).toBe(1);
+    expect(jobs['demo/4105_4']).toBeUndefined();
+  });
+
+  it('watches exactly the given ids and marks unknown ones as not found', async () => {
+    const { poller, store } = await setup(['4104', '4105', '777']);
+    await poller.tick();
+    const keys = Object.keys(store.getState().jobs).sort();
+    expect(keys).toContain('demo/4104');
+    expect(keys.some((k) => k.startsWith('demo/4105_'))).toBe(true);
+    expect(store.getState().jobs['demo/777']?.notFound).toBe(true);
+    expect(keys.some((k) => k === 'demo/4101')).toBe(false);
+  });
+
+  it('backs off exponentially and keeps the last data, marked stale, when the controller fails', async () => {
+    let down = false;
+    const { poller, store } = await setup(null, (argv) =>
+      down && argv[0] === 'squeue'
+        ? { stdout: '', stderr: 'squeue: error: slurm_load_jobs error: Unable to contact slurm controller (connect failure)', code: 1, signal: null, timedOut: false, notFound: false, durationMs: 5 }
+        : null,
+    );
+    await poller.tick();
+    const before = Object.keys(store.getState().jobs).length;
+    down = true;
+    await poller.tick();
+    const c1 = store.getState().clusters.demo!;
+    expect(c1.ok).toBe(false);
+    expect(c1.stale).toBe(true);
+    expect(c1.error).toMatch(/Unable to contact slurm controller/);
+    const d1 = poller.nextDelayMs();
+    await poller.tick();
+    expect(poller.nextDelayMs()).toBe(d1 * 2);
+    expect(Object.keys(store.getState().jobs).length).toBe(before);
+    down = false;
+    await poller.tick();
+    expect(store.getState().clusters.demo).toMatchObject({ ok: true, error: null, stale: false });
+    expect(poller.nextDelayMs()).toBe(10_000);
+  });
+
+  it('stretches the interval when nothing changes, but never below --interval', async () => {
+    const { poller } = await setup();
+    await poller.tick();
+    const first = poller.nextDelayMs();
+    expect(first).toBeGreaterThanOrEqual(10_000);
+    await poller.tick();
+    await poller.tick();
+    expect(poller.nextDelayMs()).toBeGreaterThan(first);
+    expect(poller.nextDelayMs()).toBeLessThanOrEqual(30_000);
+  });
+
+  it('never stops the caller when SLURM is missing: the error says what to do', async () => {
+    const { poller, store } = await setup(null, (argv) =>
+      argv[0] === 'squeue' ? { stdout: '', stderr: 'spawn squeue ENOENT', code: null, signal: null, timedOut: false, notFound: true, durationMs: 1 } : null,
+    );
+    await expect(poller.tick()).rejects.toThrow(/squeue not found.*--host.*--demo/);
+    expect(store.getState().clusters.demo?.ok).toBe(false);
+  });
+});
