@@ -59,6 +59,8 @@ export interface ClusterStatus {
   ok: boolean;
   error: string | null;
   lastPollAt: number | null;
+  /** Last successful poll (ms); failures don't move it, so the age of the data shown is known. */
+  lastOkAt: number | null;
   lastPollMs: number | null;
   nextPollAt: number | null;
   /** Current backoff after failures (0 when healthy). */

@@ -67,7 +67,8 @@ export class Poller {
       if (this.failures > 0) this.unchangedTicks = 0;
       this.failures = 0;
       this.lastDurationMs = this.now() - started;
-      this.setCluster({ ok: true, error: null, lastPollAt: this.now(), lastPollMs: this.lastDurationMs, backoffMs: 0, stale: false, connected: true });
+      const t = this.now();
+      this.setCluster({ ok: true, error: null, lastPollAt: t, lastOkAt: t, lastPollMs: this.lastDurationMs, backoffMs: 0, stale: false, connected: true });
     } catch (err) {
       this.failures++;
       const msg = err instanceof Error ? err.message : String(err);
@@ -320,6 +321,7 @@ export class Poller {
         ok: true,
         error: null,
         lastPollAt: null,
+        lastOkAt: null,
         lastPollMs: null,
         nextPollAt: null,
         backoffMs: 0,

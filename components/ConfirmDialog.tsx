@@ -1,0 +1,34 @@
+import { Box, Text } from 'ink';
+import type { CancelTarget } from '../src/tui/cancel-target.js';
+import { useTheme } from '../src/tui/theme.js';
+import { useBindings } from '../src/tui/use-keys.js';
+
+export interface ConfirmDialogProps {
+  target: CancelTarget;
+  multiCluster: boolean;
+  width: number;
+  height: number;
+  onConfirm(): void;
+  onDeny(): void;
+}
+
+/** y/N before scancel, naming exactly what goes: id, name, state, and "all N tasks" for an array. */
+export function ConfirmDialog({ target, multiCluster, width, height, onConfirm, onDeny }: ConfirmDialogProps) {
+  const theme = useTheme();
+  useBindings('confirm', { confirm: onConfirm, deny: onDeny });
+  const what = target.tasks !== null ? `array ${target.scancelId}: all ${target.tasks} tasks` : `job ${target.scancelId}`;
+  const where = multiCluster ? ` on ${target.cluster}` : '';
+  return (
+    <Box flexDirection="column" height={height} width={width} flexShrink={0} paddingTop={1}>
+      <Box flexDirection="column" borderStyle="round" borderColor={theme.warning} paddingX={1} width={Math.min(width, 72)}>
+        <Text bold color={theme.warning} wrap="truncate-end">{`Cancel ${what}${where}?`}</Text>
+        <Text wrap="truncate-end">{`${target.scancelId}  ${target.name || '-'}`}</Text>
+        <Text wrap="truncate-end" color={theme.text.dim}>{`state ${target.state}`}</Text>
+        <Text wrap="truncate-end" color={theme.text.dim}>{`runs: scancel ${target.scancelId}`}</Text>
+        <Text wrap="truncate-end">
+          <Text bold>y</Text> cancel it   <Text bold>n</Text>/esc keep it
+        </Text>
+      </Box>
+    </Box>
+  );
+}

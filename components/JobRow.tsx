@@ -1,0 +1,59 @@
+import { Box, Text } from 'ink';
+import { type CellPart, cellParts } from '../src/tui/cells.js';
+import { displayWidth } from '../parsers/sanitize.js';
+import type { Column } from '../src/tui/columns.js';
+import { fitParts } from '../src/tui/fit.js';
+import type { Row } from '../src/tui/rows.js';
+import { useTheme } from '../src/tui/theme.js';
+import { toneColor } from '../src/tui/tone.js';
+
+export interface JobRowProps {
+  row: Row;
+  columns: Column[];
+  now: number;
+  selected: boolean;
+  /** Finished, or from a cluster whose data is stale. */
+  dim: boolean;
+}
+
+/** One table row: fixed-width cells that never shrink, the name cut with `…`. */
+export function JobRow({ row, columns, now, selected, dim }: JobRowProps) {
+  const theme = useTheme();
+  return (
+    <Box flexDirection="row" flexShrink={0}>
+      <Box width={1} flexShrink={0}>
+        <Text color={theme.accent}>{selected ? '›' : ' '}</Text>
+      </Box>
+      {columns.map((c, i) => {
+        const parts = fitParts(cellParts(row, c.id, now, c.width), c.width);
+        const gap = Math.max(0, c.width - displayWidth(parts.map((p) => p.text).join('')));
+        const sep = i < columns.length - 1 ? ' ' : '';
+        return (
+          <Box key={c.id} width={c.width + sep.length} flexShrink={0}>
+            <Text wrap="truncate-end" inverse={selected} dimColor={dim}>
+              {c.align === 'right' ? ' '.repeat(gap) : ''}
+              <Parts parts={parts} />
+              {c.align === 'left' ? ' '.repeat(gap) : ''}
+              {sep}
+            </Text>
+          </Box>
+        );
+      })}
+    </Box>
+  );
+}
+
+/** Coloured pieces of a cell. */
+export function Parts({ parts }: { parts: CellPart[] }) {
+  const theme = useTheme();
+  return (
+    <>
+      {parts.map((p, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: parts have no identity beyond their position
+        <Text key={i} color={toneColor(theme, p.tone)}>
+          {p.text}
+        </Text>
+      ))}
+    </>
+  );
+}

@@ -1,0 +1,137 @@
+import { Box, Text } from 'ink';
+import type { Dispatch } from 'react';
+import { displayWidth } from '../parsers/sanitize.js';
+import type { State } from '../src/store.js';
+import { idText } from '../src/tui/cells.js';
+import { layoutColumns } from '../src/tui/columns.js';
+import { buildRows, isFinished } from '../src/tui/rows.js';
+import { selectedIndex, type TableAction, type TableState } from '../src/tui/table-state.js';
+import { useTheme } from '../src/tui/theme.js';
+import { useBindings, usePrompt } from '../src/tui/use-keys.js';
+import { JobTable } from './JobTable.js';
+
+export interface TableScreenProps {
+  state: State;
+  table: TableState;
+  dispatch: Dispatch<TableAction>;
+  width: number;
+  height: number;
+  now: number;
+  finishedWindowS: number;
+  active: boolean;
+  onOpen(key: string): void;
+  onCancel(key: string): void;
+  onDiagnose(key: string): void;
+  onHelp(): void;
+  onQuit(): void;
+}
+
+/** The job list with its title, filter prompt and key handling. */
+export function TableScreen(p: TableScreenProps) {
+  const { state, table, dispatch, width, height, now } = p;
+  const theme = useTheme();
+  const entries = Object.values(state.jobs);
+  const rows = buildRows(entries, {
+    sort: table.sort,
+    filter: table.filter,
+    expanded: table.expanded,
+    now,
+    finishedWindowS: p.finishedWindowS,
+  });
+  const clusters = new Set(entries.map((e) => e.cluster));
+  const columns = layoutColumns(width, {
+    idWidth: Math.max(5, ...rows.map((r) => displayWidth(idText(r)))),
+    clusterWidth: clusters.size > 1 ? Math.max(...[...clusters].map((c) => displayWidth(c))) : null,
+  });
+  const index = selectedIndex(table, rows, state.jobs);
+  const row = index >= 0 ? rows[index] : undefined;
+  const promptH = table.draft !== null ? 1 : 0;
+  const tableH = Math.max(2, height - 1 - promptH);
+  const select = (i: number) => dispatch({ type: 'select', rows, index: i });
+  const stale = new Set(Object.values(state.clusters).filter((c) => c.stale).map((c) => c.name));
+
+  useBindings(
+    'table',
+    {
+      down: () => select(index + 1),
+      up: () => select(index - 1),
+      pageDown: () => select(index + tableH - 2),
+      pageUp: () => select(index - (tableH - 2)),
+      top: () => select(0),
+      bottom: () => select(rows.length - 1),
+      open: () => {
+        if (row?.kind === 'group') dispatch({ type: 'expand', key: row.key, open: !row.expanded });
+        else if (row) p.onOpen(row.key);
+      },
+      collapse: () => {
+        if (row?.kind === 'group') dispatch({ type: 'expand', key: row.key, open: false });
+        else if (row?.depth === 1) {
+          const parent = rows.findLast((r, i) => i < index && r.kind === 'group');
+          if (parent) {
+            dispatch({ type: 'expand', key: parent.key, open: false });
+            dispatch({ type: 'selectKey', key: parent.key, index: rows.indexOf(parent) });
+          }
+        }
+      },
+      filter: () => dispatch({ type: 'filterStart' }),
+      clearFilter: () => dispatch({ type: 'filterClear' }),
+      sort: () => dispatch({ type: 'sort' }),
+      cancel: () => row && p.onCancel(row.key),
+      diagnose: () => row?.kind === 'job' && p.onDiagnose(row.key),
+      help: p.onHelp,
+      quit: p.onQuit,
+    },
+    p.active && table.draft === null,
+  );
+  usePrompt(
+    {
+      value: table.draft ?? '',
+      onChange: (text) => dispatch({ type: 'filterEdit', text }),
+      onSubmit: () => dispatch({ type: 'filterCommit' }),
+      onCancel: () => dispatch({ type: 'filterClear' }),
+    },
+    p.active && table.draft !== null,
+  );
+
+  const running = entries.filter((e) => e.job.state === 'RUNNING').length;
+  const pending = entries.filter((e) => e.job.state === 'PENDING').length;
+  const ended = entries.filter(isFinished).length;
+  // Filter and sort first: at 60 columns the counts are what gets cut.
+  const title = [
+    table.filter && table.draft === null ? `filter /${table.filter}` : '',
+    `sort ${table.sort}`,
+    `${entries.length} jobs · ${running} running · ${pending} pending · ${ended} ended`,
+  ].filter(Boolean);
+  const empty = table.filter
+    ? `no job matches /${table.filter} (esc clears)`
+    : Object.values(state.clusters).some((c) => c.lastPollAt !== null)
+      ? 'no jobs (nothing queued or finished recently)'
+      : 'loading…';
+  return (
+    <Box flexDirection="column" height={height} width={width} flexShrink={0}>
+      <Text wrap="truncate-end">
+        <Text bold color={theme.accent}>
+          hpc-watch
+        </Text>
+        <Text color={theme.text.dim}>{`  ${title.join(' · ')}`}</Text>
+      </Text>
+      <JobTable
+        rows={rows}
+        columns={columns}
+        selectedIndex={index}
+        height={tableH}
+        now={now}
+        staleClusters={stale}
+        emptyText={empty}
+      />
+      {table.draft !== null ? (
+        <Text wrap="truncate-end">
+          <Text color={theme.accent}>/</Text>
+          {table.draft}
+          <Text inverse> </Text>
+          <Text color={theme.text.dim}> enter keeps · esc clears</Text>
+        </Text>
+      ) : null}
+    </Box>
+  );
+}

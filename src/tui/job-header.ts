@@ -1,0 +1,123 @@
+/** The job view's header as pure lines, so the view knows its height before laying out the log. */
+import { format } from 'date-fns/format';
+import { isSameDay } from 'date-fns/isSameDay';
+import { sanitizeField, wrapToWidth } from '../../parsers/sanitize.js';
+import type { MetricValue } from '../../parsers/types.js';
+import { fmtProgressCount, fmtRate, fmtShortDuration, progressPercent } from '../format.js';
+import { elapsedNow, type JobEntry, timeLeftNow } from '../store.js';
+import { barText, type CellPart, etaSeconds, fmtEta } from './cells.js';
+import { isFinished, stateLabel } from './rows.js';
+
+export interface HeaderLine {
+  parts: CellPart[];
+  /** Throughput values to draw after the parts, filling the rest of the line. */
+  spark?: (number | null)[];
+}
+
+const p = (text: string, tone: CellPart['tone'] = 'plain'): CellPart => ({ text, tone });
+const SEP = p(' · ', 'dim');
+
+/** `14:32`, or `Tue 14:32` when not today. */
+export function clockTime(ms: number, now: number): string {
+  return format(ms, isSameDay(ms, now) ? 'HH:mm' : 'EEE HH:mm');
+}
+
+/** Compact metric value: 0.2345, 1.2e-4, nan. */
+export function fmtMetric(v: MetricValue): string {
+  if (typeof v !== 'number') return v;
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(2);
+  if (Number.isInteger(v)) return String(v);
+  return String(Number(v.toPrecision(4)));
+}
+
+function join(parts: CellPart[][]): CellPart[] {
+  const out: CellPart[] = [];
+  for (const x of parts) {
+    if (x.length === 0) continue;
+    if (out.length) out.push(SEP);
+    out.push(...x);
+  }
+  return out;
+}
+
+function whereLine(e: JobEntry, now: number): CellPart[] {
+  const j = e.job;
+  const limit = j.time_limit_s === null ? 'no limit' : fmtShortDuration(j.time_limit_s);
+  if (j.state === 'PENDING') {
+    return join([
+      [p('waiting: ', 'dim'), p(sanitizeField(j.reason ?? 'unknown'), { state: 'PENDING' })],
+      [p(`limit ${limit}`)],
+      j.partition ? [p(sanitizeField(j.partition), 'dim')] : [],
+    ]);
+  }
+  const el = elapsedNow(e, now);
+  const left = timeLeftNow(e, now);
+  return join([
+    j.nodes ? [p(sanitizeField(j.nodes))] : [],
+    j.partition ? [p(sanitizeField(j.partition), 'dim')] : [],
+    [p(`elapsed ${fmtShortDuration(el)}/${limit}`)],
+    !isFinished(e) && left !== null ? [p(`left ${fmtShortDuration(left)}`)] : [],
+    isFinished(e) && j.exit_code ? [p(`exit ${sanitizeField(j.exit_code)}`, 'dim')] : [],
+  ]);
+}
+
+function metricsLine(e: JobEntry): CellPart[] {
+  const pr = e.analysis?.progress;
+  const epoch =
+    pr?.epoch != null ? [p(`epoch ${pr.epoch}${pr.epoch_total != null ? `/${pr.epoch_total}` : ''}`)] : [];
+  const metrics = Object.entries(e.analysis?.metrics ?? {})
+    .slice(0, 8)
+    .map(([k, v]) => [p(`${sanitizeField(k)} `, 'dim'), p(fmtMetric(v))]);
+  return join([epoch, ...metrics]);
+}
+
+/** Header lines for a job at `width` columns (long root-cause lines wrap, up to three lines). */
+export function headerLines(e: JobEntry, now: number, width: number): HeaderLine[] {
+  const j = e.job;
+  const lines: HeaderLine[] = [];
+  lines.push({
+    parts: [p(j.job_id, 'accent'), p('  '), p(stateLabel(e), { state: j.state }), p('  '), p(sanitizeField(j.name) || '-')],
+  });
+  if (e.notFound) {
+    lines.push({ parts: [p('not found: neither in the queue nor in accounting', 'error')] });
+    return lines;
+  }
+  lines.push({ parts: whereLine(e, now) });
+  const pr = e.analysis?.progress ?? null;
+  const running = j.state === 'RUNNING' || j.state === 'COMPLETING';
+  if (pr && (running || isFinished(e))) {
+    const pct = progressPercent(pr);
+    if (pct === null) lines.push({ parts: [p(fmtProgressCount(pr)), p(' · total unknown', 'dim')] });
+    else {
+      const text = ` ${fmtProgressCount(pr)} ${Math.floor(pct)}%`;
+      const barW = Math.min(40, width - text.length);
+      lines.push({ parts: barW >= 8 ? [p(barText(pct / 100, barW), 'accent'), p(text)] : [p(text.trim())] });
+    }
+  }
+  if (running) {
+    const spark = e.history.map((h) => h.perSecond);
+    const rate = pr?.rate != null ? fmtRate(pr) : null;
+    if (rate || spark.length > 1) {
+      lines.push({ parts: [p('rate ', 'dim'), p(rate ?? '-'), p(' ')], spark: spark.length > 1 ? spark : undefined });
+    }
+    const eta = etaSeconds(e, now);
+    if (eta !== null && e.finishAt !== null) {
+      lines.push({ parts: [p('ETA ', 'dim'), p(fmtEta(eta)), p(` (~${clockTime(e.finishAt, now)})`, 'dim')] });
+    }
+    if (e.willTimeout && e.overrunS !== null) {
+      lines.push({ parts: [p(`⚠ finishes after the time limit by ~${fmtEta(e.overrunS)}`, 'warning')] });
+    }
+  }
+  const m = metricsLine(e);
+  if (m.length) lines.push({ parts: m });
+  const failure = e.analysis?.failure;
+  if (failure && j.state !== 'COMPLETED') {
+    lines.push({ parts: [p(`✖ ${stateLabel(e)} · ${failure.category}`, 'error')] });
+    for (const l of wrapToWidth(sanitizeField(failure.line), Math.max(10, width - 2)).slice(0, 3)) {
+      lines.push({ parts: [p(`  ${l}`, 'error')] });
+    }
+  }
+  if (e.exitNote && e.exitNote !== failure?.line) lines.push({ parts: [p(sanitizeField(e.exitNote), 'dim')] });
+  return lines;
+}

@@ -1,0 +1,106 @@
+/** `hpc-watch [JOBID]`: opens the session, starts polling and log watching, renders the TUI until quit. */
+import { createElement } from 'react';
+import type { CliOptions } from '../cli-args.js';
+import { parseSince } from '../cli-args.js';
+import { loadConfig } from '../config.js';
+import { openSession, type Session } from '../session.js';
+import { TERMINAL_STATES } from '../../parsers/slurm-types.js';
+import { jobKey } from '../store.js';
+import { UserError } from '../transport/types.js';
+import { createController } from './controller.js';
+import { watchLogs } from './log-watch.js';
+import { createTheme } from './theme.js';
+
+const LOG_TICK_MS = 1000;
+// Alternate screen, like k9s and lazygit: the pane's scrollback is left as it was on quit.
+const ENTER_ALT = '\x1b[?1049h';
+const LEAVE_ALT = '\x1b[?1049l\x1b[?25h';
+
+/** Refreshes one job's logs, never twice at once (a slow NFS stat must not pile up calls). */
+function logRefresher(session: Session): (key: string) => void {
+  const busy = new Set<string>();
+  return (key) => {
+    if (busy.has(key)) return;
+    const e = session.store.getState().jobs[key];
+    const c = e && session.clusters.find((x) => x.name === e.cluster);
+    if (!c) return;
+    busy.add(key);
+    c.logs
+      .refresh(key)
+      .catch(() => {})
+      .finally(() => busy.delete(key));
+  };
+}
+
+/**
+ * --auto-diagnose: diagnose jobs that fail while we watch (not yesterday's failures,
+ * which would spend money unasked). The cache keeps identical failures to one call.
+ */
+function autoDiagnose(session: Session, diagnose: (key: string) => void): () => void {
+  const seenRunning = new Set<string>();
+  const done = new Set<string>();
+  return session.store.subscribe((state) => {
+    for (const e of Object.values(state.jobs)) {
+      if (!TERMINAL_STATES.has(e.job.state)) {
+        seenRunning.add(e.key);
+        continue;
+      }
+      const failed = e.job.state !== 'COMPLETED' && e.job.state !== 'CANCELLED' && e.analysis?.failure;
+      if (failed && seenRunning.has(e.key) && !done.has(e.key)) {
+        done.add(e.key);
+        diagnose(e.key);
+      }
+    }
+  });
+}
+
+/** Runs the interactive view; resolves with the exit code when the user quits. */
+export async function runTui(opts: CliOptions): Promise<number> {
+  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+    throw new UserError('the live view needs a terminal; use --summary for scripts and pipes');
+  }
+  const session = await openSession(opts);
+  for (const c of session.clusters) c.poller.start();
+  const refresh = logRefresher(session);
+  // A cheap stat per running job each second; appends seen by chokidar come sooner.
+  const logTimer = setInterval(() => {
+    for (const c of session.clusters) for (const key of c.poller.runningKeys()) refresh(key);
+  }, LOG_TICK_MS);
+  const watcher = await watchLogs(session, { pollLogs: opts.pollLogs, onChange: refresh });
+
+  const [{ render }, { App }] = await Promise.all([import('ink'), import('../../components/App.js')]);
+  const first = session.clusters[0]?.name;
+  const initialJobKey = opts.positionals[0] && first ? jobKey(first, opts.positionals[0]) : null;
+  let unmount: () => void = () => {};
+  const config = loadConfig(opts.config);
+  const diagnose = (key: string) => {
+    void import('../diagnose/run.js').then((m) => m.startDiagnosis(session, key, { config: config.claude, tailBytes: opts.tailBytes }));
+  };
+  const controller = createController(session, { onQuit: () => unmount(), diagnose });
+  const stopAuto = opts.autoDiagnose || config.autoDiagnose ? autoDiagnose(session, diagnose) : () => {};
+  const restore = () => process.stdout.write(LEAVE_ALT);
+  process.stdout.write(ENTER_ALT);
+  process.once('exit', restore);
+  const instance = render(
+    createElement(App, {
+      store: session.store,
+      controller,
+      initialJobKey,
+      finishedWindowS: parseSince(opts.since),
+      theme: createTheme(),
+    }),
+    { exitOnCtrlC: true, patchConsole: false, maxFps: 10 },
+  );
+  unmount = () => instance.unmount();
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    clearInterval(logTimer);
+    stopAuto();
+    process.off('exit', restore);
+    restore();
+    await watcher.close().catch(() => {});
+    await session.close().catch(() => {});
+  }
+  return 0;
+}

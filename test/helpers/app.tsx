@@ -1,0 +1,58 @@
+/** Renders the whole TUI against a store of fixtures with a recording controller. */
+import { vi } from 'vitest';
+import { App } from '../../components/App.js';
+import type { JobEntry, Store } from '../../src/store.js';
+import type { Controller } from '../../src/tui/controller.js';
+import { createTheme, type Theme } from '../../src/tui/theme.js';
+import { allJobs, storeWith } from './fixtures.js';
+import { type Rendered, renderAt, settle } from './render-at.js';
+
+export interface FakeController extends Controller {
+  cancel: ReturnType<typeof vi.fn<Controller['cancel']>>;
+  diagnose: ReturnType<typeof vi.fn<Controller['diagnose']>>;
+  refreshLogs: ReturnType<typeof vi.fn<Controller['refreshLogs']>>;
+  quit: ReturnType<typeof vi.fn<Controller['quit']>>;
+}
+
+/** A controller that records calls and never touches a cluster. */
+export function fakeController(): FakeController {
+  return {
+    cancel: vi.fn<Controller['cancel']>(async (key) => ({ ok: true, message: `scancel ${key.split('/').pop()}: sent` })),
+    diagnose: vi.fn<Controller['diagnose']>(),
+    refreshLogs: vi.fn<Controller['refreshLogs']>(),
+    quit: vi.fn<Controller['quit']>(),
+  };
+}
+
+export interface AppHarness extends Rendered {
+  store: Store;
+  controller: FakeController;
+  now: number;
+}
+
+/** Renders <App> at a size; jobs default to the full fixture zoo. */
+export async function renderApp(
+  o: { columns?: number; rows?: number; jobs?: (now: number) => JobEntry[]; initialJobKey?: string; theme?: Theme } = {},
+): Promise<AppHarness> {
+  const now = Date.now();
+  const store = storeWith((o.jobs ?? allJobs)(now), now);
+  const controller = fakeController();
+  const r = renderAt(
+    <App
+      store={store}
+      controller={controller}
+      throttleMs={0}
+      initialJobKey={o.initialJobKey ?? null}
+      theme={o.theme ?? createTheme(true)}
+    />,
+    o.columns ?? 80,
+    o.rows ?? 24,
+  );
+  await settle();
+  return { ...r, store, controller, now };
+}
+
+/** The line of a frame that contains `text`, or undefined. */
+export function lineWith(frame: string, text: string): string | undefined {
+  return frame.split('\n').find((l) => l.includes(text));
+}
