@@ -1,20 +1,11 @@
 /** Non-tqdm progress formats: Keras progbars, Lightning's Rich bar, epoch headers, DeepSpeed, plain step logs. */
 import { parseClock, parseMetricValue, parseNum, parseScaled, parseShortDuration } from './log-numbers.js';
 import { descEpoch } from './tqdm.js';
-import type { MetricValue } from './types.js';
+import type { MetricValue, Progress } from './types.js';
 
 /** Progress fields one line carries, before the epoch look-back. */
-export interface LineState {
+export interface LineState extends Progress {
   kind: 'tqdm' | 'rich' | 'keras' | 'header' | 'deepspeed' | 'plain';
-  current: number | null;
-  total: number | null;
-  unit: string | null;
-  rate: number | null;
-  rate_unit: string | null;
-  eta_s: number | null;
-  elapsed_s: number | null;
-  epoch: number | null;
-  epoch_total: number | null;
   /** Bar description (tqdm / Rich), used for epoch look-ups and identity. */
   desc: string;
   /** tqdm postfix as printed (`loss=0.1, v_num=0` or a set_postfix_str text). */

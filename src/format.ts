@@ -21,13 +21,13 @@ export function fmtShortDuration(s: number | null | undefined): string {
   if (s === null || s === undefined || !Number.isFinite(s)) return '-';
   const t = Math.max(0, Math.round(s));
   if (t < 60) return `${t}s`;
-  if (t < 3600) return `${Math.floor(t / 60)}m${t % 60 ? String(t % 60).padStart(2, '0') + 's' : ''}`;
+  if (t < 3600) return `${Math.floor(t / 60)}m${t % 60 ? `${String(t % 60).padStart(2, '0')}s` : ''}`;
   if (t < 86400) {
     const m = Math.floor((t % 3600) / 60);
-    return `${Math.floor(t / 3600)}h${m ? String(m).padStart(2, '0') + 'm' : ''}`;
+    return `${Math.floor(t / 3600)}h${m ? `${String(m).padStart(2, '0')}m` : ''}`;
   }
   const h = Math.floor((t % 86400) / 3600);
-  return `${Math.floor(t / 86400)}d${h ? h + 'h' : ''}`;
+  return `${Math.floor(t / 86400)}d${h ? `${h}h` : ''}`;
 }
 
 /** Compact number: 12345 → `12.3k`. */

@@ -4,11 +4,11 @@ import { loadConfig } from './config.js';
 import { parseSince } from './cli-args.js';
 import { PathCache } from './slurm/path-cache.js';
 import { Poller } from './slurm/poller.js';
-import { slurmRunner } from './slurm/client.js';
+import { SlurmError, slurmRunner } from './slurm/client.js';
 import { createJobStore, type Store } from './store.js';
 import { LogService } from './tail/log-service.js';
 import { LocalTransport } from './transport/local.js';
-import type { Transport } from './transport/types.js';
+import { type Transport, UserError } from './transport/types.js';
 
 export interface ClusterHandle {
   name: string;
@@ -61,4 +61,18 @@ export async function openSession(opts: CliOptions, store: Store = createJobStor
       await Promise.all(clusters.map((c) => c.transport.close()));
     },
   };
+}
+
+/** One poll of every cluster at once; a SLURM failure becomes a one-line UserError. */
+export async function pollOnce(session: Session): Promise<void> {
+  await Promise.all(
+    session.clusters.map(async (c) => {
+      try {
+        await c.poller.tick();
+      } catch (err) {
+        if (err instanceof SlurmError) throw new UserError(`${c.name}: ${err.message}`);
+        throw err;
+      }
+    }),
+  );
 }

@@ -6,27 +6,13 @@
 import { sanitizeLogLine } from '../../parsers/sanitize.js';
 import type { CliOptions } from '../cli-args.js';
 import { loadConfig } from '../config.js';
-import { openSession, type Session } from '../session.js';
-import { SlurmError } from '../slurm/client.js';
+import { openSession, pollOnce, type Session } from '../session.js';
 import type { JobEntry } from '../store.js';
 import { UserError } from '../transport/types.js';
 import { type DiagnosisOutcome, diagnoseJob } from './run.js';
 
 const QUEUED = new Set(['PENDING', 'CONFIGURING', 'REQUEUED', 'SUSPENDED', 'RESIZING']);
 const ACTIVE = new Set(['RUNNING', 'COMPLETING']);
-
-async function pollOnce(session: Session): Promise<void> {
-  await Promise.all(
-    session.clusters.map(async (c) => {
-      try {
-        await c.poller.tick();
-      } catch (err) {
-        if (err instanceof SlurmError) throw new UserError(`${c.name}: ${err.message}`);
-        throw err;
-      }
-    }),
-  );
-}
 
 /** The job asked for; for an array id, its first failed task (with a note on stderr). */
 function findJob(session: Session, id: string): { entry: JobEntry | null; note: string | null } {

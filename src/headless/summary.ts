@@ -1,8 +1,7 @@
 /** `--summary` and `--wait`: one snapshot (or poll until the jobs end), print, exit. Never loads Ink. */
 import { TERMINAL_STATES } from '../../parsers/slurm-types.js';
 import type { CliOptions } from '../cli-args.js';
-import { openSession, type Session } from '../session.js';
-import { SlurmError } from '../slurm/client.js';
+import { openSession, pollOnce, type Session } from '../session.js';
 import { UserError } from '../transport/types.js';
 import { buildSummary } from './summary-json.js';
 import { formatSummary } from './summary-text.js';
@@ -11,7 +10,7 @@ import { formatSummary } from './summary-text.js';
 export async function runSummary(opts: CliOptions): Promise<number> {
   const session = await openSession(opts);
   try {
-    await pollAll(session);
+    await pollOnce(session);
     // Without ids, --wait means "the jobs in the queue now", not yesterday's failures.
     const waitKeys = opts.wait ? waitSet(session, opts) : null;
     if (waitKeys) await waitForEnd(session, waitKeys);
@@ -31,19 +30,6 @@ export async function runSummary(opts: CliOptions): Promise<number> {
   } finally {
     await session.close();
   }
-}
-
-async function pollAll(session: Session): Promise<void> {
-  await Promise.all(
-    session.clusters.map(async (c) => {
-      try {
-        await c.poller.tick();
-      } catch (err) {
-        if (err instanceof SlurmError) throw new UserError(`${c.name}: ${err.message}`);
-        throw err;
-      }
-    }),
-  );
 }
 
 function waitSet(session: Session, opts: CliOptions): Set<string> {
@@ -66,7 +52,7 @@ async function waitForEnd(session: Session, keys: Set<string>): Promise<void> {
     const delay = Math.min(...session.clusters.map((c) => c.poller.nextDelayMs()));
     if (tty) process.stderr.write(`\rwaiting for ${open.length} job(s)…\x1b[K`);
     await new Promise((r) => setTimeout(r, delay));
-    await pollAll(session);
+    await pollOnce(session);
   }
   if (tty) process.stderr.write('\r\x1b[K');
 }

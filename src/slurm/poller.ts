@@ -8,6 +8,7 @@
 import { resolveLogPaths } from '../../parsers/log-path.js';
 import { mergeSacctRows, parseSacct, SACCT_FIELDS, sacctArgs, sacctRejectedField } from '../../parsers/sacct.js';
 import { parseScontrolShowJob, scontrolShowJobArgs } from '../../parsers/scontrol.js';
+import { blankJob } from '../../parsers/slurm-fields.js';
 import type { SlurmJob } from '../../parsers/slurm-types.js';
 import { TERMINAL_STATES } from '../../parsers/slurm-types.js';
 import { parseSqueue, squeueArgs } from '../../parsers/squeue.js';
@@ -134,7 +135,9 @@ export class Poller {
     const { runner, jobIds, allUsers } = this.cfg;
     let queued: SlurmJob[] = [];
     try {
-      const r = await runner.run(squeueArgs({ user: allUsers ? null : 'me', jobIds: jobIds ?? undefined, allStates: true }));
+      // Explicit ids are explicit: someone else's job (or root looking at a user's) must show too.
+      const user = allUsers || jobIds ? null : 'me';
+      const r = await runner.run(squeueArgs({ user, jobIds: jobIds ?? undefined, allStates: true }));
       queued = parseSqueue(r.stdout);
     } catch (err) {
       // `squeue -j` with only unknown ids exits 1; that is "nothing queued", not an outage.
@@ -344,37 +347,7 @@ function placeholder(cluster: string, jobId: string, now: number): JobEntry {
   return {
     key: jobKey(cluster, jobId),
     cluster,
-    job: {
-      job_id: jobId,
-      raw_job_id: null,
-      array_job_id: null,
-      array_task_id: null,
-      het_job_id: null,
-      het_offset: null,
-      name: '',
-      user: null,
-      account: null,
-      partition: null,
-      state: 'UNKNOWN',
-      state_detail: null,
-      reason: null,
-      nodes: null,
-      num_nodes: null,
-      submit_time: null,
-      start_time: null,
-      end_time: null,
-      elapsed_s: null,
-      time_limit_s: null,
-      exit_code: null,
-      derived_exit_code: null,
-      work_dir: null,
-      stdout_pattern: null,
-      stderr_pattern: null,
-      command: null,
-      req_mem: null,
-      alloc_tres: null,
-      max_rss: null,
-    },
+    job: blankJob(jobId),
     polledAt: now,
     source: 'squeue',
     stdout: null,

@@ -68,6 +68,10 @@ export async function runTui(opts: CliOptions): Promise<number> {
   }, LOG_TICK_MS);
   const watcher = await watchLogs(session, { pollLogs: opts.pollLogs, onChange: refresh });
 
+  // Ink reads CI once at import and then renders only the last frame, without resize
+  // handling. This is a real terminal (checked above): the person wants a live view.
+  process.env.CI = 'false';
+  process.env.CONTINUOUS_INTEGRATION = 'false';
   const [{ render }, { App }] = await Promise.all([import('ink'), import('../../components/App.js')]);
   const first = session.clusters[0]?.name;
   const initialJobKey = opts.positionals[0] && first ? jobKey(first, opts.positionals[0]) : null;

@@ -1,0 +1,94 @@
+/**
+ * The TUI in a real terminal: tmux runs hpc-watch in a 70x30 pane, send-keys drives
+ * it, capture-pane shows what a person would see. --demo needs no cluster; the
+ * real-cluster run needs test/cluster/up.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cliPath, describeCluster, jobDir, SLURM_CONF, STATE, submit, until } from './helpers/cluster.js';
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+const sessions: string[] = [];
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', args, { encoding: 'utf8' });
+}
+
+function start(args: string[], env: Record<string, string> = {}): string {
+  const name = `hpcw-e2e-${process.pid}-${sessions.length}`;
+  sessions.push(name);
+  const envArgs = Object.entries({ CI: 'true', TERM: 'xterm-256color', XDG_CACHE_HOME: `${STATE}/e2e-cache`, ...env }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+  tmux('new-session', '-d', '-s', name, '-x', '70', '-y', '30', ...envArgs, process.execPath, cliPath(), ...args);
+  return name;
+}
+
+const screen = (s: string) => tmux('capture-pane', '-p', '-t', s);
+const keys = (s: string, ...k: string[]) => tmux('send-keys', '-t', s, ...k);
+// A lone ESC followed at once by another key reads as Alt+key in any terminal app; people pause.
+const escape = async (s: string) => {
+  keys(s, 'Escape');
+  await new Promise((r) => setTimeout(r, 300));
+};
+const alive = (s: string) => spawnSync('tmux', ['has-session', '-t', s]).status === 0;
+const waitFor = (s: string, re: RegExp, ms = 15_000) => until(() => (re.test(screen(s)) ? screen(s) : null), ms, 200);
+
+afterEach(() => {
+  for (const s of sessions.splice(0)) spawnSync('tmux', ['kill-session', '-t', s]);
+});
+
+const describeTmux = hasTmux || process.env.CI === 'true' ? describe : describe.skip;
+if (!hasTmux) console.warn('\n*** SKIPPING tmux end-to-end tests: tmux not installed ***\n');
+
+describeTmux('TUI in tmux (--demo)', () => {
+  it('shows the table, opens a job, filters and quits like a person would use it', async () => {
+    const s = start(['--demo']);
+    const table = await waitFor(s, /updated \d+s ago/);
+    // 70 columns: essentials only, nothing wider than the pane, the time-limit warning visible
+    for (const line of table.split('\n')) expect([...line].length).toBeLessThanOrEqual(70);
+    expect(table).toMatch(/4102\s+pretrain-gpt\s+RUNNING.*⚠/);
+    expect(table).toMatch(/PD Resources/);
+    expect(table).toMatch(/updated \d+s ago/);
+
+    keys(s, 'j'); // 4101 → 4102
+    keys(s, 'Enter');
+    const view = await waitFor(s, /finishes after the time limit/);
+    expect(view).toContain('pretrain-gpt');
+    expect(view).toMatch(/\d+\/20000/);
+    expect(view).not.toMatch(/\x1b/);
+
+    await escape(s);
+    await waitFor(s, /train-resnet50/);
+    keys(s, '/', 's', 'w', 'e', 'e', 'p', 'Enter');
+    const filtered = await until(() => {
+      const t = screen(s);
+      return t.includes('sweep-lr') && !t.includes('train-resnet50') ? t : null;
+    }, 10_000, 200);
+    expect(filtered).toMatch(/sweep/);
+
+    await escape(s);
+    keys(s, '?');
+    await waitFor(s, /scancel|cancel/i);
+    await escape(s);
+    keys(s, 'q');
+    await until(() => !alive(s), 5_000, 100);
+  }, 60_000);
+
+  it('shows a failure banner with the root-cause line for a failed job', async () => {
+    const s = start(['--demo', '4104']);
+    const view = await waitFor(s, /ModuleNotFoundError: No module named 'flash_attn'/);
+    expect(view).toMatch(/import_error/);
+    keys(s, 'q');
+  }, 30_000);
+});
+
+describeCluster('TUI in tmux against the real cluster', () => {
+  it('shows a submitted job with its progress and its log', async () => {
+    const dir = jobDir();
+    const id = submit(dir, ['--export=ALL,EPOCHS=2,STEPS=60,STEP_SECONDS=0.3', 'train_tqdm.sbatch']);
+    const s = start(['--all-users', '--interval', '2', id], { SLURM_CONF });
+    const view = await waitFor(s, /Epoch \d\/2/, 40_000);
+    expect(view).toContain('train-resnet50');
+    expect(view).toMatch(/RUNNING|COMPLETED/);
+    keys(s, 'q');
+  }, 60_000);
+});
