@@ -49,6 +49,7 @@ export async function openSession(opts: CliOptions, store: Store = createJobStor
       sinceS: parseSince(opts.since),
       intervalS: opts.demo ? Math.min(opts.intervalS, 2) : opts.intervalS,
       connected: () => transport.connected ?? true,
+      remoteOffset: transport instanceof LocalTransport || opts.demo ? undefined : () => remoteUtcOffset(transport),
     });
     return { name: transport.cluster, transport, poller, logs };
   });
@@ -75,4 +76,12 @@ export async function pollOnce(session: Session): Promise<void> {
       }
     }),
   );
+}
+
+/** `date +%z` on the cluster, in minutes east of UTC; null when it cannot be read. */
+export async function remoteUtcOffset(transport: Transport): Promise<number | null> {
+  const r = await transport.exec(['date', '+%z'], { timeoutMs: 10_000 });
+  const m = /^([+-])(\d\d)(\d\d)$/.exec(r.stdout.trim());
+  if (r.code !== 0 || !m) return null;
+  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
 }

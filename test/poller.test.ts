@@ -2,7 +2,7 @@
  * The poller over the demo cluster (real squeue/sacct text, real log files): what it
  * asks the controller for, and what lands in the store.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DemoTransport } from '../src/demo/transport.js';
 import { slurmRunner } from '../src/slurm/client.js';
 import { PathCache } from '../src/slurm/path-cache.js';
@@ -34,13 +34,17 @@ function counting(inner: Transport, override?: (argv: readonly string[]) => Exec
   return { t, calls };
 }
 
-async function setup(jobIds: string[] | null = null, override?: (argv: readonly string[]) => ExecResult | null) {
+async function setup(
+  jobIds: string[] | null = null,
+  override?: (argv: readonly string[]) => ExecResult | null,
+  remoteOffset?: () => Promise<number | null>,
+) {
   const demo = await DemoTransport.start();
   open.push(demo);
   const { t, calls } = counting(demo, override);
   const store = createJobStore();
   const logs = new LogService(store, t, 1 << 20);
-  const poller = new Poller({ cluster: 'demo', runner: slurmRunner(t), store, logs, pathCache: new PathCache(null), jobIds, allUsers: false, sinceS: 86400, intervalS: 10 });
+  const poller = new Poller({ cluster: 'demo', runner: slurmRunner(t), store, logs, pathCache: new PathCache(null), jobIds, allUsers: false, sinceS: 86400, intervalS: 10, remoteOffset });
   return { store, poller, calls };
 }
 
@@ -117,6 +121,16 @@ describe('Poller', () => {
     await poller.tick();
     expect(poller.nextDelayMs()).toBeGreaterThan(first);
     expect(poller.nextDelayMs()).toBeLessThanOrEqual(30_000);
+  });
+
+  it("reads a remote cluster's wall-clock times in that cluster's zone", async () => {
+    const ask = vi.fn(async () => 120);
+    const { poller, store } = await setup(['4101'], undefined, ask);
+    await poller.tick();
+    await poller.tick();
+    const start = store.getState().jobs['demo/4101']!.job.start_time!;
+    expect(start).toMatch(/\+02:00$/);
+    expect(ask).toHaveBeenCalledTimes(1);
   });
 
   it('never stops the caller when SLURM is missing: the error says what to do', async () => {

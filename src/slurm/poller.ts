@@ -32,6 +32,11 @@ export interface PollerConfig {
   now?: () => number;
   /** Remote transports say whether their connection is up, for the "disconnected" badge. */
   connected?: () => boolean;
+  /**
+   * The cluster's UTC offset in minutes, asked once (remote clusters only): SLURM prints
+   * local wall-clock times, and a laptop in another zone must not misread them.
+   */
+  remoteOffset?: () => Promise<number | null>;
 }
 
 const MAX_SCONTROL_PER_TICK = 3;
@@ -40,6 +45,7 @@ const MAX_BACKOFF_MS = 5 * 60_000;
 export class Poller {
   private inQueue = new Set<string>();
   private sacctFields: readonly string[] = SACCT_FIELDS;
+  private offsetMinutes: number | undefined;
   private scontrolAsked = new Set<string>();
   private finalized = new Set<string>();
   private firstTick = true;
@@ -131,14 +137,22 @@ export class Poller {
     return Math.min(MAX_BACKOFF_MS, this.cfg.intervalS * 1000 * 2 ** Math.min(this.failures, 8));
   }
 
+  private async clusterOffset(): Promise<number | undefined> {
+    if (this.offsetMinutes === undefined && this.cfg.remoteOffset) {
+      this.offsetMinutes = (await this.cfg.remoteOffset().catch(() => null)) ?? undefined;
+    }
+    return this.offsetMinutes;
+  }
+
   private async pollQueue(): Promise<void> {
     const { runner, jobIds, allUsers } = this.cfg;
+    const offsetMinutes = await this.clusterOffset();
     let queued: SlurmJob[] = [];
     try {
       // Explicit ids are explicit: someone else's job (or root looking at a user's) must show too.
       const user = allUsers || jobIds ? null : 'me';
       const r = await runner.run(squeueArgs({ user, jobIds: jobIds ?? undefined, allStates: true }));
-      queued = parseSqueue(r.stdout);
+      queued = parseSqueue(r.stdout, { offsetMinutes });
     } catch (err) {
       // `squeue -j` with only unknown ids exits 1; that is "nothing queued", not an outage.
       if (!(err instanceof SlurmError && err.kind === 'invalid-job')) throw err;
@@ -181,7 +195,8 @@ export class Poller {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         const fields = this.sacctFields;
-        rows = mergeSacctRows(parseSacct((await runner.run(sacctArgs({ ...query, fields }))).stdout, { fields }));
+        const text = (await runner.run(sacctArgs({ ...query, fields }))).stdout;
+        rows = mergeSacctRows(parseSacct(text, { fields }), this.offsetMinutes);
         break;
       } catch (err) {
         // An older sacct may reject a field (WorkDir, Reason): drop it and ask again.
@@ -272,7 +287,8 @@ export class Poller {
         asked++;
         try {
           const r = await this.cfg.runner.run(scontrolShowJobArgs(e.job.raw_job_id ?? e.job.job_id));
-          const detail = parseScontrolShowJob(r.stdout).find((j) => j.job_id === e.job.job_id) ?? parseScontrolShowJob(r.stdout)[0];
+          const all = parseScontrolShowJob(r.stdout, this.offsetMinutes);
+          const detail = all.find((j) => j.job_id === e.job.job_id) ?? all[0];
           if (detail) paths = { stdout: detail.stdout_pattern, stderr: detail.stderr_pattern };
         } catch {
           // the job may have just left the controller; sacct will have it
