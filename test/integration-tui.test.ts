@@ -25,7 +25,7 @@ function start(args: string[], env: Record<string, string> = {}): string {
 const screen = (s: string) => tmux('capture-pane', '-p', '-t', s);
 const keys = (s: string, ...k: string[]) => tmux('send-keys', '-t', s, ...k);
 // A lone ESC followed at once by another key reads as Alt+key in any terminal app; people pause.
-const escape = async (s: string) => {
+const pressEscape = async (s: string) => {
   keys(s, 'Escape');
   await new Promise((r) => setTimeout(r, 300));
 };
@@ -56,7 +56,7 @@ describeTmux('TUI in tmux (--demo)', () => {
     expect(view).toMatch(/\d+\/20000/);
     expect(view).not.toMatch(/\x1b/);
 
-    await escape(s);
+    await pressEscape(s);
     await waitFor(s, /train-resnet50/);
     keys(s, '/', 's', 'w', 'e', 'e', 'p', 'Enter');
     const filtered = await until(() => {
@@ -65,10 +65,10 @@ describeTmux('TUI in tmux (--demo)', () => {
     }, 10_000, 200);
     expect(filtered).toMatch(/sweep/);
 
-    await escape(s);
+    await pressEscape(s);
     keys(s, '?');
     await waitFor(s, /scancel|cancel/i);
-    await escape(s);
+    await pressEscape(s);
     keys(s, 'q');
     await until(() => !alive(s), 5_000, 100);
   }, 60_000);
