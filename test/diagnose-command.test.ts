@@ -16,6 +16,7 @@ vi.mock('../src/session.js', () => ({
     for (const e of fake.jobs as JobEntry[]) store.setState((s) => ({ jobs: { ...s.jobs, [e.key]: e } }));
     return { store, clusters: [{ name: 'local', transport: new LocalTransport(), poller: { tick: async () => {} } }], close: async () => {} };
   },
+  pollOnce: async () => {},
 }));
 
 const { runDiagnose } = await import('../src/diagnose/command.js');
