@@ -71,7 +71,7 @@ export async function pollOnce(session: Session): Promise<void> {
       try {
         await c.poller.tick();
       } catch (err) {
-        if (err instanceof SlurmError) throw new UserError(`${c.name}: ${err.message}`);
+        if (err instanceof SlurmError) throw new UserError(withCluster(c.name, err.message));
         throw err;
       }
     }),
@@ -84,4 +84,10 @@ export async function remoteUtcOffset(transport: Transport): Promise<number | nu
   const m = /^([+-])(\d\d)(\d\d)$/.exec(r.stdout.trim());
   if (r.code !== 0 || !m) return null;
   return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+}
+
+/** `cluster: message`, unless the message (often a transport error) names its cluster already. */
+export function withCluster(name: string, message: string | null): string {
+  const m = message ?? 'unknown error';
+  return m.startsWith(`${name}:`) ? m : `${name}: ${m}`;
 }

@@ -1,7 +1,7 @@
 /** `--summary` and `--wait`: one snapshot (or poll until the jobs end), print, exit. Never loads Ink. */
 import { TERMINAL_STATES } from '../../parsers/slurm-types.js';
 import type { CliOptions } from '../cli-args.js';
-import { openSession, pollOnce, type Session } from '../session.js';
+import { openSession, pollOnce, type Session, withCluster } from '../session.js';
 import { UserError } from '../transport/types.js';
 import { buildSummary } from './summary-json.js';
 import { formatSummary } from './summary-text.js';
@@ -17,7 +17,7 @@ export async function runSummary(opts: CliOptions): Promise<number> {
     const state = session.store.getState();
     const clusters = Object.values(state.clusters);
     if (clusters.length > 0 && clusters.every((c) => !c.ok)) {
-      throw new UserError(clusters.map((c) => `${c.name}: ${c.error}`).join('; '));
+      throw new UserError(clusters.map((c) => withCluster(c.name, c.error)).join('; '));
     }
     const doc = buildSummary(state, Date.now());
     process.stdout.write(opts.json ? `${JSON.stringify(doc, null, 2)}\n` : formatSummary(doc, process.stdout.columns || 80));
