@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { displayWidth } from '../parsers/sanitize.js';
+import { displayWidth } from '../parsers/text-width.js';
 import type { CellPart } from '../src/tui/cells.js';
 import { fitParts } from '../src/tui/fit.js';
 import type { HeaderLine } from '../src/tui/job-header.js';

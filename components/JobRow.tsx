@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { type CellPart, cellParts } from '../src/tui/cells.js';
-import { displayWidth } from '../parsers/sanitize.js';
+import { displayWidth } from '../parsers/text-width.js';
 import type { Column } from '../src/tui/columns.js';
 import { fitParts } from '../src/tui/fit.js';
 import type { Row } from '../src/tui/rows.js';

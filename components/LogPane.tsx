@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
-import { displayWidth, type StyledSpan } from '../parsers/sanitize.js';
+import { type StyledSpan } from '../parsers/sanitize.js';
+import { displayWidth } from '../parsers/text-width.js';
 import type { VisualRow } from '../src/tui/log-lines.js';
 import { type Theme, useTheme } from '../src/tui/theme.js';
 import type { CellPart } from '../src/tui/cells.js';

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { Dispatch } from 'react';
-import { displayWidth } from '../parsers/sanitize.js';
+import { displayWidth } from '../parsers/text-width.js';
 import type { State } from '../src/store.js';
 import { idText } from '../src/tui/cells.js';
 import { layoutColumns } from '../src/tui/columns.js';

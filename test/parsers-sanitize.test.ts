@@ -1,14 +1,8 @@
 import fc from 'fast-check';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
-import {
-  displayWidth,
-  sanitizeField,
-  sanitizeLogLine,
-  sanitizeStyledLine,
-  truncateToWidth,
-  wrapToWidth,
-} from '../parsers/sanitize.js';
+import { sanitizeField, sanitizeLogLine, sanitizeStyledLine } from '../parsers/sanitize.js';
+import { displayWidth, truncateToWidth, wrapToWidth } from '../parsers/text-width.js';
 
 const ESC = '\x1b';
 const FORBIDDEN = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;

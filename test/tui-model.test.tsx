@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { displayWidth } from '../parsers/sanitize.js';
+import { displayWidth } from '../parsers/text-width.js';
 import { barText } from '../src/tui/cells.js';
 import { cancelTarget } from '../src/tui/cancel-target.js';
 import { layoutColumns } from '../src/tui/columns.js';

@@ -1,5 +1,6 @@
 /** `--summary` as text: fits 80 columns, one line per job plus a detail line when it matters. */
-import { sanitizeField, truncateToWidth, displayWidth } from '../../parsers/sanitize.js';
+import { sanitizeField } from '../../parsers/sanitize.js';
+import { truncateToWidth, displayWidth } from '../../parsers/text-width.js';
 import { fmtDuration, fmtRate, fmtShortDuration, progressPercent } from '../format.js';
 import type { SummaryDoc, SummaryJob } from './summary-json.js';
 

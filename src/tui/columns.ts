@@ -1,5 +1,5 @@
 /** Which table columns fit a width, k9s-style: fixed cells plus one truncating name column. */
-import { displayWidth } from '../../parsers/sanitize.js';
+import { displayWidth } from '../../parsers/text-width.js';
 
 export type ColumnId =
   | 'cluster'

@@ -1,5 +1,6 @@
 /** The diagnosis pane's lines, from `store.diagnoses[key]`. */
-import { sanitizeLogLine, wrapToWidth } from '../../parsers/sanitize.js';
+import { sanitizeLogLine } from '../../parsers/sanitize.js';
+import { wrapToWidth } from '../../parsers/text-width.js';
 import { fmtCount } from '../format.js';
 import type { DiagnosisState } from '../store.js';
 import type { CellPart } from './cells.js';

@@ -1,7 +1,8 @@
 /** The job view's header as pure lines, so the view knows its height before laying out the log. */
 import { format } from 'date-fns/format';
 import { isSameDay } from 'date-fns/isSameDay';
-import { sanitizeField, wrapToWidth } from '../../parsers/sanitize.js';
+import { sanitizeField } from '../../parsers/sanitize.js';
+import { wrapToWidth } from '../../parsers/text-width.js';
 import type { MetricValue } from '../../parsers/types.js';
 import { fmtProgressCount, fmtRate, fmtShortDuration, progressPercent } from '../format.js';
 import { elapsedNow, type JobEntry, timeLeftNow } from '../store.js';

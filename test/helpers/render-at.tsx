@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { render } from 'ink';
 import type { ReactElement } from 'react';
 import stripAnsi from 'strip-ansi';
-import { displayWidth } from '../../parsers/sanitize.js';
+import { displayWidth } from '../../parsers/text-width.js';
 
 /** A stdout with columns/rows, resize(), and every frame Ink wrote. */
 export class FakeStdout extends EventEmitter {
