@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { useState } from 'react';
 import type { CancelTarget } from '../src/tui/cancel-target.js';
 import { useTheme } from '../src/tui/theme.js';
 import { useBindings } from '../src/tui/use-keys.js';
@@ -12,10 +13,18 @@ export interface ConfirmDialogProps {
   onDeny(): void;
 }
 
+/** A y typed within this time of the dialog opening is not an answer: it was typed before it could be read. */
+export const CONFIRM_GRACE_MS = 400;
+
 /** y/N before scancel, naming exactly what goes: id, name, state, and "all N tasks" for an array. */
 export function ConfirmDialog({ target, multiCluster, width, height, onConfirm, onDeny }: ConfirmDialogProps) {
   const theme = useTheme();
-  useBindings('confirm', { confirm: onConfirm, deny: onDeny });
+  const [openedAt] = useState(() => Date.now());
+  // Text typed into the wrong pane ("accuracy") must not cancel a job: ignore a y that comes too soon.
+  const confirm = () => {
+    if (Date.now() - openedAt >= CONFIRM_GRACE_MS) onConfirm();
+  };
+  useBindings('confirm', { confirm, deny: onDeny });
   const what = target.tasks !== null ? `array ${target.scancelId}: all ${target.tasks} tasks` : `job ${target.scancelId}`;
   const where = multiCluster ? ` on ${target.cluster}` : '';
   return (

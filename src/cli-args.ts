@@ -21,6 +21,8 @@ export interface CliOptions {
   autoDiagnose: boolean;
   skillScope: 'project' | 'user';
   acceptNewHostKey: boolean;
+  /** Flags given on the command line (long names): these win over the config file. */
+  given: Set<string>;
 }
 
 export const HELP = `hpc-watch — watch SLURM jobs: progress, throughput, ETA, time-limit warnings, root causes.
@@ -104,6 +106,7 @@ export function parseCli(argv: string[]): CliOptions {
   const intervalS = v.interval === undefined ? 10 : Number(v.interval);
   if (!Number.isFinite(intervalS) || intervalS <= 0) throw new UserError(`--interval: not a number of seconds: ${v.interval}`);
   if (intervalS < 2) throw new UserError('--interval: at least 2 seconds (the controller is shared by everyone)');
+  if (intervalS > 3600) throw new UserError('--interval: at most 3600 seconds');
   const since = (v.since as string | undefined) ?? '1d';
   if (!/^\d+\s*[smhdw]$/i.test(since)) throw new UserError(`--since: expected a duration like 30m, 6h or 2d, got ${since}`);
   const tailBytes = v['tail-bytes'] === undefined ? 1024 * 1024 : parseByteSize(v['tail-bytes'] as string);
@@ -135,6 +138,7 @@ export function parseCli(argv: string[]): CliOptions {
     autoDiagnose: Boolean(v['auto-diagnose']),
     skillScope: v.user ? 'user' : 'project',
     acceptNewHostKey: Boolean(v['accept-new-host-key']),
+    given: new Set(Object.keys(v)),
   };
 }
 

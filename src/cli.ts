@@ -6,7 +6,11 @@ declare const __HPCW_VERSION__: string | undefined;
 const VERSION = typeof __HPCW_VERSION__ === 'string' ? __HPCW_VERSION__ : '0.0.0-dev';
 
 async function main(argv: string[]): Promise<number> {
-  const opts = parseCli(argv);
+  let opts = parseCli(argv);
+  if (opts.mode === 'summary' || opts.mode === 'tui' || opts.mode === 'diagnose' || opts.mode === 'inspect') {
+    const { applyConfig, loadConfig } = await import('./config.js');
+    opts = applyConfig(opts, loadConfig(opts.config));
+  }
   switch (opts.mode) {
     case 'help':
       process.stdout.write(HELP);

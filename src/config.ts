@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type CliOptions, parseByteSize } from './cli-args.js';
 import { configDir } from './paths.js';
 import { UserError } from './transport/types.js';
 
@@ -75,11 +76,27 @@ function validate(data: unknown, path: string): Config {
       }
     }
   }
-  if (c.interval !== undefined && (typeof c.interval !== 'number' || c.interval < 2)) {
-    throw new UserError(`config ${path}: "interval" must be a number of seconds ≥ 2`);
+  if (c.interval !== undefined && (typeof c.interval !== 'number' || c.interval < 2 || c.interval > 3600)) {
+    throw new UserError(`config ${path}: "interval" must be a number of seconds from 2 to 3600`);
+  }
+  if (c.tailBytes !== undefined) {
+    try {
+      parseByteSize(String(c.tailBytes));
+    } catch (err) {
+      throw new UserError(`config ${path}: "tailBytes": ${(err as Error).message.replace(/^--tail-bytes: /, '')}`);
+    }
   }
   if (c.claude?.command !== undefined && (!Array.isArray(c.claude.command) || c.claude.command.some((x) => typeof x !== 'string'))) {
     throw new UserError(`config ${path}: "claude.command" must be a list of strings (an argv)`);
   }
   return c;
+}
+
+/** Config values fill in what the command line did not say. */
+export function applyConfig(opts: CliOptions, config: Config): CliOptions {
+  const out = { ...opts };
+  if (!opts.given.has('interval') && config.interval !== undefined) out.intervalS = config.interval;
+  if (!opts.given.has('tail-bytes') && config.tailBytes !== undefined) out.tailBytes = parseByteSize(String(config.tailBytes));
+  if (!opts.given.has('auto-diagnose') && config.autoDiagnose) out.autoDiagnose = true;
+  return out;
 }

@@ -64,18 +64,24 @@ export async function openSession(opts: CliOptions, store: Store = createJobStor
   };
 }
 
-/** One poll of every cluster at once; a SLURM failure becomes a one-line UserError. */
+/**
+ * One poll of every cluster at once. A cluster that fails is shown as failed in the store;
+ * only when every cluster failed does this throw (one line), so one bad cluster never
+ * fails a headless run for the others.
+ */
 export async function pollOnce(session: Session): Promise<void> {
-  await Promise.all(
-    session.clusters.map(async (c) => {
-      try {
-        await c.poller.tick();
-      } catch (err) {
-        if (err instanceof SlurmError) throw new UserError(withCluster(c.name, err.message));
-        throw err;
-      }
-    }),
-  );
+  const results = await Promise.allSettled(session.clusters.map((c) => c.poller.tick()));
+  const errors = results.flatMap((r, i) => (r.status === 'rejected' ? [{ name: session.clusters[i]!.name, err: r.reason }] : []));
+  if (errors.length === 0 || errors.length < results.length) return;
+  const first = errors[0]!;
+  if (!(first.err instanceof SlurmError)) throw first.err;
+  throw new UserError(errors.map((e) => withCluster(e.name, (e.err as Error).message)).join('; '));
+}
+
+/** `cluster: message`, unless the message (often a transport error) names its cluster already. */
+export function withCluster(name: string, message: string | null): string {
+  const m = message ?? 'unknown error';
+  return m.startsWith(`${name}:`) ? m : `${name}: ${m}`;
 }
 
 /** `date +%z` on the cluster, in minutes east of UTC; null when it cannot be read. */
@@ -84,10 +90,4 @@ export async function remoteUtcOffset(transport: Transport): Promise<number | nu
   const m = /^([+-])(\d\d)(\d\d)$/.exec(r.stdout.trim());
   if (r.code !== 0 || !m) return null;
   return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
-}
-
-/** `cluster: message`, unless the message (often a transport error) names its cluster already. */
-export function withCluster(name: string, message: string | null): string {
-  const m = message ?? 'unknown error';
-  return m.startsWith(`${name}:`) ? m : `${name}: ${m}`;
 }

@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { asUser, describeCluster, jobDir, runCli, SLURM_CONF, submit, until } from './helpers/cluster.js';
 
 interface Job {
@@ -65,6 +65,12 @@ describeCluster('summary against the real cluster', () => {
     ids.timeout = submit(dir, ['timeout.sbatch']);
   });
 
+  afterAll(() => {
+    // Never leave the suite's jobs running on the shared cluster.
+    const left = Object.values(ids).filter(Boolean);
+    if (left.length) asUser('hpcuser', ['scancel', ...left]);
+  });
+
   it('reports a running tqdm job with progress that increases', async () => {
     const first = await until(() => {
       const j = summary([ids.train!]).jobs[0];
@@ -106,6 +112,14 @@ describeCluster('summary against the real cluster', () => {
     expect(jobs.find((j) => j.array_task_id === '7')?.state).toBe('FAILED');
     expect(r.code).toBe(1);
   }, 150_000);
+
+  it('--wait on a throttled array waits for tasks that start one by one', async () => {
+    ids.throttled = submit(dir, ['--array=0-3%1', '--job-name=throttled', '--wrap', 'sleep 2']);
+    const r = runCli(['--summary', '--json', '--wait', ids.throttled], { timeoutMs: 120_000 });
+    const jobs = (JSON.parse(r.stdout).jobs as Job[]).filter((j) => j.array_job_id === ids.throttled);
+    expect(jobs.map((j) => `${j.array_task_id} ${j.state}`).sort()).toEqual(['0 COMPLETED', '1 COMPLETED', '2 COMPLETED', '3 COMPLETED']);
+    expect(r.code).toBe(0);
+  }, 130_000);
 
   it('keeps an odd name intact, also after accounting hands it back as ?', async () => {
     ids.odd = submit(dir, ['--job-name=a|b c ✓', '--wrap', 'echo hello from a weird name; sleep 8']);

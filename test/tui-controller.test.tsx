@@ -1,3 +1,4 @@
+import { SLURM_CLIENT_ENV_DROP } from '../parsers/squeue.js';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,10 +36,10 @@ describe('controller', () => {
     const { session, exec, poller } = fakeSession(storeWith(allJobs(NOW), NOW));
     const c = createController(session, { onQuit: () => {}, diagnose: () => {} });
     expect(await c.cancel('local/2001')).toEqual({ ok: true, message: 'scancel 2001: sent' });
-    expect(exec).toHaveBeenCalledWith(['scancel', '2001'], { timeoutMs: 15000 });
+    expect(exec).toHaveBeenCalledWith(['scancel', '2001'], { timeoutMs: 15000, dropEnv: SLURM_CLIENT_ENV_DROP });
     expect(poller.pokeSoon).toHaveBeenCalled();
     await c.cancel('group:local/3000');
-    expect(exec).toHaveBeenLastCalledWith(['scancel', '3000'], { timeoutMs: 15000 });
+    expect(exec).toHaveBeenLastCalledWith(['scancel', '3000'], { timeoutMs: 15000, dropEnv: SLURM_CLIENT_ENV_DROP });
   });
 
   test('cancel refuses finished or unknown jobs without running anything', async () => {

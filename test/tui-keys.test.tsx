@@ -1,3 +1,4 @@
+import { CONFIRM_GRACE_MS } from '../components/ConfirmDialog.js';
 import type { Key } from 'ink';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { BINDINGS, bindingLabel, bindingsFor, commandFor, type Scope } from '../src/tui/keys.js';
@@ -110,6 +111,9 @@ describe('? help', () => {
   });
 });
 
+/** A person reads the dialog before answering; a y sooner than that is ignored. */
+const readDialog = () => new Promise((r) => setTimeout(r, CONFIRM_GRACE_MS + 50));
+
 describe('c: cancel with confirmation', () => {
   test('shows exactly what will be cancelled; n keeps the job', async () => {
     const app = await renderApp({ columns: 60 });
@@ -131,9 +135,19 @@ describe('c: cancel with confirmation', () => {
     expect(app.controller.cancel).not.toHaveBeenCalled();
   });
 
+  test('text typed into the wrong pane cannot confirm: any other key answers no', async () => {
+    const app = await renderApp();
+    // "accuracy": a second 'c' answers no; the final "cy" comes too fast to be an answer
+    await app.press('a', 'c', 'c', 'u', 'r', 'a', 'c', 'y');
+    expect(app.controller.cancel).not.toHaveBeenCalled();
+    expect(app.frame()).toContain('Cancel job');
+  });
+
   test('y calls controller.cancel with the selected key and shows the result', async () => {
     const app = await renderApp();
-    await app.press('j', 'c', 'y');
+    await app.press('j', 'c');
+    await readDialog();
+    await app.press('y');
     expect(app.controller.cancel).toHaveBeenCalledExactlyOnceWith('local/2002');
     await settle();
     expect(app.frame()).toContain('scancel 2002: sent');
@@ -143,6 +157,7 @@ describe('c: cancel with confirmation', () => {
     const app = await renderApp({ initialJobKey: 'local/2002' });
     await app.press('c');
     expect(app.frame()).toContain('finetune-big-model');
+    await readDialog();
     await app.press('y');
     expect(app.controller.cancel).toHaveBeenCalledWith('local/2002');
     expect(app.frame()).toContain('finetune-big-model');
@@ -154,6 +169,7 @@ describe('c: cancel with confirmation', () => {
     expect(app.frame()).toContain('Cancel array 3000: all 8 tasks?');
     expect(app.frame()).toContain('scancel 3000');
     expect(app.frame()).toContain('2R 5PD 1CD');
+    await readDialog();
     await app.press('y');
     expect(app.controller.cancel).toHaveBeenCalledWith('group:local/3000');
   });

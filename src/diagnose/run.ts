@@ -296,3 +296,8 @@ export function startDiagnosis(session: Session, key: string, opts: Omit<Diagnos
   running.set(key, handle);
   return handle;
 }
+
+/** Stops every running diagnosis (SIGINT to claude): quitting the TUI must not wait for them. */
+export function cancelAllDiagnoses(): void {
+  for (const h of running.values()) h.cancel();
+}

@@ -59,7 +59,7 @@ export function formatSummary(doc: SummaryDoc, width = 80): string {
 
 function details(j: SummaryJob): string[] {
   const d: string[] = [];
-  if (j.state === 'PENDING' && j.reason) d.push(`waiting: ${j.reason}`);
+  if (j.state === 'PENDING' && j.reason) d.push(`waiting: ${sanitizeField(j.reason)}`);
   if (j.state === 'RUNNING' && j.will_timeout && j.time_left_s !== null && j.eta_s !== null) {
     d.push(`will hit its time limit: needs ~${fmtShortDuration(j.eta_s)}, has ${fmtShortDuration(j.time_left_s)}`);
   }

@@ -41,6 +41,7 @@ export interface PollerConfig {
 
 const MAX_SCONTROL_PER_TICK = 3;
 const MAX_BACKOFF_MS = 5 * 60_000;
+const MAX_DELAY_MS = 3 * 3600_000;
 
 export class Poller {
   private inQueue = new Set<string>();
@@ -99,7 +100,8 @@ export class Poller {
     if (this.failures > 0) return this.backoffMs();
     const base = Math.max(this.cfg.intervalS * 1000, 5 * this.lastDurationMs);
     const idle = Math.min(3, 1.5 ** Math.min(this.unchangedTicks, 3));
-    return Math.round(base * idle);
+    // setTimeout turns delays above 2^31-1 ms into 1 ms; never let a huge --interval spin.
+    return Math.min(Math.round(base * idle), MAX_DELAY_MS);
   }
 
   /** Polls until stop(); errors are shown in the store and retried with backoff. */
@@ -185,7 +187,26 @@ export class Poller {
     this.firstTick = false;
     await this.resolvePaths();
     await this.refreshLogs();
+    this.pruneOld();
     this.cfg.pathCache.save();
+  }
+
+  /** Forgets jobs that ended before the --since window, so a TUI left open for weeks stays small. */
+  private pruneOld(): void {
+    if (this.cfg.jobIds) return;
+    const cutoff = this.now() - this.cfg.sinceS * 1000;
+    const old = Object.values(this.cfg.store.getState().jobs).filter((e) => {
+      if (e.cluster !== this.cfg.cluster || !TERMINAL_STATES.has(e.job.state) || !e.job.end_time) return false;
+      const end = Date.parse(e.job.end_time);
+      return Number.isFinite(end) && end < cutoff;
+    });
+    if (old.length === 0) return;
+    this.cfg.store.setState((s) => {
+      const jobs = { ...s.jobs };
+      for (const e of old) delete jobs[e.key];
+      return { jobs };
+    });
+    for (const e of old) this.finalized.delete(e.key);
   }
 
   private async pollAccounting(ids: string[], queued: Set<string>): Promise<void> {
@@ -224,7 +245,10 @@ export class Poller {
     const jobs = this.cfg.store.getState().jobs;
     if (jobs[jobKey(this.cfg.cluster, id)]) return true;
     // `123` asks for a whole array: any of its tasks counts.
-    return Object.values(jobs).some((e) => e.cluster === this.cfg.cluster && e.job.array_job_id === id);
+    // `38` asks for a whole het job the same way.
+    return Object.values(jobs).some(
+      (e) => e.cluster === this.cfg.cluster && (e.job.array_job_id === id || e.job.het_job_id === id),
+    );
   }
 
   private markNotFound(ids: string[]): void {
@@ -282,7 +306,10 @@ export class Poller {
       const key = e.key;
       const cached = this.cfg.pathCache.get(key);
       let paths = cached?.stdout ? { stdout: cached.stdout, stderr: cached.stderr } : resolveLogPaths(e.job);
-      if (!paths.stdout && this.inQueue.has(e.job.job_id) && !this.scontrolAsked.has(key) && asked < MAX_SCONTROL_PER_TICK) {
+      // A pending array record (`83_[2-9%2]`) has no log yet, and its key changes as tasks start:
+      // asking scontrol (which prints every task) for it would repeat for each task.
+      const pendingArray = e.job.array_task_id?.startsWith('[') ?? false;
+      if (!paths.stdout && !pendingArray && this.inQueue.has(e.job.job_id) && !this.scontrolAsked.has(key) && asked < MAX_SCONTROL_PER_TICK) {
         this.scontrolAsked.add(key);
         asked++;
         try {

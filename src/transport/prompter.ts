@@ -2,6 +2,7 @@
  * Asking the user for a passphrase or a one-time code. The terminal prompter runs
  * before the TUI starts; the TUI may later supply its own (an Ink prompt).
  */
+import { sanitizeField } from '../../parsers/sanitize.js';
 
 /** One question from an SSH server or for a key passphrase. */
 export interface PromptRequest {
@@ -81,8 +82,9 @@ export function terminalPrompter(
   return serialPrompter({
     prompt: (req) =>
       new Promise((resolve) => {
-        if (req.instructions?.trim()) output.write(`${req.instructions.trim()}\n`);
-        output.write(`[${req.cluster}] ${req.message}`);
+        // Server-sent text: no escape sequence of theirs reaches our terminal.
+        if (req.instructions?.trim()) output.write(`${sanitizeField(req.instructions.trim())}\n`);
+        output.write(`[${sanitizeField(req.cluster)}] ${sanitizeField(req.message)}`);
         const wasRaw = input.isRaw;
         input.setRawMode(true);
         input.resume();

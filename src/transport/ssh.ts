@@ -3,7 +3,7 @@
  * session for log tails by byte offset. On 2FA clusters every new connection would
  * prompt again, so the connection is kept (keepalive) and rebuilt only when it drops.
  */
-import type { SFTPWrapper } from 'ssh2';
+import type { ClientChannel, SFTPWrapper } from 'ssh2';
 import { noPrompter, type Prompter } from './prompter.js';
 import { Semaphore } from './semaphore.js';
 import { remoteCommand } from './shell-quote.js';
@@ -221,7 +221,7 @@ export class SshTransport implements Transport {
     if (!live.sftp) {
       live.sftp = new Promise<SFTPWrapper>((resolve, reject) => {
         const done = this.track(reject);
-        live.client.sftp((err, sftp) => {
+        const onSftp = (err: Error | undefined, sftp: SFTPWrapper) => {
           done();
           if (err) {
             live.sftp = null;
@@ -232,8 +232,19 @@ export class SshTransport implements Transport {
           sftp.on('close', () => {
             if (live.sftp) live.sftp = null;
           });
+          // Without a listener, a fatal SFTP protocol error would crash the process.
+          sftp.on('error', () => {
+            if (live.sftp) live.sftp = null;
+          });
           resolve(sftp);
-        });
+        };
+        try {
+          live.client.sftp(onSftp);
+        } catch (err) {
+          done();
+          live.sftp = null;
+          reject(new Error(`${this.cluster}: cannot start SFTP: ${(err as Error).message}`));
+        }
       });
     }
     return live.sftp;
@@ -251,7 +262,7 @@ export class SshTransport implements Transport {
       };
       const untrack = this.track((err) => finish({ stderr: err.message }));
       let timer: NodeJS.Timeout | null = null;
-      live.client.exec(cmd, (err, stream) => {
+      const onChannel = (err: Error | undefined, stream: ClientChannel) => {
         if (err) return finish({ stderr: `${this.cluster}: cannot open an SSH channel: ${err.message}` });
         this.counters.channels++;
         this.counters.execs++;
@@ -288,7 +299,13 @@ export class SshTransport implements Transport {
           }, opts.timeoutMs);
         }
         stream.end(opts.input ?? undefined);
-      });
+      };
+      // exec throws synchronously ("Not connected") when the socket died before 'close' fired.
+      try {
+        live.client.exec(cmd, onChannel);
+      } catch (err) {
+        finish({ stderr: `${this.cluster}: cannot open an SSH channel: ${(err as Error).message}` });
+      }
     });
   }
 }

@@ -1,4 +1,5 @@
 /** The TUI's only way to cause side effects: cancel, diagnose, refresh, quit. Views call it; it never renders. */
+import { SLURM_CLIENT_ENV_DROP } from '../../parsers/squeue.js';
 import { validateJobId } from '../cli-args.js';
 import type { Session } from '../session.js';
 import { cancelTarget } from './cancel-target.js';
@@ -39,7 +40,8 @@ export function createController(session: Session, opts: ControllerOptions): Con
       } catch (err) {
         return { ok: false, message: `cancel: ${(err as Error).message}` };
       }
-      const r = await cluster.transport.exec(['scancel', target.scancelId], { timeoutMs: 15000 });
+      // Same environment as squeue: a user's SLURM_CLUSTERS must not retarget the cancel.
+      const r = await cluster.transport.exec(['scancel', target.scancelId], { timeoutMs: 15000, dropEnv: SLURM_CLIENT_ENV_DROP });
       cluster.poller.pokeSoon();
       if (r.code === 0) return { ok: true, message: `scancel ${target.scancelId}: sent` };
       const why = r.timedOut ? 'timed out' : r.notFound ? 'scancel not found' : r.stderr.trim().split('\n')[0] || `exit ${r.code}`;

@@ -117,6 +117,11 @@ export class KeyRouter {
         handler();
         return true;
       }
+      // y/N: anything but y is no, so text typed into the wrong pane cannot confirm a cancel.
+      if (s.scope === 'confirm' && s.handlers.deny) {
+        s.handlers.deny();
+        return true;
+      }
     }
     return false;
   }

@@ -26,16 +26,14 @@ export async function watchLogs(session: Session, opts: { pollLogs: boolean; onC
   const files = new Map<string, Set<string>>();
   const dirs = new Map<string, FSWatcher>();
   let inotify: FSWatcher | null = null;
-  let polling: FSWatcher | null = null;
 
   // chokidar ≥4 has no globs: watch directories and ignore every file that is not a wanted log.
   const ignored = (p: string) => !files.has(p) && !dirs.has(p);
   const onEvent = (p: string) => {
     for (const key of files.get(p) ?? []) opts.onChange(key);
   };
-  const make = (usePolling: boolean): FSWatcher => {
-    // 1 s polls spare the metadata servers of a parallel filesystem.
-    const w = watch([], { ignoreInitial: true, depth: 0, ignored, usePolling, interval: 1000, persistent: true });
+  const make = (): FSWatcher => {
+    const w = watch([], { ignoreInitial: true, depth: 0, ignored, usePolling: false, persistent: true });
     w.on('add', onEvent).on('change', onEvent).on('error', () => {});
     return w;
   };
@@ -65,12 +63,12 @@ export async function watchLogs(session: Session, opts: { pollLogs: boolean; onC
     }
     for (const dir of want) {
       if (dirs.has(dir)) continue;
-      const poll = opts.pollLogs || isNetworkFs(dir);
-      if (poll && !polling) polling = make(true);
-      if (!poll && !inotify) inotify = make(false);
-      const w = (poll ? polling : inotify)!;
-      dirs.set(dir, w);
-      w.add(dir);
+      // inotify misses writes made on compute nodes (NFS/Lustre/GPFS); there the 1 s log timer's
+      // stat is the watcher, and a chokidar poll on top would only double the metadata load.
+      if (opts.pollLogs || isNetworkFs(dir)) continue;
+      inotify ??= make();
+      dirs.set(dir, inotify);
+      inotify.add(dir);
     }
   };
   sync();
@@ -78,7 +76,7 @@ export async function watchLogs(session: Session, opts: { pollLogs: boolean; onC
   return {
     async close() {
       unsubscribe();
-      await Promise.all([inotify?.close(), polling?.close()]);
+      await inotify?.close();
     },
   };
 }

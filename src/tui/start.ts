@@ -77,11 +77,15 @@ export async function runTui(opts: CliOptions): Promise<number> {
   const initialJobKey = opts.positionals[0] && first ? jobKey(first, opts.positionals[0]) : null;
   let unmount: () => void = () => {};
   const config = loadConfig(opts.config);
+  const loaded: { diagnosis: typeof import('../diagnose/run.js') | null } = { diagnosis: null };
   const diagnose = (key: string) => {
-    void import('../diagnose/run.js').then((m) => m.startDiagnosis(session, key, { config: config.claude, tailBytes: opts.tailBytes }));
+    void import('../diagnose/run.js').then((m) => {
+      loaded.diagnosis = m;
+      m.startDiagnosis(session, key, { config: config.claude, tailBytes: opts.tailBytes });
+    });
   };
   const controller = createController(session, { onQuit: () => unmount(), diagnose });
-  const stopAuto = opts.autoDiagnose || config.autoDiagnose ? autoDiagnose(session, diagnose) : () => {};
+  const stopAuto = opts.autoDiagnose ? autoDiagnose(session, diagnose) : () => {};
   const restore = () => process.stdout.write(LEAVE_ALT);
   process.stdout.write(ENTER_ALT);
   process.once('exit', restore);
@@ -101,6 +105,7 @@ export async function runTui(opts: CliOptions): Promise<number> {
   } finally {
     clearInterval(logTimer);
     stopAuto();
+    loaded.diagnosis?.cancelAllDiagnoses();
     process.off('exit', restore);
     restore();
     await watcher.close().catch(() => {});
