@@ -38,6 +38,8 @@ const GHU = p('gh', 'u_', rand(ALNUM, 36));
 const GHS = p('gh', 's_', rand(ALNUM, 36));
 const GHR = p('gh', 'r_', rand(ALNUM, 36));
 const GH_PAT = p('github', '_pat_', rand(ALNUM, 22), '_', rand(ALNUM, 59));
+const GLPAT = p('gl', 'pat-', rand(ALNUM, 20));
+const GLDT = p('gl', 'dt-', rand(ALNUM, 20));
 const OPENAI_PROJ = p('sk', '-proj-', rand(URLSAFE, 74), 'T3BlbkFJ', rand(URLSAFE, 74));
 const OPENAI_LEGACY = p('sk', '-', rand(ALNUM, 20), 'T3BlbkFJ', rand(ALNUM, 20));
 const ANTHROPIC = p('sk', '-ant-api03-', rand(URLSAFE, 93), 'AA');
@@ -147,6 +149,13 @@ botocore.credentials [INFO] Found credentials in environment variables.`,
     secrets: [GHS, GHO, GHU, GHR, GH_PAT],
     kind: 'github',
     keep: ['GITHUB_TOKEN=', 'GH_OAUTH=', 'user-to-server ', ' refresh ', 'fine-grained: '],
+  },
+  {
+    name: 'gitlab tokens',
+    text: `+ git clone https://oauth2:${GLPAT}@gitlab.example.org/ml/trainer.git\nCI deploy token ${GLDT}`,
+    secrets: [GLPAT, GLDT],
+    kind: 'gitlab',
+    keep: ['git clone https://oauth2:', '@gitlab.example.org/ml/trainer.git', 'CI deploy token '],
   },
   {
     name: 'openai keys',

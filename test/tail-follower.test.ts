@@ -54,6 +54,17 @@ describe('LogFollower', () => {
     expect(text(f)).toBe('second\n');
   });
 
+  it('notices a rewrite that grew past the old offset between two polls', async () => {
+    const p = join(dir, 'rerun.out');
+    writeFileSync(p, 'run 1: step 10/100\n');
+    const f = new LogFollower(t, p, 4096);
+    await f.poll();
+    // requeued: same inode, rewritten, already longer than before when we look again
+    writeFileSync(p, 'run 2 starting over from scratch\nstep 1/100\n');
+    await f.poll();
+    expect(text(f)).toBe('run 2 starting over from scratch\nstep 1/100\n');
+  });
+
   it('starts over when the file is replaced (rotation)', async () => {
     const p = join(dir, 'rot.out');
     writeFileSync(p, 'old old old old old\n');

@@ -58,11 +58,22 @@ export class LogFollower {
       from = st.size - this.windowBytes;
       window = new Uint8Array(0);
     }
+    // Re-read a few bytes we already have: if they differ, the file was truncated and grew
+    // past our offset between two polls (same inode, or SFTP, which has no inode).
+    const overlap = from === this.offset ? Math.min(OVERLAP, window.length, from) : 0;
     let fresh: Uint8Array;
     try {
-      fresh = await this.transport.readRange(this.path, from, st.size - from);
+      fresh = await this.transport.readRange(this.path, from - overlap, st.size - from + overlap);
     } catch (err) {
       return this.set({ ...this.state, status: 'error', error: errText(err) });
+    }
+    if (overlap > 0) {
+      if (!sameBytes(fresh.subarray(0, overlap), window.subarray(window.length - overlap))) {
+        this.offset = 0;
+        this.state = { ...this.state, window: new Uint8Array(0) };
+        return this.poll();
+      }
+      fresh = fresh.subarray(overlap);
     }
     this.offset = from + fresh.length;
     return this.set({
@@ -83,6 +94,14 @@ export class LogFollower {
     this.state = next;
     return changed;
   }
+}
+
+const OVERLAP = 32;
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Concatenates and keeps only the last `max` bytes. */
