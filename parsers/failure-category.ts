@@ -5,23 +5,23 @@ const RULES: [FailureCategory, RegExp][] = [
   ['nccl', /\bNCCL\b|nccl[A-Z]\w*Error|ProcessGroupNCCL|Watchdog caught collective|DistBackendError|NCCL communicator/],
   [
     'oom_gpu',
-    /CUDA out of memory|HIP out of memory|XPU out of memory|MPS backend out of memory|\bOutOfMemoryError\b|CUDA error: out of memory|CUDA_ERROR_OUT_OF_MEMORY|CUBLAS_STATUS_ALLOC_FAILED|OOM when allocating|RESOURCE_EXHAUSTED: Out of memory|ResourceExhaustedError|(?:cuda|gpu|hip|THC)[^\n]{0,80}\bout of memory|\bout of memory[^\n]{0,80}\b(?:cuda|gpu|hip)\b/i,
+    /CUDA out of memory|HIP out of memory|(?:hip|cuda)Error(?:OutOfMemory|MemoryAllocation)|XPU out of memory|MPS backend out of memory|\bOutOfMemoryError\b|CUDA error: out of memory|CUDA_ERROR_OUT_OF_MEMORY|CUBLAS_STATUS_ALLOC_FAILED|OOM when allocating|RESOURCE_EXHAUSTED: Out of memory|ResourceExhaustedError|(?:cuda|gpu|hip|THC)[^\n]{0,80}\bout of memory|\bout of memory[^\n]{0,80}\b(?:cuda|gpu|hip)\b/i,
   ],
-  ['oom_host', /^(?:[\w.]+\.)?MemoryError\b|DefaultCPUAllocator: can't allocate|Cannot allocate memory|\[Errno 12\]|std::bad_alloc/],
+  ['oom_host', /^(?:[\w.]+\.)?_?(?:Array)?MemoryError\b|Unable to allocate [\d.]+ [KMGTP]?i?B for an array|DefaultCPUAllocator: can't allocate|Cannot allocate memory|\[Errno 12\]|std::bad_alloc/],
   [
     'cuda_error',
-    /CUDA error|cuda runtime error|CUDA kernel errors|cuDNN error|CUDNN_STATUS_|CUBLAS_STATUS_|cublas\w*Error|device-side assert|illegal memory access|HIP error|hipError|no kernel image is available|CUDA driver|cudaError|unspecified launch failure|misaligned address|NVML_SUCCESS/,
+    /CUDA error|cuda runtime error|CUDA kernel errors|cuDNN error|CUDNN_STATUS_|CUBLAS_STATUS_|cublas\w*Error|device-side assert|illegal memory access|HIP error|hipError|no kernel image is available|CUDA driver|cudaError|unspecified launch failure|misaligned address|NVML_SUCCESS|No CUDA GPUs are available|no CUDA-capable device|Found no NVIDIA driver|CUDA driver initialization failed/,
   ],
-  ['disk', /\[Errno 28\]|\[Errno 122\]|No space left on device|Disk quota exceeded|PytorchStreamWriter failed|file write failed|inline_container\.cc.*unexpected pos|\bENOSPC\b|\bEDQUOT\b/],
-  ['file_not_found', /^(?:[\w.]+\.)?FileNotFoundError\b|\[Errno 2\] No such file or directory|can't open file .*No such file/],
-  ['import_error', /^(?:[\w.]+\.)?(?:ModuleNotFoundError|ImportError)\b|cannot open shared object file/],
+  ['disk', /\[Errno 28\]|\[Errno 122\]|[Nn]o space left on device|[Dd]isk quota exceeded|PytorchStreamWriter failed|file write failed|inline_container\.cc.*unexpected pos|\bENOSPC\b|\bEDQUOT\b/],
+  ['file_not_found', /^(?:[\w.]+\.)?FileNotFoundError\b|\[Errno 2\] No such file or directory|can't open file .*No such file|\b(?:l?stat|open) \S+: no such file or directory/],
+  ['import_error', /^(?:[\w.]+\.)?(?:ModuleNotFoundError|ImportError)\b|cannot open shared object file|Error while finding module specification/],
   [
     'signal',
-    /killed by signal|DataLoader worker \(pid\(?s?\)? ?[\d, ]*\)? exited unexpectedly|Segmentation fault|\bSIGSEGV\b|\bSIGKILL\b|\bSIGBUS\b|\bSIGABRT\b|Bus error|unexpected bus error|got signal: \d+|Signals\.SIG/,
+    /killed by signal|DataLoader worker \(pid\(?s?\)? ?[\d, ]*\)? exited unexpectedly|Segmentation fault|\bSIGSEGV\b|\bSIGKILL\b|\bSIGBUS\b|\bSIGABRT\b|Bus error|unexpected bus error|got signal: \d+|Signals\.SIG|^KeyboardInterrupt\b|exited on signal \d+|KILLED BY SIGNAL: \d+/,
   ],
   [
     'nan_loss',
-    /returned nan values|\bloss\b[^\n]{0,40}?\b(?:is|became|was|went|got|of)\s+(?:nan|inf)\b|\bnan loss\b|non-finite loss|Invalid loss|NaN or Inf found|loss (?:=|:) ?nan\b/i,
+    /returned nan values|\bloss\b[^\n]{0,40}?\b(?:is|became|was|went|got|of)\s+(?:nan|inf|infinite)\b|\bnan loss\b|non-finite loss|Invalid loss|NaN or Inf found|loss (?:=|:) ?nan\b|Minimum loss scale reached|loss scale already at minimum|found NaN in (?:local )?grad(?:ient)? norm/i,
   ],
 ];
 

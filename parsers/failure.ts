@@ -36,20 +36,21 @@ export interface NanHint {
 }
 
 const PREFILTER =
-  /Error|error|Exception|Killed|CANCELLED|oom|Out Of Memory|Watchdog|Fatal|fault|exitcode|exit code|Assertion|terminate called|Aborted|Bus error|Node failure|NODE_FAIL|can't open file|command not found|Signal \d|loss|Loss|execve/;
+  /Error|error|SIGNAL|on signal|FATAL|Exception|Killed|CANCELLED|oom|Out Of Memory|Watchdog|Fatal|fault|exitcode|exit code|Assertion|terminate called|Aborted|Bus error|Node failure|NODE_FAIL|can't open file|command not found|Signal \d|loss|Loss|execve/;
 const NOISE = /NCCL INFO|^\S*\s*[IW]\d{4} \d|: [IW] tensorflow\/|^rm: cannot remove|number of nan/;
 const SLURM_KILL = /\*\*\* (JOB|STEP) \S+ (?:ON \S+ )?CANCELLED AT \S+(?: DUE TO ([^*]{1,80}?))?(?: on \S+)?\s*\*\*\*/;
 const BASH_SIGNAL =
   /line \d+:\s+\d+ (?:Killed|Segmentation fault|Bus error|Aborted|Terminated|Floating point exception|Illegal instruction)\b/;
 const BARE_SIGNAL = /^(?:Killed|Segmentation fault|Bus error|Aborted|Illegal instruction)(?: \(core dumped\))?$/;
-const SRUN_TASK = /srun: error: \S+: tasks? [\d,-]+: (Exited with exit code \d+|Killed|Segmentation fault|Terminated|Aborted|Bus error|Out Of Memory)/;
+const SRUN_TASK =
+  /srun: error: \S+: tasks? [\d,-]+: (Exited with exit code \d+|Killed|Segmentation fault|Terminated|Aborted|Bus error|Out Of Memory|Illegal instruction|Floating point exception|Trace\/breakpoint trap|Hangup|Interrupt|Quit|User defined signal \d)/;
 const PREFIXED_EXC = /(?<![\w.])((?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception)): /g;
 /** Timestamps, `[tags]`, log levels, `logger:line` and separators only. */
 const LOG_PREFIX = /^(?:\d{4}-\d\d-\d\d[T ]?|\d\d:\d\d:\d\d(?:[.,]\d+)?|\[[^\]]{0,40}\]|[A-Z]{3,8}\b|[\w.-]+:\d+\b|[\s|:,>-])*$/;
 const NCCL_ERROR = /\bNCCL (?:error|Error)\b|\bnccl[A-Z]\w*Error\b/;
 const LOGGED_ERROR = /(?:^|[\s\]|:-])(?:ERROR|CRITICAL|FATAL)\b[\s:\]|-]/;
 const EXPLICIT_NAN =
-  /\bloss\b[^\n]{0,40}?\b(?:is|became|was|went|got)\s+(?:nan|inf)\b|\bnan loss\b|non-finite loss|Invalid loss|returned nan values|NaN or Inf found|Loss is nan/i;
+  /\bloss\b[^\n]{0,40}?\b(?:is|became|was|went|got)\s+(?:nan|inf|infinite)\b|\bnan loss\b|non-finite loss|Invalid loss|returned nan values|NaN or Inf found|Loss is nan|loss\w* = -?(?:nan|inf) is not finite/i;
 
 function slurmEvidence(t: string, i: number): Evidence | null {
   const k = SLURM_KILL.exec(t);
@@ -71,6 +72,10 @@ function slurmEvidence(t: string, i: number): Evidence | null {
     if (what === 'Out Of Memory') return { idx: i, prio: 95, category: 'oom_host', text: t, exception: null };
     if (what.startsWith('Exited')) return { idx: i, prio: 20, category: 'exit_code', text: t, exception: null };
     return { idx: i, prio: 30, category: 'signal', text: t, exception: null };
+  }
+  // jobacct_gather memory enforcement (no cgroup): `Job 123 exceeded memory limit (X > Y), being killed`.
+  if (/slurmstepd.*exceeded memory limit \(.*\), being killed/i.test(t)) {
+    return { idx: i, prio: 96, category: 'oom_host', text: t, exception: null };
   }
   // Also printed for jobs that finished (MaxRSS sampled over the limit): weak evidence only.
   if (/slurmstepd.*Exceeded (?:job|step) memory limit/.test(t)) {
@@ -99,6 +104,14 @@ function lineEvidence(ll: LogLines, i: number, t: string): Evidence | null {
   if (BASH_SIGNAL.test(t)) return { idx: i, prio: 53.5, category: 'signal', text: t, exception: null };
   if (BARE_SIGNAL.test(t)) return { idx: i, prio: 53.4, category: 'signal', text: t, exception: null };
   if (/unexpected bus error encountered in worker/i.test(t)) return { idx: i, prio: 53.6, category: 'signal', text: t, exception: null };
+  // HIP / CUDA runtime fatal message (`"hipErrorNoBinaryForGpu: ..."`) printed right before the abort it causes.
+  if (/^"?(?:hip|cuda)Error[A-Z]\w*: /.test(t)) {
+    return { idx: i, prio: 54, category: categorize(t) === 'oom_gpu' ? 'oom_gpu' : 'cuda_error', text: t, exception: null };
+  }
+  // MPI launchers reporting a rank killed by a signal (OpenMPI `exited on signal 9`, Intel MPI `KILLED BY SIGNAL: 9`).
+  if (/\bexited on signal \d+|KILLED BY SIGNAL: \d+/.test(t)) return { idx: i, prio: 30, category: 'signal', text: t, exception: null };
+  // runpy's `python -m pkg` failure: `/usr/bin/python3: Error while finding module specification for 'x' (ModuleNotFoundError: ...)`.
+  if (/Error while finding module specification for/.test(t)) return { idx: i, prio: 57, category: 'import_error', text: t, exception: null };
   const tc = /failed \(exitcode: (-?\d+)\)/.exec(t);
   if (tc) {
     return Number(tc[1]) < 0

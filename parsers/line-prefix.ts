@@ -13,6 +13,8 @@ const PREFIXES: RegExp[] = [
   /^\[\d+,\d+\](?:<std(?:out|err)>)?:[ \t]?/,
   /^\d{1,3}(?:\.\d{1,3}){3}:[ \t]/,
   /^(?:stdout|stderr):[ \t]/,
+  // Ray worker output: `(RayTrainWorker pid=41234, ip=10.0.0.5) `, `(pid=123) `.
+  /^\((?:[A-Za-z_][\w.]*\s+)?pid=\d+(?:, ip=[\d.]+)?\)[ \t]/,
   /^[ \t]{0,3}\d{1,4}:[ \t]/,
   /^(?!slurm|srun|sbatch|salloc|bash|python)[a-z][a-z0-9-]*\d[a-z0-9-]*(?:\.[a-z0-9-]+)*:[ \t]/,
 ];

@@ -7,7 +7,8 @@ import { descEpoch, isEpochCounterDesc, parseTqdm } from './tqdm.js';
 /** Regexes only ever see this much of a line, which bounds their cost on hostile input. */
 export const VIEW_CAP = 4096;
 
-const NOT_PROGRESS = /NCCL|slurmstepd|srun:|Traceback|Warning:|^\s+File "|OVERFLOW|Namespace\(/;
+/** Also exception lines (`RuntimeError: Rank 5, ..., iteration 1234: ...`): a number in an error is not progress. */
+const NOT_PROGRESS = /NCCL|slurmstepd|srun:|Traceback|Warning:|^\s+File "|OVERFLOW|Namespace\(|^(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception): /;
 
 /** tqdm bar -> LineState; the desc names the epoch, the postfix carries metrics. */
 function tqdmState(v: string): LineState | null {

@@ -23,6 +23,7 @@ const KV_COLON = new RegExp(String.raw`(?<![\w./-])([A-Za-z_][\w./@()-]*)\s*:\s*
 const KV_SPACE = new RegExp(String.raw`(?<![\w./-])([A-Za-z_][\w/@.-]*)\s+(${NUM})(?![\w./:%])`, 'gi');
 const PIPE_SEG = new RegExp(String.raw`^\s*([A-Za-z][A-Za-z0-9 _/().@-]*?)\s*:\s*(${NUM})\s*$`, 'i');
 const BRACKET_KV = new RegExp(String.raw`\[\s*([A-Za-z][A-Za-z0-9 _/.@-]{0,40}?)\s*:\s*(${NUM})\s*\]`, 'gi');
+const ENV_VAR = /^[A-Z][A-Z0-9]*_[A-Z0-9_]+$/;
 const DICT_PAIR = /['"]([^'"]{1,80})['"]\s*:\s*([^,}\s]+)/g;
 const HF_KEYS = /['"](?:\w*loss|eval_\w+|train_\w+|grad_norm|learning_rate)['"]\s*:/;
 
@@ -46,6 +47,8 @@ function freeTextPairs(v: string, put: (k: string, val: MetricValue) => void): v
   if (SKIP_LINE.test(v)) return;
   const seen = new Set<string>();
   const take = (k: string, raw: string) => {
+    // Environment variables (`HYDRA_FULL_ERROR=1`, `TORCH_NCCL_ASYNC_ERROR_HANDLING=1`) are settings, not metrics.
+    if (ENV_VAR.test(k)) return;
     const key = k.toLowerCase();
     if (seen.has(key) || !isMetricName(key)) return;
     const val = parseMetricValue(raw);

@@ -189,6 +189,8 @@ const RATE_PLAIN =
   /(?:^|[\s|;,([])(\d+(?:\.\d+)?)\s*((?:it|its|iters?|steps?|samples?|tokens?|toks?|imgs?|images?|seqs?|sequences?|batch(?:es)?|examples?)\/s(?:ec)?|s\/(?:it|iter|step|batch))(?![\w/])/i;
 const TIME_PER =
   /(?:^|[\s|;,[(])(?:b?time|batch[_ ]time|iter[_ ]time|step[_ ]time|time[_ ]per[_ ](?:iter|step|iteration)|elapsed time per iteration)\s*(?:\((ms|s)\))?\s*(?:\(data\))?\s*[:=]\s*(\d+(?:\.\d+)?)/i;
+/** nanoGPT `time 512.34ms`, `step_time: 1.2s`: a time per step with its unit glued to the number. */
+const TIME_UNIT = /(?:^|[\s|;,[(])(?:b?time|iter[_ ]time|step[_ ]time)\s*[:=]?\s*(\d+(?:\.\d+)?)(ms|s)(?![\w/])/i;
 const ETA_PLAIN = /\beta\b\s*[:=]?\s*(\d+\s+days?,\s*\d+:\d{2}:\d{2}|\d+:\d{2}(?::\d{2})?|\d+(?:\.\d+)?\s*(?:s|sec|m|min|h)\b)/i;
 
 function counterUnit(word: string): string {
@@ -244,8 +246,12 @@ export function parsePlain(v: string): LineState | null {
     st.rate = Number(r[1]);
     st.rate_unit = r[2]!;
   } else {
-    const t = TIME_PER.exec(v);
-    if (t) {
+    const u = TIME_UNIT.exec(v);
+    const t = u ? null : TIME_PER.exec(v);
+    if (u) {
+      st.rate = Number(u[1]);
+      st.rate_unit = `${u[2]}/${c.unit}`;
+    } else if (t) {
       st.rate = Number(t[2]);
       st.rate_unit = `${t[1] ?? 's'}/${c.unit}`;
     }

@@ -16,7 +16,7 @@ export interface TqdmBar {
   postfix: string;
 }
 
-const STATS = /\[((?:\d+:)?\d{1,2}:\d{2})(?:<((?:\d+:)?\d{1,2}:\d{2}|\?))?, ([^[\]]*)\]/;
+const STATS = /\[((?:\d+:)?\d{1,2}:\d{2})(?:<((?:\d+:)?\d{1,2}:\d{2}|\?))?(?:, ([^[\]]*))?\]/;
 /** `35.61it/s`, `4.70s/it`, `?it/s`, `2.33kimg/s`, HF datasets' `3000.12 examples/s` (unit=' examples'). */
 const RATE = /^(\?|\d+(?:\.\d+)?) ?(?:s\/([^\s,/]+)|([^\s,/]*)\/s)$/;
 const NUM_LEAD = /^(\d+(?:\.\d+)?)(.*)$/;
@@ -67,12 +67,18 @@ export function parseTqdm(v: string): TqdmBar | null {
   if (!m) return null;
   const elapsed = parseClock(m[1]!);
   const eta = m[2] === undefined || m[2] === '?' ? null : parseClock(m[2]);
-  const inner = m[3]!.trim();
+  const inner = (m[3] ?? '').trim();
   const comma = inner.indexOf(', ');
   const rateTok = (comma < 0 ? inner : inner.slice(0, comma)).trim();
-  const postfix = comma < 0 ? '' : inner.slice(comma + 2).trim();
-  const rate = parseRate(rateTok);
-  if (!rate) return null;
+  let postfix = comma < 0 ? '' : inner.slice(comma + 2).trim();
+  let rate = parseRate(rateTok);
+  // A bar_format without {rate_fmt} (NeMo: `[00:51<01:13, loss=8.2]`, `[00:00<?]`): only with n/total and ETA.
+  const noRate = !rate;
+  if (!rate) {
+    if (m[2] === undefined || (rateTok !== '' && !rateTok.includes('='))) return null;
+    rate = { value: null, unit: '', inverse: false, raw: '' };
+    postfix = inner;
+  }
 
   const before = v.slice(Math.max(0, m.index - 600), m.index).trimEnd();
   let desc: string;
@@ -92,6 +98,7 @@ export function parseTqdm(v: string): TqdmBar | null {
     applySiRate(rate, scaled, current, elapsed);
     countStart = sp0 + 1;
   } else {
+    if (noRate) return null;
     const sp = before.lastIndexOf(' ');
     const tok = before.slice(sp + 1);
     const nm = NUM_LEAD.exec(tok);
@@ -119,7 +126,7 @@ export function parseTqdm(v: string): TqdmBar | null {
     total,
     unit: rate.unit || 'it',
     rate: rate.value,
-    rateUnit: rate.inverse ? `s/${rate.unit}` : `${rate.unit}/s`,
+    rateUnit: rate.inverse ? `s/${rate.unit}` : `${noRate ? 'it' : rate.unit}/s`,
     elapsed,
     eta,
     postfix,
@@ -128,7 +135,8 @@ export function parseTqdm(v: string): TqdmBar | null {
 
 /** `Epoch 3/10`, `Epoch 2`, `Batches (epoch 3)`, `Training Epoch: 3/3, step ...` in a desc. */
 export function descEpoch(desc: string): { epoch: number; total: number | null } | null {
-  const m = /\bepochs?\b[\s:#=]*\(?\s*(\d+)(?:\s*(?:\/|of)\s*(\d+))?/i.exec(desc);
+  // Ultralytics YOLO prints a column table whose first column is the epoch: `  3/100      4.61G      1.352 ...`.
+  const m = /\bepochs?\b[\s:#=]*\(?\s*(\d+)(?:\s*(?:\/|of)\s*(\d+))?/i.exec(desc) ?? /^(\d+)\/(\d+)(?= {2,}\S)/.exec(desc);
   if (!m) return null;
   const epoch = parseNum(m[1]!);
   if (epoch === null) return null;

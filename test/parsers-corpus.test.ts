@@ -13,6 +13,7 @@ import type { LogAnalysis } from '../parsers/types.js';
 const CORPUS = fileURLToPath(new URL('../../shared/corpus/', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../fixtures/logs/', import.meta.url));
 const CLUSTER = fileURLToPath(new URL('../fixtures/logs/cluster/', import.meta.url));
+const HELDOUT_LIKE = fileURLToPath(new URL('../fixtures/logs/heldout-like/', import.meta.url));
 
 interface Label {
   framework: string;
@@ -127,6 +128,14 @@ describe('hand-made fixtures (fixtures/logs)', () => {
     const viaText = analyzeLogDetailed(decodeLogBytes(bytes));
     expect(viaBytes.analysis).toEqual(viaText.analysis);
     expect(viaBytes.lines).toEqual(viaText.lines);
+  });
+});
+
+describe('held-out-like fixtures (fixtures/logs/heldout-like)', () => {
+  const cases = labelledLogs(HELDOUT_LIKE);
+  it('has the held-out-like fixtures', () => expect(cases.length).toBeGreaterThanOrEqual(25));
+  it.each(cases)('$name', ({ log, label }) => {
+    expect(diff(analyzeLog(new Uint8Array(readFileSync(log))), label)).toEqual([]);
   });
 });
 
