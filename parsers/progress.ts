@@ -102,26 +102,14 @@ export function extractProgress(ll: LogLines): ProgressResult {
     }
   }
   return {
-    progress: {
-      current: st.current,
-      total: st.total,
-      unit: st.unit ?? 'it',
-      rate: st.rate,
-      rate_unit: st.rate_unit,
-      eta_s: st.eta_s,
-      elapsed_s: st.elapsed_s,
-      epoch,
-      epoch_total: epochTotal,
-    },
+    progress: toProgress(st, epoch, epochTotal),
     index: idx,
     kind: st.kind,
   };
 }
 
-/** Progress state of a single line of text (exposed for tests and the TUI). */
-export function parseProgressLine(line: string): Progress | null {
-  const st = parseLineState(line);
-  if (!st) return null;
+/** The public Progress fields of a line's state, with the epoch found for it. */
+function toProgress(st: LineState, epoch: number | null, epochTotal: number | null): Progress {
   return {
     current: st.current,
     total: st.total,
@@ -130,7 +118,14 @@ export function parseProgressLine(line: string): Progress | null {
     rate_unit: st.rate_unit,
     eta_s: st.eta_s,
     elapsed_s: st.elapsed_s,
-    epoch: st.epoch,
-    epoch_total: st.epoch_total,
+    epoch,
+    epoch_total: epochTotal,
   };
+}
+
+/** Progress state of a single line of text (exposed for tests and the TUI). */
+export function parseProgressLine(line: string): Progress | null {
+  const st = parseLineState(line);
+  if (!st) return null;
+  return toProgress(st, st.epoch, st.epoch_total);
 }

@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Progress } from '../parsers/types.js';
 import { checkTimeLimit, remainingSeconds, secondsPerUnit } from '../src/eta.js';
+import { progress } from './helpers/fixtures.js';
 
-const p = (over: Partial<Progress>): Progress => ({
-  current: null,
-  total: null,
-  unit: 'it',
-  rate: null,
-  rate_unit: null,
-  eta_s: null,
-  elapsed_s: null,
-  epoch: null,
-  epoch_total: null,
-  ...over,
-});
+const p = progress;
 
 describe('secondsPerUnit', () => {
   it.each([
