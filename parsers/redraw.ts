@@ -111,63 +111,9 @@ function classify(at: At, a: number, b: number): SegKind {
   return SEG_TEXT;
 }
 
-/**
- * Segment kind for bytes [a, b) of a UTF-8 buffer. Same algorithm as `classify`
- * with direct indexing: the hottest loop on megabytes of redraws avoids the shared accessor.
- */
+/** Segment kind for bytes [a, b) of a UTF-8 buffer (the same rules as for text). */
 export function classifyBytes(buf: Uint8Array, a: number, b: number): SegKind {
-  let e = b;
-  while (e > a) {
-    const c = buf[e - 1]!;
-    if (c === 32 || c === 9 || c === 8 || c === 13) {
-      e--;
-      continue;
-    }
-    if (isLetter(c)) {
-      let j = e - 2;
-      let steps = 0;
-      while (j >= a && steps < 16) {
-        const d = buf[j]!;
-        if (isDigit(d) || d === 59 || d === 63) {
-          j--;
-          steps++;
-        } else break;
-      }
-      if (j - 1 >= a && buf[j] === 91 && buf[j - 1] === 27) {
-        e = j - 1;
-        continue;
-      }
-    }
-    break;
-  }
-  if (e === a) return SEG_BLANK;
-  let k = a;
-  while (k < e && (buf[k] === 32 || buf[k] === 9 || buf[k] === 8)) k++;
-  if (k === e) return SEG_BLANK;
-  if (buf[e - 1] === 93 && bytesEndWithStats(buf, a, e)) return SEG_REDRAW;
-  return startsKerasBar((i) => buf[i]!, a, e) ? SEG_REDRAW : SEG_TEXT;
-}
-
-function bytesEndWithStats(buf: Uint8Array, a: number, e: number): boolean {
-  const lo = Math.max(a, e - BRACKET_WINDOW);
-  let p = -1;
-  for (let k = e - 2; k >= lo; k--) {
-    const c = buf[k]!;
-    if (c === 91) {
-      p = k;
-      break;
-    }
-    if (c === 93) return false;
-  }
-  if (p <= a || !isDigit(buf[p + 1]!) || buf[p - 1] !== 32) return false;
-  let colon = false;
-  let sep = false;
-  for (let k = p + 1; k < e && !(colon && sep); k++) {
-    const c = buf[k]!;
-    if (c === 58) colon = true;
-    else if (c === 60 || (c === 44 && buf[k + 1] === 32)) sep = true;
-  }
-  return colon && sep;
+  return classify((i) => buf[i]!, a, b);
 }
 
 /** A whole line that is one tqdm refresh ending in its stats bracket (nothing glued). */
