@@ -1,41 +1,24 @@
 /** JobEntry builders for every state the TUI shows, relative to a `now` the caller picks. */
+import { blankJob } from '../../parsers/slurm-fields.js';
 import type { SlurmJob } from '../../parsers/slurm-types.js';
 import type { LogAnalysis, Progress } from '../../parsers/types.js';
 import { type ClusterStatus, createJobStore, type JobEntry, jobKey, type LogInfo, type Store } from '../../src/store.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** A SlurmJob with every field present. */
+/** A SlurmJob with every field present: a running job unless `over` says otherwise. */
 export function slurmJob(over: Partial<SlurmJob> & { job_id: string }): SlurmJob {
   return {
-    raw_job_id: null,
-    array_job_id: null,
-    array_task_id: null,
-    het_job_id: null,
-    het_offset: null,
+    ...blankJob(over.job_id),
     name: `job-${over.job_id}`,
     user: 'alice',
-    account: null,
     partition: 'gpu',
     state: 'RUNNING',
-    state_detail: null,
-    reason: null,
     nodes: 'gpu-a01',
     num_nodes: 1,
-    submit_time: null,
-    start_time: null,
-    end_time: null,
     elapsed_s: 3600,
     time_limit_s: 4 * 3600,
-    exit_code: null,
-    derived_exit_code: null,
     work_dir: '/home/alice/run',
-    stdout_pattern: null,
-    stderr_pattern: null,
-    command: null,
-    req_mem: null,
-    alloc_tres: null,
-    max_rss: null,
     ...over,
   };
 }
