@@ -5,7 +5,14 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/**/*.test.{ts,tsx}'], exclude: ['test/integration-*'] } },
+      {
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.{ts,tsx}'],
+          exclude: ['test/integration-*'],
+          setupFiles: ['test/setup/fast-check.ts'],
+        },
+      },
       { test: { name: 'integration', include: ['test/integration-*.test.{ts,tsx}'], fileParallelism: false, testTimeout: 120_000 } },
     ],
   },

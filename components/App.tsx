@@ -30,6 +30,8 @@ export interface AppProps {
   /** Finished jobs older than this leave the list (seconds). */
   finishedWindowS?: number;
   theme?: Theme;
+  /** Wall clock (ms); tests pin it to a fixed day so clock times in frames never depend on when they run. */
+  clock?: () => number;
 }
 
 const FLASH_MS = 5000;
@@ -51,13 +53,20 @@ export function App({ theme, ...props }: AppProps) {
   );
 }
 
-function Screen({ store, controller, initialJobKey = null, throttleMs = 100, finishedWindowS = 86400 }: Omit<AppProps, 'theme'>) {
+function Screen({
+  store,
+  controller,
+  initialJobKey = null,
+  throttleMs = 100,
+  finishedWindowS = 86400,
+  clock = Date.now,
+}: Omit<AppProps, 'theme'>) {
   const state = useThrottledStore(store, throttleMs);
   const { columns, rows } = useTerminalSize();
   const running = Object.values(state.jobs).some((e) => e.job.state === 'RUNNING');
   // Elapsed clocks tick each second only while something runs; otherwise "updated Xs ago" refreshes slowly.
   useTick(running ? 1000 : 5000);
-  const now = Date.now();
+  const now = clock();
   const [table, dispatch] = useReducer(tableReducer, INITIAL_TABLE);
   const [jobKey, setJobKey] = useState<string | null>(initialJobKey);
   const [help, setHelp] = useState(false);

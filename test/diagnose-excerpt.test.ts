@@ -1,9 +1,10 @@
 import fc from 'fast-check';
+import { runs } from './helpers/prop.js';
 import { describe, expect, it } from 'vitest';
 import { clipTokens, collapse, estimateTokens, isProgressLine } from '../src/diagnose/collapse.js';
 import { buildExcerpt, type ExcerptInput, type ExcerptLog } from '../src/diagnose/excerpt.js';
 import { redactLines } from '../src/diagnose/redact-lines.js';
-import { bundleRedactor } from '../src/diagnose/redact-bundle.js';
+import { outboundRedactor } from '../src/redact.js';
 import { failedJob, OOM_LINE, oomTraceback, plantedSecrets, secretLines } from './diagnose-helpers.js';
 
 const failure = { category: 'oom_gpu' as const, line: OOM_LINE, exception: 'torch.OutOfMemoryError' };
@@ -139,7 +140,7 @@ describe('buildExcerpt', () => {
   it('redacts before cutting, so a secret across the line-length cut never leaks a prefix', () => {
     const secret = `sk-ant-api03-${'Q'.repeat(80)}`;
     const long = `${'x'.repeat(570)} key ${secret} tail`;
-    const ex = buildExcerpt(input([long, ...oomTraceback()], [], { redact: bundleRedactor({}) }));
+    const ex = buildExcerpt(input([long, ...oomTraceback()], [], { redact: outboundRedactor({}) }));
     expect(ex.text).not.toContain('sk-ant-api03-QQ');
     expect(ex.text).toContain('[REDACTED:anthropic]');
     expect(ex.redactions).toBeGreaterThanOrEqual(1);
@@ -147,7 +148,7 @@ describe('buildExcerpt', () => {
 
   it('keeps line indexes when a multi-line secret is redacted', () => {
     const lines = ['a', '-----BEGIN PRIVATE KEY-----', 'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=', '-----END PRIVATE KEY-----', 'b'];
-    const out = redactLines(lines, (t) => bundleRedactor({})(t).text);
+    const out = redactLines(lines, (t) => outboundRedactor({})(t).text);
     expect(out).toHaveLength(5);
     expect(out[0]).toBe('a');
     expect(out[4]).toBe('b');
@@ -156,7 +157,7 @@ describe('buildExcerpt', () => {
 
   it('keeps line count and never leaks a planted secret, whatever the mix of lines (property)', () => {
     const sec = plantedSecrets();
-    const red = bundleRedactor({ SVC_TOKEN: sec.envValue });
+    const red = outboundRedactor({ SVC_TOKEN: sec.envValue });
     const pool = [...secretLines(sec), 'plain', '', `AKIA${'Q'.repeat(16)} tail`];
     fc.assert(
       fc.property(fc.array(fc.oneof(fc.constantFrom(...pool), fc.string({ maxLength: 30 })), { maxLength: 40 }), (ls) => {
@@ -166,7 +167,7 @@ describe('buildExcerpt', () => {
         // A bare base64 line is only key material inside a BEGIN/END block, so it is not checked alone.
         for (const [k, v] of Object.entries(sec)) if (k !== 'pemBody') expect(joined).not.toContain(v);
       }),
-      { numRuns: 300 },
+      runs(300),
     );
     const block = redactLines(['x', ...secretLines(sec).slice(9, 13), `AKIA${'Q'.repeat(16)} tail`], (t) => red(t).text);
     expect(block).toEqual(['x', '[REDACTED:private-key]', '', '', '', '[REDACTED:aws-access-key-id] tail']);
@@ -187,13 +188,13 @@ describe('buildExcerpt', () => {
             stdout: log('/o', out, null, null),
             facts: { ...input([], []).facts, failure: f !== null ? { category: 'python_exception', line: err[f]!, exception: null } : failure },
             budgetTokens: budget,
-            redact: bundleRedactor({}),
+            redact: outboundRedactor({}),
           });
           expect(ex.tokens).toBeLessThanOrEqual(Math.max(1000, budget));
           expect(ex.text.startsWith('### JOB\n')).toBe(true);
         },
       ),
-      { numRuns: 150 },
+      runs(150),
     );
   });
 });

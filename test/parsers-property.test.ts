@@ -3,6 +3,7 @@
  * path equivalent to decode-then-split, and stay linear on hostile input.
  */
 import fc from 'fast-check';
+import { runs } from './helpers/prop.js';
 import { describe, expect, it } from 'vitest';
 import { decodeLogBytes, decodeLogBytesCompact } from '../parsers/decode.js';
 import { splitLogLines } from '../parsers/lines.js';
@@ -54,7 +55,7 @@ describe('never throws', () => {
         const a = analyzeLog(s);
         expect(typeof a.framework).toBe('string');
       }),
-      { numRuns: 400 },
+      runs(400),
     );
   });
 
@@ -64,7 +65,7 @@ describe('never throws', () => {
         expect(typeof decodeLogBytes(b)).toBe('string');
         analyzeLog(b);
       }),
-      { numRuns: 400 },
+      runs(400),
     );
   });
 
@@ -75,7 +76,7 @@ describe('never throws', () => {
         parseProgressLine(s);
         for (const l of splitLogLines(s)) expect(l).not.toMatch(/[\r\n\x1b]/);
       }),
-      { numRuns: 400 },
+      runs(400),
     );
   });
 });
@@ -86,7 +87,7 @@ describe('byte fast path', () => {
       fc.property(logBytes, (b) => {
         expect(splitLogLines(decodeLogBytesCompact(b))).toEqual(splitLogLines(decodeLogBytes(b)));
       }),
-      { numRuns: 500 },
+      runs(500),
     );
   });
 
@@ -98,7 +99,7 @@ describe('byte fast path', () => {
         expect(viaBytes.analysis).toEqual(viaText.analysis);
         expect(viaBytes.failureIndex).toBe(viaText.failureIndex);
       }),
-      { numRuns: 300 },
+      runs(300),
     );
   });
 

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { runs } from './helpers/prop.js';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 import { sanitizeField, sanitizeLogLine, sanitizeStyledLine } from '../parsers/sanitize.js';
@@ -204,7 +205,7 @@ const nasty = fc
     maxLength: 40,
   })
   .map((parts) => parts.join(''));
-const RUNS = { numRuns: 2000 };
+const RUNS = runs(2000);
 
 describe('sanitize properties', () => {
   it('output never contains controls, ESC, tabs or bidi controls', () => {
@@ -320,7 +321,7 @@ describe('sanitize properties', () => {
           expect(wrapToWidth(s, w).join('')).toBe(s);
         }
       }),
-      { numRuns: 300 },
+      runs(300),
     );
   });
 });

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { runs } from './helpers/prop.js';
 import { describe, expect, it } from 'vitest';
 import { defaultOutputPattern, expandOutputPattern, firstHost, type PatternContext, resolveLogPaths } from '../parsers/log-path.js';
 import { parseScontrolShowJob } from '../parsers/scontrol.js';
@@ -55,7 +56,7 @@ describe('expandOutputPattern', () => {
         if (r === null) return false;
         return p.includes('%') || p.includes('\\') || r === p;
       }),
-      { numRuns: 1500 },
+      runs(1500),
     );
     fc.assert(fc.property(fc.string({ maxLength: 80 }), (p) => {
       const r = expandOutputPattern(p, { ...TASK, arrayTaskId: null, jobId: null });

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { runs } from './helpers/prop.js';
 import { describe, expect, it } from 'vitest';
 import { mergeSacctRows, parseSacct, SACCT_FIELDS, SACCT_SEP, sacctArgs, sacctRejectedField } from '../parsers/sacct.js';
 import type { SlurmJob } from '../parsers/slurm-types.js';
@@ -144,7 +145,7 @@ describe('hand-made sacct rows in our own format', () => {
         const text = parts.join('');
         return Array.isArray(mergeSacctRows(parseSacct(text))) && Array.isArray(mergeSacctRows(parseSacct(line({}) + text)));
       }),
-      { numRuns: 1500 },
+      runs(1500),
     );
   });
 });

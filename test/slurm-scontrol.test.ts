@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { runs } from './helpers/prop.js';
 import { describe, expect, it } from 'vitest';
 import { parseKeyValues, parseScontrolShowJob, scontrolShowJobArgs } from '../parsers/scontrol.js';
 import { fx, fxList, UTC } from './slurm-helpers.js';
@@ -109,7 +110,7 @@ describe('Key=Value parsing with spaces and `=` in values', () => {
     const alphabet = fc.constantFrom('JobId=', 'JobName=', ' ', '=', 'StdOut=', 'x', '1', '\n', 'ArrayTaskId=', '(null)', 'Unknown', '/');
     fc.assert(
       fc.property(fc.array(alphabet, { maxLength: 200 }), (parts) => Array.isArray(parseScontrolShowJob(parts.join('')))),
-      { numRuns: 1500 },
+      runs(1500),
     );
     fc.assert(fc.property(fc.string({ maxLength: 300 }), (s) => Array.isArray(parseScontrolShowJob(`JobId=1 ${s}`))));
   });

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { runs } from './helpers/prop.js';
 import { describe, expect, it } from 'vitest';
 import { FIELD_SEP, parseSqueue, SLURM_CLIENT_ENV_DROP, SQUEUE_FIELDS, SQUEUE_FORMAT, squeueArgs } from '../parsers/squeue.js';
 import type { SlurmJob } from '../parsers/slurm-types.js';
@@ -227,7 +228,7 @@ describe('parseSqueue on hand-made lines in our own format', () => {
         expect(Array.isArray(parseSqueue(text, { format }))).toBe(true);
         expect(Array.isArray(parseSqueue(row({}).repeat(2) + text))).toBe(true);
       }),
-      { numRuns: 1500 },
+      runs(1500),
     );
     fc.assert(fc.property(fc.string({ maxLength: 500 }), (s) => Array.isArray(parseSqueue(s))));
   });

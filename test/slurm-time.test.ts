@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { runs } from './helpers/prop.js';
 import { describe, expect, it } from 'vitest';
 import { formatDuration, parseDuration, parseTimestamp } from '../parsers/slurm-time.js';
 
@@ -60,7 +61,7 @@ describe('formatDuration', () => {
   it('round-trips through parseDuration', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 400 * 86400 }), (n) => parseDuration(formatDuration(n)) === n),
-      { numRuns: 2000 },
+      runs(2000),
     );
   });
 });
@@ -104,7 +105,7 @@ describe('parseTimestamp', () => {
         const r = parseTimestamp(s, new Date(), off);
         return r === null || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/.test(r);
       }),
-      { numRuns: 2000 },
+      runs(2000),
     );
     fc.assert(fc.property(fc.string({ maxLength: 40 }), (s) => parseDuration(s) === null || parseDuration(s)! >= 0));
   });

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import fc from 'fast-check';
+import { runs } from './helpers/prop.js';
 import { describe, expect, it } from 'vitest';
 import { quoteArg, quoteArgv, remoteCommand } from '../src/transport/shell-quote.js';
 import { SLURM_CLIENT_ENV_DROP as SLURM_ENV_DROP } from '../parsers/squeue.js';
@@ -26,7 +27,7 @@ describe('shell quoting', () => {
       fc.property(fc.array(nasty.filter((s) => !s.includes('\0')), { minLength: 1, maxLength: 6 }), (args) => {
         expect(roundTrip(args)).toEqual(args);
       }),
-      { numRuns: 200 },
+      runs(200),
     );
   });
 

@@ -2,7 +2,6 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { lineWith, renderApp } from './helpers/app.js';
 import { arrayJobs, CJK_NAME, entry, okCluster } from './helpers/fixtures.js';
 
-const okClusterAt = () => okCluster('local', Date.now());
 import { cleanup, KEYS, settle, widestLine } from './helpers/render-at.js';
 
 afterEach(cleanup);
@@ -86,7 +85,7 @@ describe('status line', () => {
     const app = await renderApp({ columns: 80 });
     app.store.setState((s) => ({
       clusters: {
-        local: { ...s.clusters.local!, ok: false, error: 'ssh: connect to host login1: Connection refused', lastPollAt: Date.now() - 4000, nextPollAt: Date.now() + 20_000, backoffMs: 20_000, stale: true },
+        local: { ...s.clusters.local!, ok: false, error: 'ssh: connect to host login1: Connection refused', lastPollAt: app.clock() - 4000, nextPollAt: app.clock() + 20_000, backoffMs: 20_000, stale: true },
       },
     }));
     await settle();
@@ -97,7 +96,7 @@ describe('status line', () => {
 
   test('a dropped SSH connection reads "disconnected" and says how old the data is', async () => {
     const app = await renderApp({ columns: 120 });
-    const t = Date.now();
+    const t = app.clock();
     app.store.setState((s) => ({
       clusters: {
         local: { ...s.clusters.local!, ok: false, connected: false, error: 'connection lost, reconnecting', lastPollAt: t - 2000, lastOkAt: t - 180_000, nextPollAt: t + 10_000, stale: true },
@@ -113,7 +112,7 @@ describe('status line', () => {
     app.store.setState({ clusters: {} });
     await settle();
     expect(app.frame()).toContain('starting');
-    app.store.setState({ clusters: { local: { ...okClusterAt(), lastPollAt: null } } });
+    app.store.setState({ clusters: { local: { ...okCluster('local', app.clock()), lastPollAt: null } } });
     await settle();
     expect(app.frame()).toContain('connecting');
     expect(app.frame()).toContain('loading');

@@ -28,13 +28,25 @@ export interface AppHarness extends Rendered {
   store: Store;
   controller: FakeController;
   now: number;
+  /** The clock the app reads; build times relative to it, not to Date.now(). */
+  clock: () => number;
+}
+
+/**
+ * A clock that runs at real speed from local noon of a fixed day: an ETA 40 minutes out is
+ * `~12:40`, never `~Wed 00:31` because the suite happened to run just before midnight.
+ */
+export function pinnedClock(start = new Date(2026, 10, 26, 12, 0, 0).getTime()): () => number {
+  const offset = start - Date.now();
+  return () => Date.now() + offset;
 }
 
 /** Renders <App> at a size; jobs default to the full fixture zoo. */
 export async function renderApp(
   o: { columns?: number; rows?: number; jobs?: (now: number) => JobEntry[]; initialJobKey?: string; theme?: Theme } = {},
 ): Promise<AppHarness> {
-  const now = Date.now();
+  const clock = pinnedClock();
+  const now = clock();
   const store = storeWith((o.jobs ?? allJobs)(now), now);
   const controller = fakeController();
   const r = renderAt(
@@ -44,12 +56,13 @@ export async function renderApp(
       throttleMs={0}
       initialJobKey={o.initialJobKey ?? null}
       theme={o.theme ?? createTheme(true)}
+      clock={clock}
     />,
     o.columns ?? 80,
     o.rows ?? 24,
   );
   await settle();
-  return { ...r, store, controller, now };
+  return { ...r, store, controller, now, clock };
 }
 
 /** The line of a frame that contains `text`, or undefined. */
