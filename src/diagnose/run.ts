@@ -14,7 +14,7 @@ import type { Transport } from '../transport/types.js';
 import { readCachedDiagnosis, writeCachedDiagnosis } from './cache.js';
 import { type ClaudeResult, resolveClaudeCommand, runClaude } from './claude.js';
 import { buildExcerpt, DEFAULT_TOKEN_BUDGET, type Excerpt, type ExcerptLog } from './excerpt.js';
-import { bundleRedactor } from './redact-bundle.js';
+import { outboundRedactor } from '../redact.js';
 import { skillInstalled, skillPromptFile } from './skill.js';
 
 /** What the runner needs from a session: the store and a transport per cluster. */
@@ -136,7 +136,7 @@ export async function prepareExcerpt(
     stdout: out?.log ?? null,
     stderr: err?.log ?? null,
     budgetTokens: opts.budgetTokens ?? DEFAULT_TOKEN_BUDGET,
-    redact: bundleRedactor(opts.env ?? process.env),
+    redact: outboundRedactor(opts.env ?? process.env),
   });
   return { excerpt, failure };
 }
