@@ -3,8 +3,8 @@ import { UserError } from './transport/types.js';
 
 /** Everything the command line can say, already validated. */
 export interface CliOptions {
-  mode: 'tui' | 'summary' | 'inspect' | 'diagnose' | 'skill' | 'help' | 'version';
-  /** Job ids for the TUI/summary/diagnose, files for inspect, `install` for skill. */
+  mode: 'tui' | 'summary' | 'inspect' | 'diagnose' | 'skill' | 'redact' | 'help' | 'version';
+  /** Job ids for the TUI/summary/diagnose, files for inspect and redact, `install` for skill. */
   positionals: string[];
   json: boolean;
   wait: boolean;
@@ -34,6 +34,7 @@ Usage
   hpc-watch inspect FILE...         parse logs: framework, progress, metrics, failure
   hpc-watch diagnose JOBID          ask Claude Code's monitor-slurm skill why a job failed
   hpc-watch skill install           write .claude/skills/monitor-slurm/SKILL.md
+  hpc-watch redact [FILE...]        print files (or stdin) with secrets replaced by [REDACTED:kind]
 
 Options
   --json               machine-readable output (summary, inspect, diagnose)
@@ -56,7 +57,7 @@ Options
 Exit codes: 0 ok; 1 a job failed or was not found; 2 usage or connection error.
 `;
 
-const SUBCOMMANDS = new Set(['inspect', 'diagnose', 'skill']);
+const SUBCOMMANDS = new Set(['inspect', 'diagnose', 'skill', 'redact']);
 
 /** Parses argv into options; throws UserError with a one-line message on bad input. */
 export function parseCli(argv: string[]): CliOptions {

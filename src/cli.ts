@@ -24,6 +24,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./headless/summary.js')).runSummary(opts);
     case 'diagnose':
       return (await import('./diagnose/command.js')).runDiagnose(opts);
+    case 'redact':
+      return (await import('./headless/redact.js')).runRedact(opts);
     case 'skill':
       return (await import('./diagnose/skill.js')).runSkillInstall(opts);
     case 'tui':
