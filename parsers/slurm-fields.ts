@@ -1,6 +1,13 @@
 /** Field-level helpers shared by the squeue, sacct and scontrol parsers. */
 import type { SlurmJob } from './slurm-types.js';
-import { TERMINAL_STATES } from './slurm-types.js';
+import { isEnded, type JobState, toJobState } from './job-state.js';
+
+const JOB_ID = /^\d{1,12}(?:_\d{1,7}|_\[[\d,\-%]{1,64}\]|\+\d{1,4})?$/;
+
+/** A job id as SLURM takes it (`123`, `123_7`, `123_[1-3]`, `123+1`), or null: nothing else reaches a command line. */
+export function parseJobId(id: unknown): string | null {
+  return typeof id === 'string' && JOB_ID.test(id) ? id : null;
+}
 
 /** A SlurmJob with every optional value unknown. */
 export function blankJob(job_id: string): SlurmJob {
@@ -60,13 +67,16 @@ export function intOrNull(s: string | null | undefined): number | null {
 }
 
 /** `CANCELLED by 1001` → `{state: 'CANCELLED', detail: 'by 1001'}`. */
-export function splitState(s: string | null | undefined): { state: string; detail: string | null } {
+export function splitState(s: string | null | undefined): { state: JobState; detail: string | null } {
   const t = typeof s === 'string' ? s.trim() : '';
   if (t === '') return { state: 'UNKNOWN', detail: null };
   const i = t.search(/\s/);
-  if (i < 0) return { state: t.toUpperCase(), detail: null };
-  const detail = t.slice(i).trim();
-  return { state: t.slice(0, i).toUpperCase(), detail: detail === '' ? null : detail };
+  const word = i < 0 ? t : t.slice(0, i);
+  const rest = i < 0 ? '' : t.slice(i).trim();
+  const state = toJobState(word);
+  // A state newer than this code knows keeps its name, so the views can still show it.
+  const detail = state === 'UNKNOWN' && word.toUpperCase() !== 'UNKNOWN' ? [word, rest].filter(Boolean).join(' ') : rest;
+  return { state, detail: detail === '' ? null : detail };
 }
 
 const COMPACT_STATES: Record<string, string> = {
@@ -149,7 +159,7 @@ export function displayId(raw: string, arrayJobId: string | null, task: string |
  * no node-list column (`%R` shows a failure reason instead of the nodes of a job that did run).
  */
 export function actualTimes(job: SlurmJob, nodeListKnown = true): void {
-  const ended = TERMINAL_STATES.has(job.state) || job.state === 'COMPLETING';
+  const ended = isEnded(job.state) || job.state === 'COMPLETING';
   if (job.state === 'PENDING' || job.state === 'REQUEUE_HOLD' || job.state === 'REQUEUED') job.start_time = null;
   const neverRan = nodeListKnown && job.nodes === null && !(job.elapsed_s !== null && job.elapsed_s > 0);
   if (ended && neverRan) job.start_time = null;

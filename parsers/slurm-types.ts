@@ -1,3 +1,5 @@
+import type { JobState } from './job-state.js';
+
 /** A job as hpc-watch knows it, merged from squeue, sacct and scontrol.
  * Unknown values are null; times are ISO 8601 strings with an offset. */
 export interface SlurmJob {
@@ -14,8 +16,8 @@ export interface SlurmJob {
   user: string | null;
   account: string | null;
   partition: string | null;
-  /** Base state: `CANCELLED`, not `CANCELLED by 1001`. */
-  state: string;
+  /** Base state: `CANCELLED`, not `CANCELLED by 1001`; a state this version does not know is UNKNOWN. */
+  state: JobState;
   /** Whatever followed the state word, e.g. `by 1001`. */
   state_detail: string | null;
   /** Pending reason or the reason a job ended (`Resources`, `TimeLimit`), without parentheses. */
@@ -41,18 +43,3 @@ export interface SlurmJob {
   alloc_tres: string | null;
   max_rss: string | null;
 }
-
-/** States after which a job never runs again. */
-export const TERMINAL_STATES = new Set([
-  'COMPLETED',
-  'FAILED',
-  'CANCELLED',
-  'TIMEOUT',
-  'OUT_OF_MEMORY',
-  'NODE_FAIL',
-  'PREEMPTED',
-  'BOOT_FAIL',
-  'DEADLINE',
-  'REVOKED',
-  'SPECIAL_EXIT',
-]);

@@ -1,4 +1,5 @@
 /** The one squeue call per poll tick: its argv and its parser. */
+import { isEnded } from './job-state.js';
 import {
   actualTimes,
   blankJob,
@@ -15,7 +16,6 @@ import {
 } from './slurm-fields.js';
 import { parseDuration, parseTimestamp } from './slurm-time.js';
 import type { SlurmJob } from './slurm-types.js';
-import { TERMINAL_STATES } from './slurm-types.js';
 
 /** Unit separator: cannot be typed into a job name by accident, and squeue passes it through verbatim (checked on 22.05). */
 export const FIELD_SEP = '\x1f';
@@ -229,7 +229,7 @@ function toJob(rec: Map<string, string>, offsetMinutes: number | undefined): Slu
   job.user = clean(rec.get('username'));
   job.account = clean(rec.get('account'));
   job.partition = clean(rec.get('partition'));
-  const st = rec.has('state') ? splitState(rec.get('state')) : { state: longState(rec.get('statecompact') ?? ''), detail: null };
+  const st = splitState(rec.has('state') ? rec.get('state') : longState(rec.get('statecompact') ?? ''));
   job.state = st.state || 'UNKNOWN';
   job.state_detail = st.detail;
   job.reason = clean(rec.get('reason'));
@@ -246,7 +246,7 @@ function toJob(rec: Map<string, string>, offsetMinutes: number | undefined): Slu
   job.end_time = parseTimestamp(rec.get('endtime'), undefined, offsetMinutes);
   job.elapsed_s = parseDuration(rec.get('timeused'));
   job.time_limit_s = parseDuration(rec.get('timelimit'));
-  if (TERMINAL_STATES.has(job.state) || job.state === 'COMPLETING') {
+  if (isEnded(job.state) || job.state === 'COMPLETING') {
     job.exit_code = waitStatusToExitCode(rec.get('exit_code'));
     job.derived_exit_code = waitStatusToExitCode(rec.get('derivedec'));
   }

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { UserError } from './transport/types.js';
+import { parseJobId } from '../parsers/slurm-fields.js';
+import { UserError } from './errors.js';
 
 /** Everything the command line can say, already validated. */
 export interface CliOptions {
@@ -145,10 +146,9 @@ export function parseCli(argv: string[]): CliOptions {
 
 /** Job ids are `123`, `123_7`, `123_[1-3]` or `123+1`; anything else never reaches a command line. */
 export function validateJobId(id: string): string {
-  if (!/^\d{1,12}(?:_\d{1,7}|_\[[\d,\-%]{1,64}\]|\+\d{1,4})?$/.test(id)) {
-    throw new UserError(`not a job id: ${JSON.stringify(id).slice(0, 60)} (expected e.g. 12345, 12345_7 or 12345+1)`);
-  }
-  return id;
+  const ok = parseJobId(id);
+  if (ok === null) throw new UserError(`not a job id: ${JSON.stringify(id).slice(0, 60)} (expected e.g. 12345, 12345_7 or 12345+1)`);
+  return ok;
 }
 
 /** `512K`, `1M`, `1.5M`, `4096` → bytes. */

@@ -1,6 +1,6 @@
 /** Entry point: parse arguments, then load only the code the chosen mode needs. */
 import { HELP, parseCli } from './cli-args.js';
-import { UserError } from './transport/types.js';
+import { UserError } from './errors.js';
 
 declare const __HPCW_VERSION__: string | undefined;
 const VERSION = typeof __HPCW_VERSION__ === 'string' ? __HPCW_VERSION__ : '0.0.0-dev';

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CliOptions, parseByteSize } from './cli-args.js';
 import { configDir } from './paths.js';
-import { UserError } from './transport/types.js';
+import { UserError } from './errors.js';
 
 export interface ClusterConfig {
   /** Name shown in the UI and used as the job key prefix. */

@@ -1,4 +1,5 @@
 /** Combines what the .out and .err logs say with what SLURM says about the job. */
+import { isQueued, isRunning, type JobState } from '../parsers/job-state.js';
 import type { SlurmJob } from '../parsers/slurm-types.js';
 import type { Failure, FailureCategory, LogAnalysis } from '../parsers/types.js';
 
@@ -48,7 +49,7 @@ export function strongest(failures: Failure[]): Failure | null {
   return best;
 }
 
-const STATE_CATEGORY: Record<string, FailureCategory> = {
+const STATE_CATEGORY: Partial<Record<JobState, FailureCategory>> = {
   TIMEOUT: 'timeout',
   OUT_OF_MEMORY: 'oom_host',
   PREEMPTED: 'preempted',
@@ -65,10 +66,8 @@ const STATE_CATEGORY: Record<string, FailureCategory> = {
  */
 export function jobFailure(job: SlurmJob, logFailure: Failure | null): Failure | null {
   const state = job.state;
-  if (state === 'COMPLETED' || state === 'PENDING') return null;
-  if (state === 'RUNNING' || state === 'COMPLETING' || state === 'SUSPENDED' || state === 'CONFIGURING') {
-    return logFailure;
-  }
+  if (state === 'COMPLETED' || isQueued(state)) return null;
+  if (isRunning(state)) return logFailure;
   const implied = STATE_CATEGORY[state];
   if (implied) {
     if (logFailure && (logFailure.category === implied || STRENGTH[logFailure.category] >= STRENGTH[implied])) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseByteSize, parseCli, parseSince, validateJobId } from '../src/cli-args.js';
-import { UserError } from '../src/transport/types.js';
+import { UserError } from '../src/errors.js';
 
 describe('parseCli', () => {
   it.each([

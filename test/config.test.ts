@@ -7,7 +7,7 @@ import { applyConfig, loadConfig } from '../src/config.js';
 import { pollOnce, type Session } from '../src/session.js';
 import { SlurmError } from '../src/slurm/client.js';
 import { createJobStore } from '../src/store.js';
-import { UserError } from '../src/transport/types.js';
+import { UserError } from '../src/errors.js';
 
 const dirs: string[] = [];
 const file = (text: string) => {

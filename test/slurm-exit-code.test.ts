@@ -1,10 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { describeExit } from '../parsers/exit-code.js';
+import { toJobState } from '../parsers/job-state.js';
 import { blankJob } from '../parsers/slurm-fields.js';
 import type { SlurmJob } from '../parsers/slurm-types.js';
 
-const job = (state: string, exit_code: string | null, state_detail: string | null = null): SlurmJob => ({ ...blankJob('1'), state, exit_code, state_detail });
+const job = (state: string, exit_code: string | null, state_detail: string | null = null): SlurmJob => ({
+  ...blankJob('1'),
+  state: toJobState(state),
+  exit_code,
+  state_detail,
+});
 
 describe('describeExit', () => {
   it.each([

@@ -3,16 +3,15 @@
  * runner. Exit 0 with a diagnosis (or a dry run), 1 when there is nothing to diagnose or claude
  * failed, 2 on usage or connection errors. Never loads Ink.
  */
+import { isFailure, isQueued, isRunning } from '../../parsers/job-state.js';
 import { sanitizeLogLine } from '../../parsers/sanitize.js';
 import type { CliOptions } from '../cli-args.js';
 import { loadConfig } from '../config.js';
 import { openSession, pollOnce, type Session } from '../session.js';
 import type { JobEntry } from '../store.js';
-import { UserError } from '../transport/types.js';
+import { UserError } from '../errors.js';
 import { type DiagnosisOutcome, diagnoseJob } from './run.js';
 
-const QUEUED = new Set(['PENDING', 'CONFIGURING', 'REQUEUED', 'SUSPENDED', 'RESIZING']);
-const ACTIVE = new Set(['RUNNING', 'COMPLETING']);
 
 /** The job asked for; for an array id, its first failed task (with a note on stderr). */
 function findJob(session: Session, id: string): { entry: JobEntry | null; note: string | null } {
@@ -20,7 +19,7 @@ function findJob(session: Session, id: string): { entry: JobEntry | null; note: 
   const exact = jobs.find((e) => e.job.job_id === id && !e.notFound);
   if (exact) return { entry: exact, note: null };
   const tasks = jobs.filter((e) => e.job.array_job_id === id && !e.notFound && e.job.job_id !== id);
-  const failed = tasks.filter((e) => e.analysis?.failure || isFailedState(e.job.state));
+  const failed = tasks.filter((e) => e.analysis?.failure || isFailure(e.job.state));
   if (failed.length > 0) {
     const pick = failed.sort((a, b) => Number(a.job.array_task_id) - Number(b.job.array_task_id))[0]!;
     return { entry: pick, note: `job ${id} is an array: diagnosing task ${pick.job.job_id} (${failed.length} of ${tasks.length} tasks failed)` };
@@ -28,16 +27,12 @@ function findJob(session: Session, id: string): { entry: JobEntry | null; note: 
   return { entry: tasks[0] ?? null, note: null };
 }
 
-function isFailedState(state: string): boolean {
-  return !QUEUED.has(state) && !ACTIVE.has(state) && state !== 'COMPLETED' && state !== 'UNKNOWN';
-}
-
 /** Why a job is not worth diagnosing, or null when it is. */
 function refusal(e: JobEntry, force: boolean): string | null {
   const id = e.job.job_id;
   const state = e.job.state;
-  if (QUEUED.has(state)) return `job ${id} is ${state} and has not run yet; nothing to diagnose`;
-  if (ACTIVE.has(state) && !force) {
+  if (isQueued(state)) return `job ${id} is ${state} and has not run yet; nothing to diagnose`;
+  if (isRunning(state) && !force) {
     return `job ${id} is still ${state}; nothing to diagnose yet (--force diagnoses a failure already in its log)`;
   }
   if (state === 'COMPLETED' && !force) return `job ${id} COMPLETED (exit ${e.job.exit_code ?? '0:0'}); nothing to diagnose`;

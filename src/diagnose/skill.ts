@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { CliOptions } from '../cli-args.js';
 import { cacheDir } from '../paths.js';
-import { UserError } from '../transport/types.js';
+import { UserError } from '../errors.js';
 import { SKILL_MD } from './skill-text.js';
 
 const REL_PATH = join('.claude', 'skills', 'monitor-slurm', 'SKILL.md');

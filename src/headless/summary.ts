@@ -1,9 +1,9 @@
 /** `--summary` and `--wait`: one snapshot (or poll until the jobs end), print, exit. Never loads Ink. */
-import { TERMINAL_STATES } from '../../parsers/slurm-types.js';
+import { isEnded } from '../../parsers/job-state.js';
 import type { CliOptions } from '../cli-args.js';
 import { openSession, pollOnce, type Session, withCluster } from '../session.js';
 import type { JobEntry } from '../store.js';
-import { UserError } from '../transport/types.js';
+import { UserError } from '../errors.js';
 import { buildSummary } from './summary-json.js';
 
 /** Exit codes: 0 ok (and with --wait: all COMPLETED), 1 a job failed or is unknown, 2 no SLURM reachable. */
@@ -49,7 +49,7 @@ function waitSet(session: Session, opts: CliOptions): WaitSet {
   // Without ids, --wait means "the jobs in the queue now", not yesterday's failures.
   const chosen = opts.positionals.length
     ? jobs.filter((e) => !e.notFound)
-    : jobs.filter((e) => !TERMINAL_STATES.has(e.job.state));
+    : jobs.filter((e) => !isEnded(e.job.state));
   const arrays = new Set(chosen.filter((e) => e.job.array_job_id).map((e) => `${e.cluster}/${e.job.array_job_id}`));
   return { keys: new Set(chosen.map((e) => e.key)), arrays };
 }
@@ -68,7 +68,7 @@ async function waitForEnd(session: Session, w: WaitSet): Promise<void> {
     const jobs = session.store.getState().jobs;
     addArrayTasks(w, jobs);
     // A pending array record that was replaced by its tasks is gone from the store: not open.
-    const open = [...w.keys].filter((k) => jobs[k] && !TERMINAL_STATES.has(jobs[k]!.job.state));
+    const open = [...w.keys].filter((k) => jobs[k] && !isEnded(jobs[k]!.job.state));
     if (open.length === 0) break;
     const delay = Math.min(...session.clusters.map((c) => c.poller.nextDelayMs()));
     if (tty) process.stderr.write(`\rwaiting for ${open.length} job(s)…\x1b[K`);

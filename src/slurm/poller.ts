@@ -10,7 +10,7 @@ import { mergeSacctRows, parseSacct, SACCT_FIELDS, sacctArgs, sacctRejectedField
 import { parseScontrolShowJob, scontrolShowJobArgs } from '../../parsers/scontrol.js';
 import { blankJob } from '../../parsers/slurm-fields.js';
 import type { SlurmJob } from '../../parsers/slurm-types.js';
-import { TERMINAL_STATES } from '../../parsers/slurm-types.js';
+import { isEnded, isQueued, isRunning } from '../../parsers/job-state.js';
 import { parseSqueue, squeueArgs } from '../../parsers/squeue.js';
 import { type ClusterStatus, type JobEntry, type LogInfo, type Store, jobKey } from '../store.js';
 import { derive, type LogService } from '../tail/log-service.js';
@@ -196,7 +196,7 @@ export class Poller {
     if (this.cfg.jobIds) return;
     const cutoff = this.now() - this.cfg.sinceS * 1000;
     const old = Object.values(this.cfg.store.getState().jobs).filter((e) => {
-      if (e.cluster !== this.cfg.cluster || !TERMINAL_STATES.has(e.job.state) || !e.job.end_time) return false;
+      if (e.cluster !== this.cfg.cluster || !isEnded(e.job.state) || !e.job.end_time) return false;
       const end = Date.parse(e.job.end_time);
       return Number.isFinite(end) && end < cutoff;
     });
@@ -236,7 +236,7 @@ export class Poller {
       // squeue is the truth for unfinished jobs; sacct lists pending array tasks one by one
       // where squeue shows them as one `83_[4-9%2]` record.
       const inQueue = queued.has(job.job_id) || (job.array_job_id !== null && queuedArrays.has(job.array_job_id));
-      if (inQueue && !TERMINAL_STATES.has(job.state)) continue;
+      if (inQueue && !isEnded(job.state)) continue;
       this.upsert(job, 'sacct');
     }
   }
@@ -346,8 +346,8 @@ export class Poller {
     const keep = new Set<string>();
     for (const e of Object.values(this.cfg.store.getState().jobs)) {
       if (e.cluster !== this.cfg.cluster || !e.stdout) continue;
-      const ended = TERMINAL_STATES.has(e.job.state);
-      if (e.job.state === 'PENDING') continue;
+      const ended = isEnded(e.job.state);
+      if (isQueued(e.job.state)) continue;
       if (ended && this.finalized.has(e.key)) continue;
       await this.cfg.logs.refresh(e.key, ended);
       if (ended) this.finalized.add(e.key);
@@ -381,7 +381,7 @@ export class Poller {
   /** Keys of this cluster's jobs that are still running (for the faster log timer). */
   runningKeys(): string[] {
     return Object.values(this.cfg.store.getState().jobs)
-      .filter((e) => e.cluster === this.cfg.cluster && e.stdout && (e.job.state === 'RUNNING' || e.job.state === 'COMPLETING'))
+      .filter((e) => e.cluster === this.cfg.cluster && e.stdout && isRunning(e.job.state))
       .map((e) => e.key);
   }
 }

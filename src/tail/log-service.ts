@@ -4,6 +4,7 @@
  * throttled per job so a log growing at MB/s costs at most a few parses a second.
  */
 import { describeExit } from '../../parsers/exit-code.js';
+import { isQueued, isRunning } from '../../parsers/job-state.js';
 import { analyzeLogDetailed } from '../../parsers/log.js';
 import type { LogAnalysis } from '../../parsers/types.js';
 import { appendHistory, type JobEntry, type LogInfo, type Store } from '../store.js';
@@ -109,7 +110,7 @@ export function derive(e: JobEntry): JobEntry {
   const logMtime = Math.max(e.stdout?.mtimeMs ?? 0, e.stderr?.mtimeMs ?? 0) || null;
   let history = e.history;
   const p = analysis?.progress;
-  if (p && logMtime !== null && (e.job.state === 'RUNNING' || e.job.state === 'COMPLETING')) {
+  if (p && logMtime !== null && isRunning(e.job.state)) {
     const spu = secondsPerUnit(p);
     history = appendHistory(history, { t: logMtime, current: p.current, perSecond: spu ? 1 / spu : null });
   }
@@ -123,18 +124,14 @@ export function derive(e: JobEntry): JobEntry {
         timeLimitS: e.job.time_limit_s,
       })
     : null;
-  const ended = !running && !isQueued(e);
+  const ended = !running && !isQueued(e.job.state);
   return {
     ...e,
     analysis,
     history,
     exitNote: describeExit(e.job, { logMissing: ended && e.stdout ? e.stdout.status === 'waiting' : null }),
-    willTimeout: running ? (check?.willTimeout ?? null) : e.job.state === 'TIMEOUT' ? true : isQueued(e) ? null : false,
+    willTimeout: running ? (check?.willTimeout ?? null) : e.job.state === 'TIMEOUT' ? true : isQueued(e.job.state) ? null : false,
     overrunS: check?.overrunS ?? null,
     finishAt: check?.finishAt ?? null,
   };
-}
-
-function isQueued(e: JobEntry): boolean {
-  return e.job.state === 'PENDING' || e.job.state === 'CONFIGURING' || e.job.state === 'REQUEUED';
 }

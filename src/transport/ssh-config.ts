@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { homedir, hostname as localHostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { parseSshConfig, type RawSshConfig } from './ssh-config-parse.js';
-import { UserError } from './types.js';
+import { UserError } from '../errors.js';
 
 /** What hpc-watch needs to know about one host from the user's ssh config. */
 export interface SshHostConfig {

@@ -10,7 +10,8 @@ import { type Prompter, sessionPrompter, type SwitchablePrompter, terminalPrompt
 import { splitSlurmClusters } from './slurm-cluster.js';
 import { SshTransport } from './ssh.js';
 import { SystemSshTransport } from './system-ssh.js';
-import { type Transport, UserError } from './types.js';
+import { type Transport } from './types.js';
+import { UserError } from '../errors.js';
 
 /** One cluster to watch, after merging `--host` with the config file. */
 export interface ClusterSpec {

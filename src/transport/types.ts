@@ -47,14 +47,3 @@ export interface Transport {
   watch?(path: string, onChange: () => void): () => void;
   close(): Promise<void>;
 }
-
-/** An error the user can act on: printed as one line, never with a stack. */
-export class UserError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 2,
-  ) {
-    super(message);
-    this.name = 'UserError';
-  }
-}

@@ -1,13 +1,9 @@
 /** The TUI's only way to cause side effects: cancel, diagnose, refresh, quit. Views call it; it never renders. */
-import { SLURM_CLIENT_ENV_DROP } from '../../parsers/squeue.js';
-import { validateJobId } from '../cli-args.js';
 import type { Session } from '../session.js';
+import { type ActionResult, cancelJob } from '../slurm/actions.js';
 import { cancelTarget } from './cancel-target.js';
 
-export interface ActionResult {
-  ok: boolean;
-  message: string;
-}
+export type { ActionResult } from '../slurm/actions.js';
 
 export interface Controller {
   /** `scancel <id>` through the job's cluster transport, then an early poll. */
@@ -35,17 +31,9 @@ export function createController(session: Session, opts: ControllerOptions): Con
       if (target.finished) return { ok: false, message: `cancel: job ${target.scancelId} has already ended` };
       const cluster = session.clusters.find((c) => c.name === target.cluster);
       if (!cluster) return { ok: false, message: `cancel: no connection to cluster ${target.cluster}` };
-      try {
-        validateJobId(target.scancelId);
-      } catch (err) {
-        return { ok: false, message: `cancel: ${(err as Error).message}` };
-      }
-      // Same environment as squeue: a user's SLURM_CLUSTERS must not retarget the cancel.
-      const r = await cluster.transport.exec(['scancel', target.scancelId], { timeoutMs: 15000, dropEnv: SLURM_CLIENT_ENV_DROP });
+      const r = await cancelJob(cluster.transport, target.scancelId);
       cluster.poller.pokeSoon();
-      if (r.code === 0) return { ok: true, message: `scancel ${target.scancelId}: sent` };
-      const why = r.timedOut ? 'timed out' : r.notFound ? 'scancel not found' : r.stderr.trim().split('\n')[0] || `exit ${r.code}`;
-      return { ok: false, message: `scancel ${target.scancelId} failed: ${why}` };
+      return r;
     },
     diagnose: opts.diagnose,
     refreshLogs(key) {

@@ -1,6 +1,7 @@
 /** The job view's header as pure lines, so the view knows its height before laying out the log. */
 import { format } from 'date-fns/format';
 import { isSameDay } from 'date-fns/isSameDay';
+import { isRunning } from '../../parsers/job-state.js';
 import { sanitizeField } from '../../parsers/sanitize.js';
 import { wrapToWidth } from '../../parsers/text-width.js';
 import type { MetricValue } from '../../parsers/types.js';
@@ -86,7 +87,7 @@ export function headerLines(e: JobEntry, now: number, width: number): HeaderLine
   }
   lines.push({ parts: whereLine(e, now) });
   const pr = e.analysis?.progress ?? null;
-  const running = j.state === 'RUNNING' || j.state === 'COMPLETING';
+  const running = isRunning(j.state);
   if (pr && (running || isFinished(e))) {
     const pct = progressPercent(pr);
     if (pct === null) lines.push({ parts: [p(fmtProgressCount(pr)), p(' · total unknown', 'dim')] });

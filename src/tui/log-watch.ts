@@ -5,6 +5,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import type { FSWatcher } from 'chokidar';
+import { isRunning } from '../../parsers/job-state.js';
 import { isNetworkFs } from '../tail/fs-kind.js';
 import type { Session } from '../session.js';
 import type { JobEntry } from '../store.js';
@@ -12,10 +13,6 @@ import { LocalTransport } from '../transport/local.js';
 
 export interface LogWatcher {
   close(): Promise<void>;
-}
-
-function watchedJob(e: JobEntry): boolean {
-  return e.job.state === 'RUNNING' || e.job.state === 'COMPLETING' || e.job.state === 'CONFIGURING';
 }
 
 /** Watches the directories holding running jobs' logs and calls `onChange(key)` on appends. */
@@ -45,7 +42,7 @@ export async function watchLogs(session: Session, opts: { pollLogs: boolean; onC
     lastJobs = jobs;
     files.clear();
     for (const e of Object.values(jobs)) {
-      if (!local.has(e.cluster) || !watchedJob(e)) continue;
+      if (!local.has(e.cluster) || !isRunning(e.job.state)) continue;
       for (const info of [e.stdout, e.stderr]) {
         if (!info) continue;
         const p = resolve(info.path);

@@ -1,5 +1,5 @@
 /** The job table's model: grouping array tasks, sorting, filtering. Pure, so it is tested without Ink. */
-import { TERMINAL_STATES } from '../../parsers/slurm-types.js';
+import { isEnded } from '../../parsers/job-state.js';
 import { sanitizeField } from '../../parsers/sanitize.js';
 import { compareIds } from '../headless/summary-json.js';
 import { progressPercent } from '../format.js';
@@ -48,7 +48,7 @@ export function groupKey(cluster: string, arrayId: string): string {
 
 /** Whether a job will never run again. */
 export function isFinished(e: JobEntry): boolean {
-  return TERMINAL_STATES.has(e.job.state);
+  return isEnded(e.job.state);
 }
 
 /** How many tasks a record stands for: 1, or the size of a `[4-9%2]` / `[1,3,5-7]` range. */

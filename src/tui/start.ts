@@ -4,9 +4,9 @@ import type { CliOptions } from '../cli-args.js';
 import { parseSince } from '../cli-args.js';
 import { loadConfig } from '../config.js';
 import { openSession, type Session } from '../session.js';
-import { TERMINAL_STATES } from '../../parsers/slurm-types.js';
+import { isEnded } from '../../parsers/job-state.js';
 import { jobKey } from '../store.js';
-import { UserError } from '../transport/types.js';
+import { UserError } from '../errors.js';
 import { createController } from './controller.js';
 import { watchLogs } from './log-watch.js';
 import { createTheme } from './theme.js';
@@ -41,7 +41,7 @@ function autoDiagnose(session: Session, diagnose: (key: string) => void): () => 
   const done = new Set<string>();
   return session.store.subscribe((state) => {
     for (const e of Object.values(state.jobs)) {
-      if (!TERMINAL_STATES.has(e.job.state)) {
+      if (!isEnded(e.job.state)) {
         seenRunning.add(e.key);
         continue;
       }

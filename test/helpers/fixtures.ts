@@ -1,5 +1,6 @@
 /** JobEntry builders for every state the TUI shows, relative to a `now` the caller picks. */
 import { blankJob } from '../../parsers/slurm-fields.js';
+import type { JobState } from '../../parsers/job-state.js';
 import type { SlurmJob } from '../../parsers/slurm-types.js';
 import type { LogAnalysis, Progress } from '../../parsers/types.js';
 import { type ClusterStatus, createJobStore, type JobEntry, jobKey, type LogInfo, type Store } from '../../src/store.js';
@@ -149,7 +150,7 @@ export function allJobs(now: number): JobEntry[] {
 
 /** Array 3000: two running tasks, one completed, a pending record for five more. */
 export function arrayJobs(now: number): JobEntry[] {
-  const t = (task: string, state: string, over: Partial<SlurmJob> = {}) =>
+  const t = (task: string, state: JobState, over: Partial<SlurmJob> = {}) =>
     entry(now, { job_id: `3000_${task}`, array_job_id: '3000', array_task_id: task, name: 'sweep-lr', state, ...over });
   return [
     t('1', 'RUNNING'),
