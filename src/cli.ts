@@ -1,16 +1,22 @@
 /** Entry point: parse arguments, then load only the code the chosen mode needs. */
 import { HELP, parseCli } from './cli-args.js';
+import type { Settings } from './config.js';
 import { UserError } from './errors.js';
 
 declare const __HPCW_VERSION__: string | undefined;
 const VERSION = typeof __HPCW_VERSION__ === 'string' ? __HPCW_VERSION__ : '0.0.0-dev';
 
+const NEEDS_SETTINGS = new Set(['summary', 'tui', 'diagnose', 'inspect']);
+
 async function main(argv: string[]): Promise<number> {
-  let opts = parseCli(argv);
-  if (opts.mode === 'summary' || opts.mode === 'tui' || opts.mode === 'diagnose' || opts.mode === 'inspect') {
-    const { applyConfig, loadConfig } = await import('./config.js');
-    opts = applyConfig(opts, loadConfig(opts.config));
+  const opts = parseCli(argv);
+  // The config file is read here and nowhere else; modes get plain settings.
+  let settings: Settings | null = null;
+  if (NEEDS_SETTINGS.has(opts.mode)) {
+    settings = (await import('./config.js')).resolveSettings(opts);
+    for (const w of settings.warnings) process.stderr.write(`hpc-watch: ${w}\n`);
   }
+  const s = settings!;
   switch (opts.mode) {
     case 'help':
       process.stdout.write(HELP);
@@ -19,17 +25,17 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`hpc-watch ${VERSION}\n`);
       return 0;
     case 'inspect':
-      return (await import('./headless/inspect.js')).runInspect(opts);
+      return (await import('./headless/inspect.js')).runInspect(opts, s);
     case 'summary':
-      return (await import('./headless/summary.js')).runSummary(opts);
+      return (await import('./headless/summary.js')).runSummary(opts, s);
     case 'diagnose':
-      return (await import('./diagnose/command.js')).runDiagnose(opts);
+      return (await import('./diagnose/command.js')).runDiagnose(opts, s);
     case 'redact':
       return (await import('./headless/redact.js')).runRedact(opts);
     case 'skill':
       return (await import('./diagnose/skill.js')).runSkillInstall(opts);
     case 'tui':
-      return (await import('./tui/start.js')).runTui(opts);
+      return (await import('./tui/start.js')).runTui(opts, s);
   }
 }
 

@@ -1,12 +1,15 @@
 /**
- * The optional config file: `$XDG_CONFIG_HOME/hpc-watch/config.json` (or `--config FILE`).
- * Command-line flags win over it. Unknown keys are rejected so a typo is noticed.
+ * The optional config file (`$XDG_CONFIG_HOME/hpc-watch/config.json` or `--config FILE`) and the
+ * one place it is read: `resolveSettings` merges it with the command line (flags win) into plain
+ * settings that cli.ts passes down. No other module loads the config or reads CliOptions for it.
+ * Unknown keys are rejected so a typo is noticed.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CliOptions, parseByteSize } from './cli-args.js';
-import { configDir } from './paths.js';
+import { type CliOptions, parseByteSize, parseSince } from './cli-args.js';
 import { UserError } from './errors.js';
+import { configDir } from './paths.js';
+import type { ClusterSpec } from './transport/types.js';
 
 export interface ClusterConfig {
   /** Name shown in the UI and used as the job key prefix. */
@@ -92,11 +95,71 @@ function validate(data: unknown, path: string): Config {
   return c;
 }
 
-/** Config values fill in what the command line did not say. */
-export function applyConfig(opts: CliOptions, config: Config): CliOptions {
-  const out = { ...opts };
-  if (!opts.given.has('interval') && config.interval !== undefined) out.intervalS = config.interval;
-  if (!opts.given.has('tail-bytes') && config.tailBytes !== undefined) out.tailBytes = parseByteSize(String(config.tailBytes));
-  if (!opts.given.has('auto-diagnose') && config.autoDiagnose) out.autoDiagnose = true;
-  return out;
+/** Everything a mode needs to know, after the command line and the config file are merged. */
+export interface Settings {
+  /** Clusters to watch over SSH (or on this machine, `host: null`); empty = this machine only. */
+  clusters: ClusterSpec[];
+  demo: boolean;
+  /** Exactly these jobs; null = the user's (or everyone's) queue plus recent history. */
+  jobIds: string[] | null;
+  allUsers: boolean;
+  /** How far back finished jobs are listed (seconds). */
+  sinceS: number;
+  intervalS: number;
+  tailBytes: number;
+  pollLogs: boolean;
+  acceptNewHostKey: boolean;
+  claude: ClaudeConfig;
+  autoDiagnose: boolean;
+  /** Problems with the config that did not stop the run, one line each, for stderr. */
+  warnings: string[];
+}
+
+/** `--host` wins: each flag is a cluster named by its alias, taking settings from a matching config entry. */
+export function clusterSpecs(hosts: readonly string[], configured: readonly ClusterConfig[]): ClusterSpec[] {
+  const specs: ClusterSpec[] = [];
+  const seen = new Set<string>();
+  const add = (s: ClusterSpec) => {
+    if (seen.has(s.name)) return;
+    seen.add(s.name);
+    specs.push(s);
+  };
+  if (hosts.length > 0) {
+    for (const h of hosts) {
+      const c = configured.find((x) => x.name === h) ?? configured.find((x) => x.host === h);
+      add({ name: c?.name ?? h, host: c ? (c.host ?? null) : h, transport: c?.transport ?? 'ssh2', slurmClusters: c?.slurmClusters });
+    }
+  } else {
+    for (const c of configured) add({ name: c.name, host: c.host ?? null, transport: c.transport ?? 'ssh2', slurmClusters: c.slurmClusters });
+  }
+  return specs;
+}
+
+/** Merges the command line with the config file (read here, once); flags win. */
+export function resolveSettings(opts: CliOptions, env: NodeJS.ProcessEnv = process.env): Settings {
+  const warnings: string[] = [];
+  let config: Config;
+  try {
+    config = loadConfig(opts.config, env);
+  } catch (err) {
+    // With --host, a broken default config file must not stop an explicit host from working.
+    if (opts.config || opts.hosts.length === 0 || !(err instanceof UserError)) throw err;
+    warnings.push(`${err.message}; ignored, using --host only`);
+    config = {};
+  }
+  const given = (flag: string) => opts.given.has(flag);
+  return {
+    clusters: clusterSpecs(opts.hosts, config.clusters ?? []),
+    demo: opts.demo,
+    jobIds: opts.positionals.length > 0 && opts.mode !== 'inspect' && opts.mode !== 'redact' ? [...opts.positionals] : null,
+    allUsers: opts.allUsers,
+    sinceS: parseSince(opts.since),
+    intervalS: !given('interval') && config.interval !== undefined ? config.interval : opts.intervalS,
+    tailBytes: !given('tail-bytes') && config.tailBytes !== undefined ? parseByteSize(String(config.tailBytes)) : opts.tailBytes,
+    pollLogs: opts.pollLogs,
+    acceptNewHostKey: opts.acceptNewHostKey,
+    claude: config.claude ?? {},
+    autoDiagnose: given('auto-diagnose') ? opts.autoDiagnose : (config.autoDiagnose ?? opts.autoDiagnose),
+    warnings,
+  };
 }

@@ -1,7 +1,5 @@
 /** Wires transports, pollers and log services into one store, for the TUI and headless modes alike. */
-import type { CliOptions } from './cli-args.js';
-import { loadConfig } from './config.js';
-import { parseSince } from './cli-args.js';
+import type { Settings } from './config.js';
 import { PathCache } from './slurm/path-cache.js';
 import { Poller } from './slurm/poller.js';
 import { SlurmError, slurmRunner } from './slurm/client.js';
@@ -24,33 +22,42 @@ export interface Session {
   close(): Promise<void>;
 }
 
-/** Builds the session the options ask for: demo, SSH hosts, or the local login node. */
-export async function openSession(opts: CliOptions, store: Store = createJobStore()): Promise<Session> {
+/** What a session needs beyond the settings. */
+export interface SessionOptions {
+  /** Fatal connection errors, printed before a full-screen view takes the terminal; null = nowhere. */
+  warn?: ((line: string) => void) | null;
+  store?: Store;
+}
+
+/** Builds the session the settings ask for: demo, SSH hosts, or the local login node. */
+export async function openSession(settings: Settings, o: SessionOptions = {}): Promise<Session> {
+  const store = o.store ?? createJobStore();
   const transports: Transport[] = [];
-  if (opts.demo) {
+  if (settings.demo) {
     const { DemoTransport } = await import('./demo/transport.js');
     transports.push(await DemoTransport.start());
-  } else if (opts.hosts.length > 0 || (loadConfig(opts.config).clusters?.length ?? 0) > 0) {
+  } else if (settings.clusters.length > 0) {
     const { openSshTransports } = await import('./transport/ssh-open.js');
-    transports.push(...(await openSshTransports(opts)));
+    const open = { pollLogs: settings.pollLogs, acceptNewHostKey: settings.acceptNewHostKey, warn: o.warn ?? null };
+    transports.push(...(await openSshTransports(settings.clusters, open)));
   } else {
-    transports.push(new LocalTransport('local', { pollLogs: opts.pollLogs }));
+    transports.push(new LocalTransport('local', { pollLogs: settings.pollLogs }));
   }
-  const pathCache = new PathCache(opts.demo ? null : undefined);
+  const pathCache = new PathCache(settings.demo ? null : undefined);
   const clusters = transports.map((transport) => {
-    const logs = new LogService(store, transport, opts.tailBytes);
+    const logs = new LogService(store, transport, settings.tailBytes);
     const poller = new Poller({
       cluster: transport.cluster,
       runner: slurmRunner(transport),
       store,
       logs,
       pathCache,
-      jobIds: opts.positionals.length ? opts.positionals : null,
-      allUsers: opts.allUsers,
-      sinceS: parseSince(opts.since),
-      intervalS: opts.demo ? Math.min(opts.intervalS, 2) : opts.intervalS,
+      jobIds: settings.jobIds,
+      allUsers: settings.allUsers,
+      sinceS: settings.sinceS,
+      intervalS: settings.demo ? Math.min(settings.intervalS, 2) : settings.intervalS,
       connected: () => transport.connected ?? true,
-      remoteOffset: transport instanceof LocalTransport || opts.demo ? undefined : () => remoteUtcOffset(transport),
+      remoteOffset: transport instanceof LocalTransport || settings.demo ? undefined : () => remoteUtcOffset(transport),
     });
     return { name: transport.cluster, transport, poller, logs };
   });

@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseCli } from '../src/cli-args.js';
-import { applyConfig, loadConfig } from '../src/config.js';
+import { loadConfig, resolveSettings } from '../src/config.js';
 import { pollOnce, type Session } from '../src/session.js';
 import { SlurmError } from '../src/slurm/client.js';
 import { createJobStore } from '../src/store.js';
@@ -23,14 +23,30 @@ afterEach(() => {
 
 describe('config file', () => {
   it('fills in what the command line did not say', () => {
-    const cfg = loadConfig(file('{"interval": 60, "tailBytes": "4M", "autoDiagnose": true}'));
-    const o = applyConfig(parseCli(['--summary']), cfg);
+    const cfg = file('{"interval": 60, "tailBytes": "4M", "autoDiagnose": true, "clusters": [{"name": "lumi", "host": "lumi.csc.fi"}]}');
+    const o = resolveSettings(parseCli(['--summary', '--config', cfg]));
     expect(o.intervalS).toBe(60);
     expect(o.tailBytes).toBe(4 * 1024 ** 2);
     expect(o.autoDiagnose).toBe(true);
-    const flags = applyConfig(parseCli(['--summary', '--interval', '20', '--tail-bytes', '512K']), cfg);
+    expect(o.clusters).toEqual([{ name: 'lumi', host: 'lumi.csc.fi', transport: 'ssh2', slurmClusters: undefined }]);
+    const flags = resolveSettings(parseCli(['--summary', '--config', cfg, '--interval', '20', '--tail-bytes', '512K']));
     expect(flags.intervalS).toBe(20);
     expect(flags.tailBytes).toBe(512 * 1024);
+  });
+
+  it('a broken default config is ignored with a warning when --host says where to look, an error otherwise', () => {
+    const home = mkdtempSync(join(tmpdir(), 'hpcw-cfg-home-'));
+    dirs.push(home);
+    const env = { HOME: home, XDG_CONFIG_HOME: home };
+    mkdirSync(join(home, 'hpc-watch'));
+    writeFileSync(join(home, 'hpc-watch', 'config.json'), '{oops');
+    const withHost = resolveSettings(parseCli(['--summary', '--host', 'lumi']), env);
+    expect(withHost.clusters.map((c) => c.host)).toEqual(['lumi']);
+    expect(withHost.warnings).toEqual([expect.stringMatching(/not valid JSON.*ignored, using --host only/)]);
+    expect(() => resolveSettings(parseCli(['--summary']), env)).toThrow(/not valid JSON/);
+    expect(() => resolveSettings(parseCli(['--summary', '--host', 'lumi', '--config', join(home, 'hpc-watch', 'config.json')]), env)).toThrow(
+      /not valid JSON/,
+    );
   });
 
   it.each([

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseCli } from '../src/cli-args.js';
+import { resolveSettings } from '../src/config.js';
 import { createJobStore, type JobEntry, jobKey, type LogInfo } from '../src/store.js';
 import { LocalTransport } from '../src/transport/local.js';
 import { failedJob, oomTraceback, plantedSecrets, STUB_DIR, secretLines, stubCalls } from './diagnose-helpers.js';
@@ -42,7 +43,8 @@ async function capture(argv: string[]): Promise<{ code: number; stdout: string; 
     return true;
   });
   try {
-    const code = await runDiagnose(parseCli(argv));
+    const opts = parseCli(argv);
+    const code = await runDiagnose(opts, resolveSettings(opts));
     return { code, stdout, stderr };
   } finally {
     o.mockRestore();

@@ -4,7 +4,8 @@ import { parseCli } from '../src/cli-args.js';
 import { LocalTransport } from '../src/transport/local.js';
 import { switchablePrompter } from '../src/transport/prompter.js';
 import type { SshTransport } from '../src/transport/ssh.js';
-import { clusterSpecs, openSshTransports } from '../src/transport/ssh-open.js';
+import { clusterSpecs, resolveSettings } from '../src/config.js';
+import { type OpenDeps, openSshTransports } from '../src/transport/ssh-open.js';
 import { SystemSshTransport } from '../src/transport/system-ssh.js';
 import type { Transport } from '../src/transport/types.js';
 import { type FakeSshd, keyPair, startFakeSshd, tempFile } from './helpers/ssh-server.js';
@@ -49,6 +50,12 @@ async function setup(knownHosts: (s: FakeSshd) => string) {
   return { kh, cfg };
 }
 
+/** As a mode opens them: the command line resolved into cluster specs and settings first. */
+function open(argv: string[], deps: OpenDeps): Promise<Transport[]> {
+  const s = resolveSettings(parseCli(argv));
+  return openSshTransports(s.clusters, { pollLogs: s.pollLogs, acceptNewHostKey: s.acceptNewHostKey, warn: null }, deps);
+}
+
 describe('openSshTransports', () => {
   it('clusterSpecs: --host wins and borrows settings from a matching config entry', () => {
     const conf = [
@@ -59,7 +66,7 @@ describe('openSshTransports', () => {
       { name: 'lumi', host: 'lumi.csc.fi', transport: 'system-ssh', slurmClusters: 'lumi-c' },
       { name: 'olivia', host: 'olivia', transport: 'ssh2', slurmClusters: undefined },
     ]);
-    expect(clusterSpecs([], conf).map((s) => [s.name, s.host, s.transport])).toEqual([
+    expect(clusterSpecs([], conf).map((c) => [c.name, c.host, c.transport])).toEqual([
       ['lumi', 'lumi.csc.fi', 'system-ssh'],
       ['here', null, 'ssh2'],
     ]);
@@ -69,7 +76,7 @@ describe('openSshTransports', () => {
     await setup((s) => `[127.0.0.1]:${s.port} ${s.hostKeyLine}\n`);
     const warned: string[] = [];
     const started = Date.now();
-    opened = await openSshTransports(parseCli(['--summary', '--host', 'fake', '--host', 'dead', '--host', 'blackhole']), {
+    opened = await open(['--summary', '--host', 'fake', '--host', 'dead', '--host', 'blackhole'], {
       warn: (l) => warned.push(l),
       connectWaitMs: 1500,
     });
@@ -84,7 +91,7 @@ describe('openSshTransports', () => {
   it('a host key problem is fatal for that cluster only, and its message is printed verbatim', async () => {
     await setup(() => '');
     const warned: string[] = [];
-    opened = await openSshTransports(parseCli(['--summary', '--host', 'fake']), { warn: (l) => warned.push(l) });
+    opened = await open(['--summary', '--host', 'fake'], { warn: (l) => warned.push(l) });
     expect(warned).toHaveLength(1);
     expect(warned[0]).toMatch(/^REFUSED: unknown host key for fake \(\[127\.0\.0\.1\]:\d+\): ssh-ed25519 SHA256:\S+\. Run `ssh -F \S+ fake` once/);
     expect((await opened[0]!.exec(['echo'])).stderr).toBe(warned[0]);
@@ -92,7 +99,7 @@ describe('openSshTransports', () => {
 
   it('--accept-new-host-key trusts and saves an unknown key', async () => {
     const { kh } = await setup(() => '');
-    opened = await openSshTransports(parseCli(['--summary', '--accept-new-host-key', '--host', 'fake']), { warn: () => {} });
+    opened = await open(['--summary', '--accept-new-host-key', '--host', 'fake'], { warn: () => {} });
     expect((await opened[0]!.exec(['echo'])).stdout).toBe('hello\n');
     expect((await import('node:fs')).readFileSync(kh, 'utf8')).toMatch(/^\[127\.0\.0\.1\]:\d+ ssh-ed25519 /);
   });
@@ -112,7 +119,7 @@ describe('openSshTransports', () => {
       },
     };
     const t0 = Date.now();
-    opened = await openSshTransports(parseCli(['--summary', '--host', 'slow']), { prompter: slowHuman, switch: sw, connectWaitMs: 300, warn: () => {} });
+    opened = await open(['--summary', '--host', 'slow'], { prompter: slowHuman, switch: sw, connectWaitMs: 300, warn: () => {} });
     expect(Date.now() - t0).toBeGreaterThan(700);
     expect(asked).toBe(1);
     expect((opened[0] as SshTransport).connected).toBe(true);
@@ -132,7 +139,7 @@ describe('openSshTransports', () => {
         ],
       }),
     );
-    opened = await openSshTransports(parseCli(['--summary', '--config', conf]), { warn: () => {} });
+    opened = await open(['--summary', '--config', conf], { warn: () => {} });
     expect(opened.map((t) => t.cluster)).toEqual(['a:c1', 'a:c2', 'b', 'here']);
     expect(opened[2]).toBeInstanceOf(SystemSshTransport);
     expect(opened[3]).toBeInstanceOf(LocalTransport);

@@ -6,7 +6,7 @@
 import { isFailure, isQueued, isRunning } from '../../parsers/job-state.js';
 import { sanitizeLogLine } from '../../parsers/sanitize.js';
 import type { CliOptions } from '../cli-args.js';
-import { loadConfig } from '../config.js';
+import type { Settings } from '../config.js';
 import { openSession, pollOnce, type Session } from '../session.js';
 import type { JobEntry } from '../store.js';
 import { UserError } from '../errors.js';
@@ -68,10 +68,10 @@ function costLine(o: DiagnosisOutcome): string {
 }
 
 /** Entry point for `hpc-watch diagnose`. */
-export async function runDiagnose(opts: CliOptions): Promise<number> {
+export async function runDiagnose(opts: CliOptions, settings: Settings): Promise<number> {
   const id = opts.positionals[0]!;
-  const config = loadConfig(opts.config).claude ?? {};
-  const session = await openSession(opts);
+  const config = settings.claude;
+  const session = await openSession(settings);
   try {
     await pollOnce(session);
     const { entry, note } = findJob(session, id);
@@ -94,7 +94,7 @@ export async function runDiagnose(opts: CliOptions): Promise<number> {
       force: opts.force,
       dryRun: opts.dryRun,
       config,
-      tailBytes: opts.tailBytes,
+      tailBytes: settings.tailBytes,
     });
     if (opts.dryRun && o.excerpt && o.ok) {
       const ex = o.excerpt;

@@ -2,6 +2,7 @@
 import { analyzeLog } from '../../parsers/log.js';
 import type { LogAnalysis } from '../../parsers/types.js';
 import type { CliOptions } from '../cli-args.js';
+import type { Settings } from '../config.js';
 import { fmtDuration, fmtProgressCount, fmtRate, progressPercent } from '../format.js';
 import { readTail } from '../tail/read-tail.js';
 import { LocalTransport } from '../transport/local.js';
@@ -51,10 +52,10 @@ export async function inspectFile(path: string, tailBytes: number): Promise<Insp
 }
 
 /** Runs inspect over every file, printing results as they come; exit 2 if any file failed. */
-export async function runInspect(opts: CliOptions): Promise<number> {
+export async function runInspect(opts: CliOptions, settings: Pick<Settings, 'tailBytes'>): Promise<number> {
   let failed = 0;
   for (const file of opts.positionals) {
-    const r = await inspectFile(file, opts.tailBytes);
+    const r = await inspectFile(file, settings.tailBytes);
     if ('error' in r) {
       failed++;
       process.stderr.write(`hpc-watch: ${file}: ${r.error}\n`);

@@ -1,14 +1,15 @@
 /** `--summary` and `--wait`: one snapshot (or poll until the jobs end), print, exit. Never loads Ink. */
 import { isEnded } from '../../parsers/job-state.js';
 import type { CliOptions } from '../cli-args.js';
+import type { Settings } from '../config.js';
 import { openSession, pollOnce, type Session, withCluster } from '../session.js';
 import type { JobEntry } from '../store.js';
 import { UserError } from '../errors.js';
 import { buildSummary } from './summary-json.js';
 
 /** Exit codes: 0 ok (and with --wait: all COMPLETED), 1 a job failed or is unknown, 2 no SLURM reachable. */
-export async function runSummary(opts: CliOptions): Promise<number> {
-  const session = await openSession(opts);
+export async function runSummary(opts: CliOptions, settings: Settings): Promise<number> {
+  const session = await openSession(settings);
   try {
     await pollOnce(session);
     const wait = opts.wait ? waitSet(session, opts) : null;

@@ -1,45 +1,15 @@
 /**
- * Turns `--host` flags and the config file's clusters into transports, connects them
- * all in parallel (prompting for passphrases/2FA before the TUI starts), and never
- * lets one unreachable cluster hold up or fail the others.
+ * Turns cluster specs into transports, connects them all in parallel (prompting for
+ * passphrases/2FA before the TUI starts), and never lets one unreachable cluster hold up or
+ * fail the others.
  */
-import type { CliOptions } from '../cli-args.js';
-import { type ClusterConfig, loadConfig } from '../config.js';
+import { UserError } from '../errors.js';
 import { LocalTransport } from './local.js';
 import { type Prompter, sessionPrompter, type SwitchablePrompter, terminalPrompter } from './prompter.js';
 import { splitSlurmClusters } from './slurm-cluster.js';
 import { SshTransport } from './ssh.js';
 import { SystemSshTransport } from './system-ssh.js';
-import { type Transport } from './types.js';
-import { UserError } from '../errors.js';
-
-/** One cluster to watch, after merging `--host` with the config file. */
-export interface ClusterSpec {
-  name: string;
-  host: string | null;
-  transport: 'ssh2' | 'system-ssh';
-  slurmClusters?: string;
-}
-
-/** `--host` wins: each flag is a cluster named by its alias, taking settings from a matching config entry. */
-export function clusterSpecs(hosts: readonly string[], configured: readonly ClusterConfig[]): ClusterSpec[] {
-  const specs: ClusterSpec[] = [];
-  const seen = new Set<string>();
-  const add = (s: ClusterSpec) => {
-    if (seen.has(s.name)) return;
-    seen.add(s.name);
-    specs.push(s);
-  };
-  if (hosts.length > 0) {
-    for (const h of hosts) {
-      const c = configured.find((x) => x.name === h) ?? configured.find((x) => x.host === h);
-      add({ name: c?.name ?? h, host: c ? (c.host ?? null) : h, transport: c?.transport ?? 'ssh2', slurmClusters: c?.slurmClusters });
-    }
-  } else {
-    for (const c of configured) add({ name: c.name, host: c.host ?? null, transport: c.transport ?? 'ssh2', slurmClusters: c.slurmClusters });
-  }
-  return specs;
-}
+import type { ClusterSpec, Transport } from './types.js';
 
 /** Test seams: prompting, and where fatal connection errors are printed (default: stderr, TUI only). */
 export interface OpenDeps {
@@ -52,16 +22,21 @@ export interface OpenDeps {
   connectWaitMs?: number;
 }
 
+/** How transports are opened: settings from the command line, shared by every cluster. */
+export interface OpenOptions {
+  pollLogs: boolean;
+  acceptNewHostKey: boolean;
+  /** Where fatal connection errors are printed (the TUI: stderr, before Ink owns it); null = nowhere. */
+  warn: ((line: string) => void) | null;
+}
+
 /** Opens every cluster's transport; failed ones are returned too, failing each call with their error. */
-export async function openSshTransports(opts: CliOptions, deps: OpenDeps = {}): Promise<Transport[]> {
-  const configured = opts.hosts.length > 0 && !opts.config ? safeConfig(opts) : loadConfig(opts.config).clusters ?? [];
-  const specs = clusterSpecs(opts.hosts, configured);
+export async function openSshTransports(specs: readonly ClusterSpec[], opts: OpenOptions, deps: OpenDeps = {}): Promise<Transport[]> {
   if (specs.length === 0) throw new UserError('no cluster to watch: give --host HOST or list clusters in the config file');
   // The terminal answers prompts only until the TUI owns it; afterwards only a prompt the TUI sets can.
   const prompter = deps.switch ?? sessionPrompter;
   prompter.set(deps.prompter ?? terminalPrompter());
-  // Headless modes report cluster errors in their output; the TUI also gets the full line on stderr.
-  const warn = deps.warn ?? (opts.mode === 'tui' ? (line: string) => process.stderr.write(`hpc-watch: ${line}\n`) : null);
+  const warn = deps.warn ?? opts.warn;
   const out: Transport[] = [];
   const ssh: SshTransport[] = [];
   for (const s of specs) {
@@ -95,13 +70,4 @@ export async function openSshTransports(opts: CliOptions, deps: OpenDeps = {}): 
   }
   prompter.set(null);
   return out;
-}
-
-/** With `--host`, a broken default config file must not stop an explicit host from working. */
-function safeConfig(opts: CliOptions): ClusterConfig[] {
-  try {
-    return loadConfig(opts.config).clusters ?? [];
-  } catch {
-    return [];
-  }
 }

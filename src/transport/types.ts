@@ -47,3 +47,14 @@ export interface Transport {
   watch?(path: string, onChange: () => void): () => void;
   close(): Promise<void>;
 }
+
+/** One cluster to watch, as resolved from `--host` and the config file. */
+export interface ClusterSpec {
+  name: string;
+  /** An ~/.ssh/config alias or user@host[:port]; null = this machine. */
+  host: string | null;
+  /** `ssh2`: our own long-lived connection; `system-ssh`: the user's OpenSSH (ControlMaster). */
+  transport: 'ssh2' | 'system-ssh';
+  /** Slurm's own multi-cluster (`-M`) name(s) when one controller serves several clusters. */
+  slurmClusters?: string;
+}

@@ -1,8 +1,7 @@
 /** `hpc-watch [JOBID]`: opens the session, starts polling and log watching, renders the TUI until quit. */
 import { createElement } from 'react';
 import type { CliOptions } from '../cli-args.js';
-import { parseSince } from '../cli-args.js';
-import { loadConfig } from '../config.js';
+import type { Settings } from '../config.js';
 import { openSession, type Session } from '../session.js';
 import { isEnded } from '../../parsers/job-state.js';
 import { jobKey } from '../store.js';
@@ -55,18 +54,19 @@ function autoDiagnose(session: Session, diagnose: (key: string) => void): () => 
 }
 
 /** Runs the interactive view; resolves with the exit code when the user quits. */
-export async function runTui(opts: CliOptions): Promise<number> {
+export async function runTui(opts: CliOptions, settings: Settings): Promise<number> {
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     throw new UserError('the live view needs a terminal; use --summary for scripts and pipes');
   }
-  const session = await openSession(opts);
+  // Fatal connection errors (a host key) go to stderr now: once Ink owns the terminal they would vanish.
+  const session = await openSession(settings, { warn: (line) => process.stderr.write(`hpc-watch: ${line}\n`) });
   for (const c of session.clusters) c.poller.start();
   const refresh = logRefresher(session);
   // A cheap stat per running job each second; appends seen by chokidar come sooner.
   const logTimer = setInterval(() => {
     for (const c of session.clusters) for (const key of c.poller.runningKeys()) refresh(key);
   }, LOG_TICK_MS);
-  const watcher = await watchLogs(session, { pollLogs: opts.pollLogs, onChange: refresh });
+  const watcher = await watchLogs(session, { pollLogs: settings.pollLogs, onChange: refresh });
 
   // Ink reads CI once at import and then renders only the last frame, without resize
   // handling. This is a real terminal (checked above): the person wants a live view.
@@ -76,16 +76,15 @@ export async function runTui(opts: CliOptions): Promise<number> {
   const first = session.clusters[0]?.name;
   const initialJobKey = opts.positionals[0] && first ? jobKey(first, opts.positionals[0]) : null;
   let unmount: () => void = () => {};
-  const config = loadConfig(opts.config);
   const loaded: { diagnosis: typeof import('../diagnose/run.js') | null } = { diagnosis: null };
   const diagnose = (key: string) => {
     void import('../diagnose/run.js').then((m) => {
       loaded.diagnosis = m;
-      m.startDiagnosis(session, key, { config: config.claude, tailBytes: opts.tailBytes });
+      m.startDiagnosis(session, key, { config: settings.claude, tailBytes: settings.tailBytes });
     });
   };
   const controller = createController(session, { onQuit: () => unmount(), diagnose });
-  const stopAuto = opts.autoDiagnose ? autoDiagnose(session, diagnose) : () => {};
+  const stopAuto = settings.autoDiagnose ? autoDiagnose(session, diagnose) : () => {};
   const restore = () => process.stdout.write(LEAVE_ALT);
   process.stdout.write(ENTER_ALT);
   process.once('exit', restore);
@@ -94,7 +93,7 @@ export async function runTui(opts: CliOptions): Promise<number> {
       store: session.store,
       controller,
       initialJobKey,
-      finishedWindowS: parseSince(opts.since),
+      finishedWindowS: settings.sinceS,
       theme: createTheme(),
     }),
     { exitOnCtrlC: true, patchConsole: false, maxFps: 10 },
