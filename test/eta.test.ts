@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkTimeLimit, remainingSeconds, secondsPerUnit } from '../src/eta.js';
+import { checkTimeLimit, remainingSeconds, secondsPerUnit } from '../src/model/eta.js';
 import { progress } from './helpers/fixtures.js';
 
 const p = progress;

@@ -6,7 +6,7 @@
 import { analyzeLogDetailed } from '../../parsers/log.js';
 import type { Failure, LogAnalysis } from '../../parsers/types.js';
 import type { ClaudeConfig } from '../config.js';
-import { jobFailure, mergeLogAnalyses } from '../merge-analysis.js';
+import { jobFailure, mergeLogAnalyses } from '../model/merge-analysis.js';
 import type { Session } from '../session.js';
 import type { DiagnosisState, JobEntry, LogInfo, Store } from '../store.js';
 import { DEFAULT_TAIL_BYTES, readTail } from '../tail/read-tail.js';

@@ -1,16 +1,13 @@
 /**
- * Keeps one follower per log path, reads new bytes on demand or on a timer,
- * parses the bounded window and writes the result into the store. Parsing is
- * throttled per job so a log growing at MB/s costs at most a few parses a second.
+ * Keeps one follower per log path, reads new bytes on demand or on a timer and parses the
+ * bounded window. Parsing is throttled per log, so a log growing at MB/s costs at most a few
+ * parses a second. `read` only returns; `refresh` (the TUI's timer) also stores one job.
  */
-import { describeExit } from '../../parsers/exit-code.js';
-import { isQueued, isRunning } from '../../parsers/job-state.js';
 import { analyzeLogDetailed } from '../../parsers/log.js';
 import type { LogAnalysis } from '../../parsers/types.js';
-import { appendHistory, type JobEntry, type LogInfo, type Store } from '../store.js';
+import { derive } from '../model/derive.js';
+import type { JobEntry, LogInfo, Store } from '../store.js';
 import type { Transport } from '../transport/types.js';
-import { checkTimeLimit, secondsPerUnit } from '../eta.js';
-import { jobFailure, mergeLogAnalyses } from '../merge-analysis.js';
 import { LogFollower } from './follower.js';
 
 /** Lines kept per log for the live view; the window itself stays bytes. */
@@ -36,16 +33,24 @@ export class LogService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Reads and parses the logs of one job, then recomputes its derived fields. */
+  /** Reads and parses a job's logs (only what is new); writes nothing. */
+  async read(entry: JobEntry, force = false): Promise<{ stdout: LogInfo | null; stderr: LogInfo | null }> {
+    const out = entry.stdout ? await this.readOne(entry.stdout.path, force) : null;
+    const err = entry.stderr && entry.stderr.path !== entry.stdout?.path ? await this.readOne(entry.stderr.path, force) : null;
+    return { stdout: out ?? entry.stdout, stderr: err ?? entry.stderr };
+  }
+
+  /** Reads one job's logs now and stores them with the fields that follow from them. */
   async refresh(key: string, force = false): Promise<void> {
     const entry = this.store.getState().jobs[key];
     if (!entry) return;
-    const out = entry.stdout ? await this.readOne(entry.stdout.path, force) : null;
-    const err = entry.stderr && entry.stderr.path !== entry.stdout?.path ? await this.readOne(entry.stderr.path, force) : null;
-    const current = this.store.getState().jobs[key];
-    if (!current) return;
-    const next = derive({ ...current, stdout: out ?? current.stdout, stderr: err ?? current.stderr });
-    this.store.setState((s) => ({ jobs: { ...s.jobs, [key]: next } }));
+    const logs = await this.read(entry, force);
+    this.store.setState((s) => {
+      // The SLURM fields may have moved on while the logs were read: keep the newest, add the logs.
+      const current = s.jobs[key];
+      if (!current || current.stdout?.path !== entry.stdout?.path) return s;
+      return { jobs: { ...s.jobs, [key]: derive({ ...current, ...logs }) } };
+    });
   }
 
   /** Forgets followers of logs no longer watched, so memory follows the job list. */
@@ -98,40 +103,4 @@ export class LogService {
       failureLine: parsed?.failureLine ?? null,
     };
   }
-}
-
-/** Recomputes merged analysis, failure, throughput history and the time-limit check. */
-export function derive(e: JobEntry): JobEntry {
-  const merged = mergeLogAnalyses(
-    e.stdout ? { analysis: e.stdout.analysis, mtimeMs: e.stdout.mtimeMs } : null,
-    e.stderr ? { analysis: e.stderr.analysis, mtimeMs: e.stderr.mtimeMs } : null,
-  );
-  const analysis = merged ? { ...merged, failure: jobFailure(e.job, merged.failure) } : null;
-  const logMtime = Math.max(e.stdout?.mtimeMs ?? 0, e.stderr?.mtimeMs ?? 0) || null;
-  let history = e.history;
-  const p = analysis?.progress;
-  if (p && logMtime !== null && isRunning(e.job.state)) {
-    const spu = secondsPerUnit(p);
-    history = appendHistory(history, { t: logMtime, current: p.current, perSecond: spu ? 1 / spu : null });
-  }
-  const start = e.job.start_time ? Date.parse(e.job.start_time) : null;
-  const running = e.job.state === 'RUNNING';
-  const check = running
-    ? checkTimeLimit({
-        progress: p,
-        logMtimeMs: logMtime,
-        startTimeMs: start !== null && Number.isFinite(start) ? start : null,
-        timeLimitS: e.job.time_limit_s,
-      })
-    : null;
-  const ended = !running && !isQueued(e.job.state);
-  return {
-    ...e,
-    analysis,
-    history,
-    exitNote: describeExit(e.job, { logMissing: ended && e.stdout ? e.stdout.status === 'waiting' : null }),
-    willTimeout: running ? (check?.willTimeout ?? null) : e.job.state === 'TIMEOUT' ? true : isQueued(e.job.state) ? null : false,
-    overrunS: check?.overrunS ?? null,
-    finishAt: check?.finishAt ?? null,
-  };
 }

@@ -1,5 +1,5 @@
 /** Run-level ETA and the time-limit check: the most useful warning hpc-watch gives. */
-import type { Progress } from '../parsers/types.js';
+import type { Progress } from '../../parsers/types.js';
 
 /** Seconds per unit of progress from a printed rate (`it/s`, `s/it`, `ms/step`...), or null. */
 export function secondsPerUnit(p: Pick<Progress, 'rate' | 'rate_unit'>): number | null {

@@ -1,7 +1,7 @@
 /** Combines what the .out and .err logs say with what SLURM says about the job. */
-import { isQueued, isRunning, type JobState } from '../parsers/job-state.js';
-import type { SlurmJob } from '../parsers/slurm-types.js';
-import type { Failure, FailureCategory, LogAnalysis } from '../parsers/types.js';
+import { isQueued, isRunning, type JobState } from '../../parsers/job-state.js';
+import type { SlurmJob } from '../../parsers/slurm-types.js';
+import type { Failure, FailureCategory, LogAnalysis } from '../../parsers/types.js';
 
 // Higher wins: a SLURM explanation of a kill beats its consequences in the log.
 const STRENGTH: Record<FailureCategory, number> = {

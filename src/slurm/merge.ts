@@ -1,0 +1,52 @@
+/** How a fresh SLURM record joins what the store already knew about a job. Pure. */
+import { blankJob } from '../../parsers/slurm-fields.js';
+import type { SlurmJob } from '../../parsers/slurm-types.js';
+import { type JobEntry, jobKey } from '../store.js';
+import type { CachedJob } from './path-cache.js';
+
+/** An entry that knows nothing yet beyond its id. */
+export function placeholderEntry(cluster: string, jobId: string, now: number): JobEntry {
+  return {
+    key: jobKey(cluster, jobId),
+    cluster,
+    job: blankJob(jobId),
+    polledAt: now,
+    source: 'squeue',
+    stdout: null,
+    stderr: null,
+    analysis: null,
+    history: [],
+    willTimeout: null,
+    overrunS: null,
+    finishAt: null,
+    exitNote: null,
+    notFound: false,
+  };
+}
+
+/**
+ * The entry after a new record: SLURM fields from the record, except what the record cannot know
+ * (sacct hands non-ASCII names back as `?`; squeue leaves WorkDir and log patterns out once a job
+ * ends), which is kept from before or from the path cache. Logs and history carry over.
+ */
+export function mergeRecord(
+  old: JobEntry | undefined,
+  job: SlurmJob,
+  source: JobEntry['source'],
+  cached: CachedJob | undefined,
+  cluster: string,
+  now: number,
+): JobEntry {
+  const knownName = old?.job.name || cached?.name;
+  const name = source === 'sacct' && knownName && /\?/.test(job.name) ? (old?.job.name || cached!.name!) : job.name;
+  const merged: SlurmJob = {
+    ...job,
+    name,
+    work_dir: job.work_dir ?? old?.job.work_dir ?? cached?.workDir ?? null,
+    stdout_pattern: job.stdout_pattern ?? old?.job.stdout_pattern ?? null,
+    stderr_pattern: job.stderr_pattern ?? old?.job.stderr_pattern ?? null,
+    raw_job_id: job.raw_job_id ?? old?.job.raw_job_id ?? null,
+    nodes: job.nodes ?? old?.job.nodes ?? null,
+  };
+  return { ...(old ?? placeholderEntry(cluster, job.job_id, now)), job: merged, source, polledAt: now, notFound: false };
+}
