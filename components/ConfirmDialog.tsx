@@ -1,8 +1,8 @@
 import { Box, Text } from 'ink';
 import { useState } from 'react';
-import type { CancelTarget } from '../src/tui/cancel-target.js';
-import { useTheme } from '../src/tui/theme.js';
-import { useBindings } from '../src/tui/use-keys.js';
+import type { CancelTarget } from '../src/tui/view-model/cancel-target.js';
+import { useTheme } from '../src/tui/hooks/use-theme.js';
+import { useBindings } from '../src/tui/hooks/use-keys.js';
 
 export interface ConfirmDialogProps {
   target: CancelTarget;

@@ -1,11 +1,11 @@
 import { Box, Text } from 'ink';
-import { type CellPart, cellParts } from '../src/tui/cells.js';
+import type { CellPart } from '../src/tui/view-model/cells.js';
 import { displayWidth } from '../parsers/text-width.js';
-import type { Column } from '../src/tui/columns.js';
-import { fitParts } from '../src/tui/fit.js';
-import type { Row } from '../src/tui/rows.js';
-import { useTheme } from '../src/tui/theme.js';
-import { toneColor } from '../src/tui/tone.js';
+import { type Column, cellParts } from '../src/tui/view-model/columns.js';
+import { fitParts } from '../src/tui/view-model/fit.js';
+import type { Row } from '../src/tui/view-model/rows.js';
+import { useTheme } from '../src/tui/hooks/use-theme.js';
+import { toneColor } from '../src/tui/view-model/tone.js';
 
 export interface JobRowProps {
   row: Row;
@@ -25,7 +25,7 @@ export function JobRow({ row, columns, now, selected, dim }: JobRowProps) {
         <Text color={theme.accent}>{selected ? '›' : ' '}</Text>
       </Box>
       {columns.map((c, i) => {
-        const parts = fitParts(cellParts(row, c.id, now, c.width), c.width);
+        const parts = fitParts(cellParts(row, c, now), c.width);
         const gap = Math.max(0, c.width - displayWidth(parts.map((p) => p.text).join('')));
         const sep = i < columns.length - 1 ? ' ' : '';
         return (

@@ -1,8 +1,9 @@
 import { Box, Text } from 'ink';
 import { useRef } from 'react';
-import { type Column, pad } from '../src/tui/columns.js';
-import type { Row } from '../src/tui/rows.js';
-import { useTheme } from '../src/tui/theme.js';
+import { type Column, pad } from '../src/tui/view-model/columns.js';
+import type { Row } from '../src/tui/view-model/rows.js';
+import { scrollTop } from '../src/tui/view-model/table-state.js';
+import { useTheme } from '../src/tui/hooks/use-theme.js';
 import { JobRow } from './JobRow.js';
 
 export interface JobTableProps {
@@ -15,14 +16,6 @@ export interface JobTableProps {
   staleClusters: ReadonlySet<string>;
   /** Shown instead of rows when there are none. */
   emptyText: string;
-}
-
-/** Keeps `index` visible with the fewest scroll moves, like a pager would. */
-export function scrollTop(prevTop: number, index: number, visible: number, total: number): number {
-  let top = prevTop;
-  if (index < top) top = index;
-  if (index >= top + visible) top = index - visible + 1;
-  return Math.max(0, Math.min(top, total - visible));
 }
 
 /** The job list: a header line and a window of rows around the selection. */

@@ -2,12 +2,12 @@ import { Box, Text } from 'ink';
 import type { Dispatch } from 'react';
 import { displayWidth } from '../parsers/text-width.js';
 import type { State } from '../src/store.js';
-import { idText } from '../src/tui/cells.js';
-import { layoutColumns } from '../src/tui/columns.js';
-import { buildRows, isFinished } from '../src/tui/rows.js';
-import { selectedIndex, type TableAction, type TableState } from '../src/tui/table-state.js';
-import { useTheme } from '../src/tui/theme.js';
-import { useBindings, usePrompt } from '../src/tui/use-keys.js';
+import { idText } from '../src/tui/view-model/cells.js';
+import { layoutColumns } from '../src/tui/view-model/columns.js';
+import { buildRows, isFinished } from '../src/tui/view-model/rows.js';
+import { selectedIndex, type TableAction, type TableState } from '../src/tui/view-model/table-state.js';
+import { useTheme } from '../src/tui/hooks/use-theme.js';
+import { useBindings, usePrompt } from '../src/tui/hooks/use-keys.js';
 import { JobTable } from './JobTable.js';
 
 export interface TableScreenProps {

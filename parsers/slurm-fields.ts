@@ -9,6 +9,11 @@ export function parseJobId(id: unknown): string | null {
   return typeof id === 'string' && JOB_ID.test(id) ? id : null;
 }
 
+/** Numeric-aware job id order: 9 < 10, 83_2 < 83_10. */
+export function compareJobIds(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}
+
 /** A SlurmJob with every optional value unknown. */
 export function blankJob(job_id: string): SlurmJob {
   return {

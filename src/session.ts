@@ -6,7 +6,7 @@ import { SlurmError, slurmRunner } from './slurm/client.js';
 import { createJobStore, type Store } from './store.js';
 import { LogService } from './tail/log-service.js';
 import { LocalTransport } from './transport/local.js';
-import { type Transport } from './transport/types.js';
+import type { Transport } from './transport/types.js';
 import { UserError } from './errors.js';
 
 export interface ClusterHandle {

@@ -11,7 +11,7 @@ import { LocalTransport } from '../src/transport/local.js';
 import type { ExecResult } from '../src/transport/types.js';
 import { createController } from '../src/tui/controller.js';
 import { watchLogs } from '../src/tui/log-watch.js';
-import { useThrottledStore } from '../src/tui/use-throttled-store.js';
+import { useThrottledStore } from '../src/tui/hooks/use-throttled-store.js';
 import { allJobs, entry, logInfo, storeWith } from './helpers/fixtures.js';
 import { cleanup, renderAt, settle } from './helpers/render-at.js';
 

@@ -1,7 +1,7 @@
 import chalk from 'chalk';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { DiagnosisState } from '../src/store.js';
-import { createTheme } from '../src/tui/theme.js';
+import { createTheme } from '../src/tui/view-model/theme.js';
 import { lineWith, renderApp } from './helpers/app.js';
 import { arrayJobs, CJK_NAME, entry, logInfo, ROOT_CAUSE } from './helpers/fixtures.js';
 import { cleanup, KEYS, settle, widestLine } from './helpers/render-at.js';

@@ -1,8 +1,8 @@
 import { CONFIRM_GRACE_MS } from '../components/ConfirmDialog.js';
 import type { Key } from 'ink';
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { BINDINGS, bindingLabel, bindingsFor, commandFor, type Scope } from '../src/tui/keys.js';
-import { fitHints } from '../src/tui/status.js';
+import { BINDINGS, bindingLabel, bindingsFor, commandFor, type Scope } from '../src/tui/view-model/keys.js';
+import { fitHints } from '../src/tui/view-model/status.js';
 import { lineWith, renderApp } from './helpers/app.js';
 import { arrayJobs } from './helpers/fixtures.js';
 import { cleanup, KEYS, settle } from './helpers/render-at.js';

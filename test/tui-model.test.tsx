@@ -1,13 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import { displayWidth } from '../parsers/text-width.js';
-import { barText } from '../src/tui/cells.js';
-import { cancelTarget } from '../src/tui/cancel-target.js';
-import { layoutColumns } from '../src/tui/columns.js';
-import { fitParts } from '../src/tui/fit.js';
-import { highlight, layoutLog, styleLines, wrapSpans } from '../src/tui/log-lines.js';
-import { INITIAL_LOG_VIEW, nextMatch, scrollBy, visibleTop } from '../src/tui/log-view.js';
-import { buildRows, findRow, groupKey, taskCount } from '../src/tui/rows.js';
-import { sparkline } from '../src/tui/sparkline.js';
+import { barText } from '../src/tui/view-model/cells.js';
+import { cancelTarget } from '../src/tui/view-model/cancel-target.js';
+import { layoutColumns } from '../src/tui/view-model/columns.js';
+import { fitParts } from '../src/tui/view-model/fit.js';
+import { highlight, layoutLog, styleLines, wrapSpans } from '../src/tui/view-model/log-lines.js';
+import { INITIAL_LOG_VIEW, nextMatch, scrollBy, visibleTop } from '../src/tui/view-model/log-view.js';
+import { buildRows, findRow, groupKey, taskCount } from '../src/tui/view-model/rows.js';
+import { sparkline } from '../src/tui/view-model/sparkline.js';
 import { allJobs, arrayJobs, entry } from './helpers/fixtures.js';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');

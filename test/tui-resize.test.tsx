@@ -1,6 +1,6 @@
 import chalk from 'chalk';
 import { afterEach, describe, expect, test } from 'vitest';
-import { createTheme, isNoColor } from '../src/tui/theme.js';
+import { createTheme, isNoColor } from '../src/tui/view-model/theme.js';
 import { renderApp } from './helpers/app.js';
 import { cleanup, settle, widestLine } from './helpers/render-at.js';
 

@@ -1,4 +1,5 @@
 /** The stable `--summary --json` document (documented in docs/summary.md). */
+import { compareJobIds as compareIds } from '../../parsers/slurm-fields.js';
 import type { Failure, Metrics, Progress } from '../../parsers/types.js';
 import { type ClusterStatus, type JobEntry, type State, elapsedNow, timeLeftNow } from '../store.js';
 
@@ -65,10 +66,6 @@ export function sortJobs(jobs: JobEntry[]): JobEntry[] {
   });
 }
 
-/** Numeric-aware job id order: 9 < 10, 83_2 < 83_10. */
-export function compareIds(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
-}
 
 /** One job as the JSON document shows it. */
 export function summaryJob(e: JobEntry, now: number): SummaryJob {

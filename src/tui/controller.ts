@@ -1,7 +1,7 @@
 /** The TUI's only way to cause side effects: cancel, diagnose, refresh, quit. Views call it; it never renders. */
 import type { Session } from '../session.js';
 import { type ActionResult, cancelJob } from '../slurm/actions.js';
-import { cancelTarget } from './cancel-target.js';
+import { cancelTarget } from './view-model/cancel-target.js';
 
 export type { ActionResult } from '../slurm/actions.js';
 

@@ -8,7 +8,7 @@ import { jobKey } from '../store.js';
 import { UserError } from '../errors.js';
 import { createController } from './controller.js';
 import { watchLogs } from './log-watch.js';
-import { createTheme } from './theme.js';
+import { createTheme } from './view-model/theme.js';
 
 const LOG_TICK_MS = 1000;
 // Alternate screen, like k9s and lazygit: the pane's scrollback is left as it was on quit.

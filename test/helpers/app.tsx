@@ -3,7 +3,7 @@ import { vi } from 'vitest';
 import { App } from '../../components/App.js';
 import type { JobEntry, Store } from '../../src/store.js';
 import type { Controller } from '../../src/tui/controller.js';
-import { createTheme, type Theme } from '../../src/tui/theme.js';
+import { createTheme, type Theme } from '../../src/tui/view-model/theme.js';
 import { allJobs, storeWith } from './fixtures.js';
 import { type Rendered, renderAt, settle } from './render-at.js';
 

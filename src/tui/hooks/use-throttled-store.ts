@@ -1,6 +1,6 @@
 /** Coalesces store changes into at most one React render per interval. */
 import { useEffect, useState } from 'react';
-import type { State, Store } from '../store.js';
+import type { State, Store } from '../../store.js';
 
 /**
  * A snapshot of the store that refreshes at most every `intervalMs`. The poller and

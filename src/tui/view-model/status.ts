@@ -1,8 +1,8 @@
 /** Status-line text: cluster health and data age, phrased so it never implies live data that is not. */
-import { sanitizeField } from '../../parsers/sanitize.js';
-import { displayWidth } from '../../parsers/text-width.js';
-import { fmtShortDuration } from '../format.js';
-import type { ClusterStatus } from '../store.js';
+import { sanitizeField } from '../../../parsers/sanitize.js';
+import { displayWidth } from '../../../parsers/text-width.js';
+import { fmtShortDuration } from '../../format.js';
+import type { ClusterStatus } from '../../store.js';
 import type { CellPart } from './cells.js';
 import { hintsFor, type Scope } from './keys.js';
 

@@ -1,9 +1,9 @@
 /** The job table's model: grouping array tasks, sorting, filtering. Pure, so it is tested without Ink. */
-import { isEnded } from '../../parsers/job-state.js';
-import { sanitizeField } from '../../parsers/sanitize.js';
-import { compareIds } from '../headless/summary-json.js';
-import { progressPercent } from '../format.js';
-import { type JobEntry, jobKey, timeLeftNow } from '../store.js';
+import { isEnded } from '../../../parsers/job-state.js';
+import { sanitizeField } from '../../../parsers/sanitize.js';
+import { compareJobIds as compareIds } from '../../../parsers/slurm-fields.js';
+import { progressPercent } from '../../format.js';
+import { type JobEntry, jobKey, timeLeftNow } from '../../store.js';
 
 export type SortMode = 'state' | 'time' | 'progress';
 export const SORT_MODES: readonly SortMode[] = ['state', 'time', 'progress'];

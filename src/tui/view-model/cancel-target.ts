@@ -1,6 +1,6 @@
 /** What `c` would cancel, resolved once so the confirmation shows exactly what scancel gets. */
-import { sanitizeField } from '../../parsers/sanitize.js';
-import type { JobEntry } from '../store.js';
+import { sanitizeField } from '../../../parsers/sanitize.js';
+import type { JobEntry } from '../../store.js';
 import { groupSummary, isFinished, stateLabel, taskCount } from './rows.js';
 
 export interface CancelTarget {

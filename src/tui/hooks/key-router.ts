@@ -7,8 +7,8 @@
  */
 import type { Key } from 'ink';
 import { createContext } from 'react';
-import { sanitizeField } from '../../parsers/sanitize.js';
-import { type Command, commandFor, type Scope } from './keys.js';
+import { sanitizeField } from '../../../parsers/sanitize.js';
+import { type Command, commandFor, type Scope } from '../view-model/keys.js';
 
 export type Handlers = Partial<Record<Command, () => void>>;
 

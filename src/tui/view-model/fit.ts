@@ -1,5 +1,5 @@
 /** Cutting multi-part (styled) text to a width without splitting a grapheme. */
-import { displayWidth, truncateToWidth } from '../../parsers/text-width.js';
+import { displayWidth, truncateToWidth } from '../../../parsers/text-width.js';
 
 export interface Part {
   text: string;

@@ -1,5 +1,4 @@
 /** Semantic colour tokens: components name a meaning, never a colour, so NO_COLOR is one switch. */
-import { createContext, useContext } from 'react';
 
 /** An Ink colour, or undefined for "terminal default" (always the case under NO_COLOR). */
 export type Tone = string | undefined;
@@ -47,13 +46,6 @@ export function createTheme(noColor = isNoColor()): Theme {
     ok: c('green'),
     accent: c('cyan'),
   };
-}
-
-export const ThemeContext = createContext<Theme>(createTheme());
-
-/** The theme in effect (tests provide one through ThemeContext). */
-export function useTheme(): Theme {
-  return useContext(ThemeContext);
 }
 
 /** Colour token for a SLURM base state. */

@@ -2,7 +2,7 @@
 import { useInput } from 'ink';
 import { useContext, useId, useLayoutEffect, useRef } from 'react';
 import { type Handlers, KeyRouter, KeyRouterContext, type PromptHandlers } from './key-router.js';
-import type { Scope } from './keys.js';
+import type { Scope } from '../view-model/keys.js';
 
 export type { Handlers, PromptHandlers } from './key-router.js';
 

@@ -1,8 +1,8 @@
 /** The diagnosis pane's lines, from `store.diagnoses[key]`. */
-import { sanitizeLogLine } from '../../parsers/sanitize.js';
-import { wrapToWidth } from '../../parsers/text-width.js';
-import { fmtCount } from '../format.js';
-import type { DiagnosisState } from '../store.js';
+import { sanitizeLogLine } from '../../../parsers/sanitize.js';
+import { wrapToWidth } from '../../../parsers/text-width.js';
+import { fmtCount } from '../../format.js';
+import type { DiagnosisState } from '../../store.js';
 import type { CellPart } from './cells.js';
 
 const SPINNER = '⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏';

@@ -1,6 +1,6 @@
 /** Log lines → screen rows: sanitised with colours kept, search hits marked, cut or wrapped by display width. */
-import { type StyledSpan, sanitizeStyledLine } from '../../parsers/sanitize.js';
-import { wrapToWidth } from '../../parsers/text-width.js';
+import { type StyledSpan, sanitizeStyledLine } from '../../../parsers/sanitize.js';
+import { wrapToWidth } from '../../../parsers/text-width.js';
 import { fitParts } from './fit.js';
 
 export interface VisualRow {

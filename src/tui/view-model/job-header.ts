@@ -1,12 +1,12 @@
 /** The job view's header as pure lines, so the view knows its height before laying out the log. */
 import { format } from 'date-fns/format';
 import { isSameDay } from 'date-fns/isSameDay';
-import { isRunning } from '../../parsers/job-state.js';
-import { sanitizeField } from '../../parsers/sanitize.js';
-import { wrapToWidth } from '../../parsers/text-width.js';
-import type { MetricValue } from '../../parsers/types.js';
-import { fmtProgressCount, fmtRate, fmtShortDuration, progressPercent } from '../format.js';
-import { elapsedNow, type JobEntry, timeLeftNow } from '../store.js';
+import { isRunning } from '../../../parsers/job-state.js';
+import { sanitizeField } from '../../../parsers/sanitize.js';
+import { wrapToWidth } from '../../../parsers/text-width.js';
+import type { MetricValue } from '../../../parsers/types.js';
+import { fmtProgressCount, fmtRate, fmtShortDuration, progressPercent } from '../../format.js';
+import { elapsedNow, type JobEntry, timeLeftNow } from '../../store.js';
 import { barText, type CellPart, etaSeconds, fmtEta } from './cells.js';
 import { isFinished, stateLabel } from './rows.js';
 

@@ -4,7 +4,7 @@
  * "refresh keeps scroll position" bug class); the index is only the fallback when
  * the selected job disappears.
  */
-import type { JobEntry } from '../store.js';
+import type { JobEntry } from '../../store.js';
 import { findRow, type Row, SORT_MODES, type SortMode } from './rows.js';
 
 export interface TableState {
@@ -72,4 +72,12 @@ export function tableReducer(s: TableState, a: TableAction): TableState {
     case 'filterClear':
       return { ...s, draft: null, filter: '' };
   }
+}
+
+/** Keeps `index` visible with the fewest scroll moves, like a pager would. */
+export function scrollTop(prevTop: number, index: number, visible: number, total: number): number {
+  let top = prevTop;
+  if (index < top) top = index;
+  if (index >= top + visible) top = index - visible + 1;
+  return Math.max(0, Math.min(top, total - visible));
 }
