@@ -4,7 +4,7 @@
  * Everything here is one forward scan, so megabyte lines cost linear time. Display widths live in
  * text-width.ts: string-width compiles Unicode-property regexes at load (~20 ms), which `inspect`
  * and other headless paths should not pay for.
- * Ink and strip-ansi both let OSC, `\r`, `\b` and BEL through (STACK.md gotcha 10), so we parse
+ * Ink and strip-ansi both let OSC, `\r`, `\b` and BEL through (see test/parsers-sanitize), so we parse
  * escape sequences ourselves instead of layering on a regex.
  *
  * Documented choices:

@@ -1,7 +1,8 @@
 /**
  * Runs `claude -p "/monitor-slurm <id>"` once (or twice, see below) with the bundle on stdin and
- * turns whatever happens into a ClaudeResult; it never throws. Facts it relies on
- * (CLAUDE-CODE.md §3): stdout carries one JSON result object whatever the exit code; success is
+ * turns whatever happens into a ClaudeResult; it never throws. Facts it relies on (Claude Code's
+ * headless docs; the integration tests run the real CLI): stdout carries one
+ * JSON result object whatever the exit code; success is
  * `subtype == "success" && !is_error`; SIGTERM leaves no result, so a timeout or cancel sends
  * SIGINT first; a "success" with `num_turns == 0` or an empty result means the skill never ran,
  * so we retry once with the skill text as `--append-system-prompt-file`.

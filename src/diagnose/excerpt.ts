@@ -1,7 +1,7 @@
 /**
  * The bundle handed to Claude: a JOB section of scheduler facts, then FAILURE (root-cause line and
- * its surroundings), TRACEBACK, the ends of stderr and stdout, and PROGRESS — the layout of
- * CLAUDE-CODE.md §4. The whole text stays under a token budget: JOB and the root-cause line are
+ * its surroundings), TRACEBACK, the ends of stderr and stdout, and PROGRESS, in the order a person
+ * debugging a SLURM failure reads them. The whole text stays under a token budget: JOB and the root-cause line are
  * never dropped; the other sections shrink in reverse order of usefulness (stdout tail first,
  * traceback last, keeping its final lines). Secret redaction is injected (`redact`) and applied to
  * every log before any line is cut, and once more to the assembled text, so a budget cut can never

@@ -13,7 +13,8 @@ function read(stdout: NodeJS.WriteStream): TerminalSize {
 
 /**
  * Current columns × rows. We subscribe ourselves because Ink attaches no resize
- * listener when CI is set (STACK.md gotcha 6), and a React state change is what
+ * listener when CI is set (is-in-ci, read once at import; Ink's readme, "Continuous Integration"),
+ * and a React state change is what
  * makes the layout recompute in both cases.
  */
 export function useTerminalSize(): TerminalSize {
