@@ -4,7 +4,7 @@ import { sanitizeField } from '../parsers/sanitize.js';
 import type { Store } from '../src/store.js';
 import { type CancelTarget, cancelTarget } from '../src/tui/view-model/cancel-target.js';
 import { MIN_COLUMNS, MIN_ROWS } from '../src/tui/view-model/columns.js';
-import type { Controller } from '../src/tui/controller.js';
+import type { Controller, NoticeFeed } from '../src/tui/controller.js';
 import { KeyRouter, KeyRouterContext } from '../src/tui/hooks/key-router.js';
 import type { Scope } from '../src/tui/view-model/keys.js';
 import { groupKey } from '../src/tui/view-model/rows.js';
@@ -15,7 +15,11 @@ import { useBindings } from '../src/tui/hooks/use-keys.js';
 import { useTerminalSize } from '../src/tui/hooks/use-terminal-size.js';
 import { useThrottledStore } from '../src/tui/hooks/use-throttled-store.js';
 import { useTick } from '../src/tui/hooks/use-tick.js';
+import type { EventFeed } from '../src/events/types.js';
+import { useEventFeed } from '../src/tui/hooks/use-events.js';
+import { eventTone } from '../src/tui/view-model/event-list.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
+import { EventsOverlay } from './EventsOverlay.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { JobView } from './JobView.js';
 import { type Flash, StatusBar } from './StatusBar.js';
@@ -33,6 +37,10 @@ export interface AppProps {
   theme?: Theme;
   /** Wall clock (ms); tests pin it to a fixed day so clock times in frames never depend on when they run. */
   clock?: () => number;
+  /** The event layer: new events show in the status line, `e` lists the last ones. */
+  events?: EventFeed | null;
+  /** One-line notices (a failing notification sink) for the status line. */
+  notices?: NoticeFeed | null;
 }
 
 const FLASH_MS = 5000;
@@ -61,6 +69,8 @@ function Screen({
   throttleMs = 100,
   finishedWindowS = 86400,
   clock = Date.now,
+  events = null,
+  notices = null,
 }: Omit<AppProps, 'theme'>) {
   const state = useThrottledStore(store, throttleMs);
   const { columns, rows } = useTerminalSize();
@@ -71,9 +81,17 @@ function Screen({
   const [table, dispatch] = useReducer(tableReducer, INITIAL_TABLE);
   const [jobKey, setJobKey] = useState<string | null>(initialJobKey);
   const [help, setHelp] = useState(false);
+  const [eventList, setEventList] = useState(false);
   const [confirm, setConfirm] = useState<CancelTarget | null>(null);
   const [flash, setFlash] = useState<Flash | null>(null);
   const seen = useRef(new Set<string>());
+
+  const recentEvents = useEventFeed(events, (ev) => {
+    const tone = eventTone(ev);
+    setFlash({ text: sanitizeField(ev.message), tone: tone === 'error' ? 'error' : tone === 'ok' ? 'ok' : tone === 'warning' ? 'warning' : 'dim' });
+  });
+
+  useEffect(() => notices?.on((line) => setFlash({ text: sanitizeField(line), tone: 'warning' })), [notices]);
 
   useEffect(() => {
     if (!flash) return;
@@ -112,6 +130,7 @@ function Screen({
 
   const small = columns < MIN_COLUMNS || rows < MIN_ROWS;
   useBindings('table', { quit: controller.quit }, small);
+  useBindings('global', { events: () => setEventList(true) }, !small && !help && !eventList && confirm === null);
 
   const askCancel = (key: string) => {
     const t = cancelTarget(state.jobs, key);
@@ -140,11 +159,14 @@ function Screen({
   // One line short of the terminal: a frame as tall as the screen makes Ink clear and redraw everything (flicker).
   const height = rows - 1;
   const bodyH = height - 2;
-  const overlay = help || confirm !== null;
-  const scope: Scope = help ? 'help' : confirm ? 'confirm' : jobKey ? 'job' : 'table';
+  const overlay = help || eventList || confirm !== null;
+  const scope: Scope = help ? 'help' : eventList ? 'events' : confirm ? 'confirm' : jobKey ? 'job' : 'table';
   const multiCluster = new Set(Object.values(state.jobs).map((e) => e.cluster)).size > 1;
   let body: ReactNode = null;
   if (help) body = <HelpOverlay width={columns} height={bodyH} onClose={() => setHelp(false)} />;
+  else if (eventList) {
+    body = <EventsOverlay events={recentEvents} width={columns} height={bodyH} now={now} onClose={() => setEventList(false)} />;
+  }
   else if (confirm) {
     body = (
       <ConfirmDialog

@@ -9,7 +9,7 @@ import { Parts } from './JobRow.js';
 
 export interface Flash {
   text: string;
-  tone: 'ok' | 'error' | 'dim';
+  tone: 'ok' | 'error' | 'warning' | 'dim';
 }
 
 export interface StatusBarProps {

@@ -4,7 +4,7 @@ import { UserError } from './errors.js';
 
 /** Everything the command line can say, already validated. */
 export interface CliOptions {
-  mode: 'tui' | 'summary' | 'inspect' | 'diagnose' | 'skill' | 'redact' | 'help' | 'version';
+  mode: 'tui' | 'summary' | 'inspect' | 'diagnose' | 'skill' | 'redact' | 'events' | 'help' | 'version';
   /** Job ids for the TUI/summary/diagnose, files for inspect and redact, `install` for skill. */
   positionals: string[];
   json: boolean;
@@ -22,6 +22,10 @@ export interface CliOptions {
   autoDiagnose: boolean;
   skillScope: 'project' | 'user';
   acceptNewHostKey: boolean;
+  /** `--notify SINK` values, as given (checked when settings are resolved). */
+  notify: string[];
+  /** `--metrics ADDR`: serve Prometheus metrics there. */
+  metrics: string | null;
   /** Flags given on the command line (long names): these win over the config file. */
   given: Set<string>;
 }
@@ -36,6 +40,7 @@ Usage
   hpc-watch diagnose JOBID          ask Claude Code's monitor-slurm skill why a job failed
   hpc-watch skill install           write .claude/skills/monitor-slurm/SKILL.md
   hpc-watch redact [FILE...]        print files (or stdin) with secrets replaced by [REDACTED:kind]
+  hpc-watch events [JOBID...]       watch and print each event (start, end, failure, stall…) as it happens
 
 Options
   --json               machine-readable output (summary, inspect, diagnose)
@@ -52,13 +57,16 @@ Options
   --auto-diagnose      TUI: diagnose failed jobs without asking
   --project | --user   skill install: where to write the skill (default --project)
   --accept-new-host-key  trust an unknown SSH host key and remember it
+  --notify SINK        events and TUI: also send events to SINK (repeatable): bell, osc,
+                       tmux, desktop, http(s)://URL (JSON POST), ntfy:URL, slack:URL, cmd:PROGRAM
+  --metrics ADDR       events and TUI: serve Prometheus /metrics on ADDR (PORT = 127.0.0.1:PORT)
   -h, --help           this help
   -V, --version        print the version
 
 Exit codes: 0 ok; 1 a job failed or was not found; 2 usage or connection error.
 `;
 
-const SUBCOMMANDS = new Set(['inspect', 'diagnose', 'skill', 'redact']);
+const SUBCOMMANDS = new Set(['inspect', 'diagnose', 'skill', 'redact', 'events']);
 
 /** Parses argv into options; throws UserError with a one-line message on bad input. */
 export function parseCli(argv: string[]): CliOptions {
@@ -86,6 +94,8 @@ export function parseCli(argv: string[]): CliOptions {
         project: { type: 'boolean' },
         user: { type: 'boolean' },
         'accept-new-host-key': { type: 'boolean' },
+        notify: { type: 'string', multiple: true },
+        metrics: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'V' },
       },
@@ -113,7 +123,7 @@ export function parseCli(argv: string[]): CliOptions {
   if (!/^\d+\s*[smhdw]$/i.test(since)) throw new UserError(`--since: expected a duration like 30m, 6h or 2d, got ${since}`);
   const tailBytes = v['tail-bytes'] === undefined ? 1024 * 1024 : parseByteSize(v['tail-bytes'] as string);
 
-  if (mode === 'tui' || mode === 'summary' || mode === 'diagnose') {
+  if (mode === 'tui' || mode === 'summary' || mode === 'diagnose' || mode === 'events') {
     for (const id of positionals) validateJobId(id);
   }
   if (mode === 'inspect' && positionals.length === 0) throw new UserError('inspect: give at least one log file');
@@ -140,6 +150,8 @@ export function parseCli(argv: string[]): CliOptions {
     autoDiagnose: Boolean(v['auto-diagnose']),
     skillScope: v.user ? 'user' : 'project',
     acceptNewHostKey: Boolean(v['accept-new-host-key']),
+    notify: (v.notify as string[] | undefined) ?? [],
+    metrics: (v.metrics as string | undefined) ?? null,
     given: new Set(Object.keys(v)),
   };
 }

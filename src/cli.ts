@@ -6,7 +6,7 @@ import { UserError } from './errors.js';
 declare const __HPCW_VERSION__: string | undefined;
 const VERSION = typeof __HPCW_VERSION__ === 'string' ? __HPCW_VERSION__ : '0.0.0-dev';
 
-const NEEDS_SETTINGS = new Set(['summary', 'tui', 'diagnose', 'inspect']);
+const NEEDS_SETTINGS = new Set(['summary', 'tui', 'diagnose', 'inspect', 'events']);
 
 async function main(argv: string[]): Promise<number> {
   const opts = parseCli(argv);
@@ -30,6 +30,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./headless/summary.js')).runSummary(opts, s);
     case 'diagnose':
       return (await import('./diagnose/command.js')).runDiagnose(opts, s);
+    case 'events':
+      return (await import('./events/command.js')).runEvents(opts, s);
     case 'redact':
       return (await import('./headless/redact.js')).runRedact(opts);
     case 'skill':

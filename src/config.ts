@@ -9,6 +9,14 @@ import { join } from 'node:path';
 import { type CliOptions, parseByteSize, parseSince } from './cli-args.js';
 import { UserError } from './errors.js';
 import { configDir } from './paths.js';
+import {
+  DEFAULT_NOTIFY_EVENTS,
+  EVENT_NAMES,
+  type EventName,
+  type NotifyRule,
+  parseSink,
+  type Sink,
+} from '../parsers/notify-spec.js';
 import type { ClusterSpec } from './transport/types.js';
 
 export interface ClusterConfig {
@@ -33,15 +41,21 @@ export interface ClaudeConfig {
   tokenBudget?: number;
 }
 
+/** A sink in the config file: a spec like `--notify` takes, or one with the events it wants. */
+export type NotifyConfig = string | { sink: string; events?: string[]; argv?: string[] };
+
 export interface Config {
   clusters?: ClusterConfig[];
   interval?: number;
   tailBytes?: string | number;
   claude?: ClaudeConfig;
   autoDiagnose?: boolean;
+  notify?: NotifyConfig[];
+  /** A RUNNING job is stalled after `factor` × its usual gap between log writes, and at least `minMinutes`. */
+  stall?: { minMinutes?: number; factor?: number };
 }
 
-const TOP_KEYS = new Set(['clusters', 'interval', 'tailBytes', 'claude', 'autoDiagnose']);
+const TOP_KEYS = new Set(['clusters', 'interval', 'tailBytes', 'claude', 'autoDiagnose', 'notify', 'stall']);
 
 /** Reads the config; a missing default file is an empty config, a broken one a one-line error. */
 export function loadConfig(explicit: string | null, env: NodeJS.ProcessEnv = process.env): Config {
@@ -89,6 +103,16 @@ function validate(data: unknown, path: string): Config {
       throw new UserError(`config ${path}: "tailBytes": ${(err as Error).message.replace(/^--tail-bytes: /, '')}`);
     }
   }
+  if (c.notify !== undefined) {
+    if (!Array.isArray(c.notify)) throw new UserError(`config ${path}: "notify" must be a list`);
+    for (const n of c.notify) notifyRule(n, `config ${path}: notify`);
+  }
+  if (c.stall !== undefined) {
+    const ok = (v: unknown) => v === undefined || (typeof v === 'number' && v > 0 && v < 1e6);
+    if (!c.stall || typeof c.stall !== 'object' || !ok(c.stall.minMinutes) || !ok(c.stall.factor)) {
+      throw new UserError(`config ${path}: "stall" must be {"minMinutes": N, "factor": N} with positive numbers`);
+    }
+  }
   if (c.claude?.command !== undefined && (!Array.isArray(c.claude.command) || c.claude.command.some((x) => typeof x !== 'string'))) {
     throw new UserError(`config ${path}: "claude.command" must be a list of strings (an argv)`);
   }
@@ -111,8 +135,38 @@ export interface Settings {
   acceptNewHostKey: boolean;
   claude: ClaudeConfig;
   autoDiagnose: boolean;
+  /** Where events go besides the screen: `--notify` flags, else the config's `notify`. */
+  notify: NotifyRule[];
+  /** `--metrics ADDR`, or null. */
+  metrics: string | null;
+  /** When a RUNNING job counts as stalled (see Config.stall). */
+  stall: { minMs: number; factor: number };
   /** Problems with the config that did not stop the run, one line each, for stderr. */
   warnings: string[];
+}
+
+/** A notify entry (a `--notify` value or a config object) as a rule; a bad one is a one-line error. */
+export function notifyRule(n: unknown, where: string): NotifyRule {
+  const spec = typeof n === 'string' ? n : n && typeof n === 'object' ? (n as { sink?: unknown }).sink : undefined;
+  if (typeof spec !== 'string') throw new UserError(`${where}: each entry is a sink string or {"sink": …, "events": […]}`);
+  const o = typeof n === 'object' ? (n as { events?: unknown; argv?: unknown }) : {};
+  let sink = spec === 'cmd' && o.argv !== undefined ? ({ kind: 'cmd', argv: [] } as Sink) : parseSink(spec);
+  if (typeof sink === 'string') throw new UserError(`${where}: ${sink}`);
+  if (o.argv !== undefined) {
+    if (!Array.isArray(o.argv) || o.argv.length === 0 || o.argv.some((a) => typeof a !== 'string' || a === '') || sink.kind !== 'cmd') {
+      throw new UserError(`${where}: "argv" is a non-empty list of strings, for "sink": "cmd"`);
+    }
+    sink = { kind: 'cmd', argv: o.argv as string[] };
+  }
+  let events: ReadonlySet<EventName> = new Set(DEFAULT_NOTIFY_EVENTS);
+  if (o.events !== undefined) {
+    const known = new Set<string>(EVENT_NAMES);
+    if (!Array.isArray(o.events) || o.events.some((e) => typeof e !== 'string' || !known.has(e))) {
+      throw new UserError(`${where}: "events" must list event names (${EVENT_NAMES.join(', ')})`);
+    }
+    events = new Set(o.events as EventName[]);
+  }
+  return { sink, events };
 }
 
 /** `--host` wins: each flag is a cluster named by its alias, taking settings from a matching config entry. */
@@ -160,6 +214,9 @@ export function resolveSettings(opts: CliOptions, env: NodeJS.ProcessEnv = proce
     acceptNewHostKey: opts.acceptNewHostKey,
     claude: config.claude ?? {},
     autoDiagnose: given('auto-diagnose') ? opts.autoDiagnose : (config.autoDiagnose ?? opts.autoDiagnose),
+    notify: opts.notify.length > 0 ? opts.notify.map((n) => notifyRule(n, '--notify')) : (config.notify ?? []).map((n) => notifyRule(n, 'config notify')),
+    metrics: opts.metrics,
+    stall: { minMs: (config.stall?.minMinutes ?? 10) * 60_000, factor: config.stall?.factor ?? 10 },
     warnings,
   };
 }

@@ -64,3 +64,16 @@ export function fmtProgressCount(p: Progress | null | undefined): string {
   if (p.total === null) return `${fmtCount(p.current)} ${p.unit ?? ''}`.trim();
   return `${p.current === null ? '?' : fmtCount(p.current)}/${fmtCount(p.total)}`;
 }
+
+/** ISO 8601 with the local offset, e.g. `2026-11-28T14:03:00+01:00`. */
+export function isoLocal(ms: number): string {
+  const d = new Date(ms);
+  const off = -d.getTimezoneOffset();
+  const sign = off >= 0 ? '+' : '-';
+  const abs = Math.abs(off);
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return (
+    `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:` +
+    `${pad(d.getSeconds())}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
+  );
+}

@@ -11,3 +11,8 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
 export function configDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config'), 'hpc-watch');
 }
+
+/** `$XDG_STATE_HOME/hpc-watch` (default `~/.local/state/hpc-watch`): what a watcher remembers across restarts. */
+export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state'), 'hpc-watch');
+}

@@ -3,6 +3,7 @@ import type { Settings } from './config.js';
 import { PathCache } from './slurm/path-cache.js';
 import { Poller } from './slurm/poller.js';
 import { SlurmError, slurmRunner } from './slurm/client.js';
+import { loginUid } from './slurm/identity.js';
 import { createJobStore, type Store } from './store.js';
 import { LogService } from './tail/log-service.js';
 import { LocalTransport } from './transport/local.js';
@@ -14,6 +15,8 @@ export interface ClusterHandle {
   transport: Transport;
   poller: Poller;
   logs: LogService;
+  /** The uid hpc-watch runs as there (null until known): tells the user's own scancel from another's. */
+  uid: () => number | null;
 }
 
 export interface Session {
@@ -59,7 +62,8 @@ export async function openSession(settings: Settings, o: SessionOptions = {}): P
       connected: () => transport.connected ?? true,
       remoteOffset: transport instanceof LocalTransport || settings.demo ? undefined : () => remoteUtcOffset(transport),
     });
-    return { name: transport.cluster, transport, poller, logs };
+    const local = transport instanceof LocalTransport;
+    return { name: transport.cluster, transport, poller, logs, uid: loginUid(transport, local && !settings.demo) };
   });
   return {
     store,

@@ -52,6 +52,8 @@ export interface JobEntry {
   exitNote: string | null;
   /** Asked for by id but unknown to squeue and sacct. */
   notFound: boolean;
+  /** Its logs were read after it ended, so its failure line is final (events wait for this). */
+  logsFinal: boolean;
 }
 
 export interface ClusterStatus {

@@ -28,7 +28,7 @@ const saved = { ...process.env };
 const info = (path: string): LogInfo => ({ path, status: 'ok', size: 0, mtimeMs: null, error: null, analysis: null, lines: [], failureLine: null });
 
 function entry(job = failedJob(), out: string, err: string): JobEntry {
-  return { key: jobKey('local', job.job_id), cluster: 'local', job, polledAt: 0, source: 'sacct', stdout: info(out), stderr: info(err), analysis: null, history: [], willTimeout: null, overrunS: null, finishAt: null, exitNote: 'exit 1', notFound: false };
+  return { key: jobKey('local', job.job_id), cluster: 'local', job, polledAt: 0, source: 'sacct', stdout: info(out), stderr: info(err), analysis: null, history: [], willTimeout: null, overrunS: null, finishAt: null, exitNote: 'exit 1', notFound: false, logsFinal: true };
 }
 
 async function capture(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -32,6 +32,7 @@ function addJob(job: SlurmJob, out: string | null, err: string | null): string {
     analysis: null,
     history: [],
     willTimeout: false,
+    logsFinal: true,
     overrunS: null,
     finishAt: null,
     exitNote: 'exit 1',

@@ -54,7 +54,7 @@ describe('binding table', () => {
   });
 
   test('footer hints come from the table and fit the width', () => {
-    expect(fitHints('table', 200)).toBe('enter open  / filter  s sort  c cancel  q quit  d diagnose  ? help');
+    expect(fitHints('table', 200)).toBe('enter open  / filter  s sort  c cancel  q quit  d diagnose  e events  ? help');
     const narrow = fitHints('table', 40);
     expect(narrow.length).toBeLessThanOrEqual(40);
     expect(narrow.endsWith('? help')).toBe(true);

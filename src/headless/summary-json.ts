@@ -1,5 +1,7 @@
 /** The stable `--summary --json` document (documented in docs/summary.md). */
+export { isoLocal } from '../format.js';
 import { compareJobIds as compareIds } from '../../parsers/slurm-fields.js';
+import { isoLocal } from '../format.js';
 import type { Failure, Metrics, Progress } from '../../parsers/types.js';
 import { type ClusterStatus, type JobEntry, type State, elapsedNow, timeLeftNow } from '../store.js';
 
@@ -38,19 +40,6 @@ export interface SummaryDoc {
   generated_at: string;
   clusters: { name: string; ok: boolean; error: string | null }[];
   jobs: SummaryJob[];
-}
-
-/** ISO 8601 with the local offset, e.g. `2026-11-28T14:03:00+01:00`. */
-export function isoLocal(ms: number): string {
-  const d = new Date(ms);
-  const off = -d.getTimezoneOffset();
-  const sign = off >= 0 ? '+' : '-';
-  const abs = Math.abs(off);
-  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-  return (
-    `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:` +
-    `${pad(d.getSeconds())}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
-  );
 }
 
 const STATE_ORDER: Record<string, number> = { RUNNING: 0, COMPLETING: 1, PENDING: 2 };

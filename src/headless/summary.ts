@@ -5,6 +5,8 @@ import type { Settings } from '../config.js';
 import { openSession, pollOnce, type Session, withCluster } from '../session.js';
 import type { JobEntry } from '../store.js';
 import { UserError } from '../errors.js';
+import { EventHub } from '../events/hub.js';
+import { END_EVENTS } from '../events/types.js';
 import { buildSummary } from './summary-json.js';
 
 /** Exit codes: 0 ok (and with --wait: all COMPLETED), 1 a job failed or is unknown, 2 no SLURM reachable. */
@@ -13,7 +15,7 @@ export async function runSummary(opts: CliOptions, settings: Settings): Promise<
   try {
     await pollOnce(session);
     const wait = opts.wait ? waitSet(session, opts) : null;
-    if (wait) await waitForEnd(session, wait);
+    if (wait) await waitForEnd(session, wait, settings);
     const state = session.store.getState();
     const clusters = Object.values(state.clusters);
     if (clusters.length > 0 && clusters.every((c) => !c.ok)) {
@@ -62,19 +64,42 @@ function addArrayTasks(w: WaitSet, jobs: Record<string, JobEntry>): void {
   }
 }
 
-/** Polls on the shared poller's own schedule until every watched job has ended. */
-async function waitForEnd(session: Session, w: WaitSet): Promise<void> {
+/**
+ * Polls on the shared poller's own schedule until every watched job has ended. The ends come from
+ * the event layer (held until each job's logs were read after it ended, so the summary printed
+ * next names the final root cause); which jobs are watched is decided here.
+ */
+async function waitForEnd(session: Session, w: WaitSet, settings: Settings): Promise<void> {
   const tty = process.stderr.isTTY;
-  for (;;) {
-    const jobs = session.store.getState().jobs;
-    addArrayTasks(w, jobs);
-    // A pending array record that was replaced by its tasks is gone from the store: not open.
-    const open = [...w.keys].filter((k) => jobs[k] && !isEnded(jobs[k]!.job.state));
-    if (open.length === 0) break;
-    const delay = Math.min(...session.clusters.map((c) => c.poller.nextDelayMs()));
-    if (tty) process.stderr.write(`\rwaiting for ${open.length} job(s)…\x1b[K`);
-    await new Promise((r) => setTimeout(r, delay));
-    await pollOnce(session);
+  const jobs = () => session.store.getState().jobs;
+  const open = new Set([...w.keys].filter((k) => !isEnded(jobs()[k]?.job.state ?? 'UNKNOWN')));
+  const hub = new EventHub(session.store, {
+    stallFactor: settings.stall.factor,
+    stallMinMs: settings.stall.minMs,
+    selfUid: (cluster) => session.clusters.find((c) => c.name === cluster)?.uid() ?? null,
+    stateFile: null,
+  });
+  hub.on((ev) => {
+    const member = w.keys.has(ev.key) || (ev.array_job_id !== null && w.arrays.has(`${ev.cluster}/${ev.array_job_id}`));
+    if (!member) return;
+    w.keys.add(ev.key);
+    // A throttled array starts its tasks one by one: a task that starts is waited for too.
+    if (END_EVENTS.has(ev.event)) open.delete(ev.key);
+    else if (ev.event === 'job_started' || ev.event === 'job_requeued') open.add(ev.key);
+  });
+  hub.start();
+  try {
+    for (;;) {
+      // A pending array record replaced by its tasks is gone from the store: nothing left to wait for there.
+      for (const k of open) if (!jobs()[k]) open.delete(k);
+      if (open.size === 0) break;
+      const delay = Math.min(...session.clusters.map((c) => c.poller.nextDelayMs()));
+      if (tty) process.stderr.write(`\rwaiting for ${open.size} job(s)…\x1b[K`);
+      await new Promise((r) => setTimeout(r, delay));
+      await pollOnce(session);
+    }
+  } finally {
+    hub.stop();
   }
   if (tty) process.stderr.write('\r\x1b[K');
 }

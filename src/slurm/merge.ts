@@ -1,4 +1,5 @@
 /** How a fresh SLURM record joins what the store already knew about a job. Pure. */
+import { isEnded } from '../../parsers/job-state.js';
 import { blankJob } from '../../parsers/slurm-fields.js';
 import type { SlurmJob } from '../../parsers/slurm-types.js';
 import { type JobEntry, jobKey } from '../store.js';
@@ -21,6 +22,7 @@ export function placeholderEntry(cluster: string, jobId: string, now: number): J
     finishAt: null,
     exitNote: null,
     notFound: false,
+    logsFinal: false,
   };
 }
 
@@ -48,5 +50,7 @@ export function mergeRecord(
     raw_job_id: job.raw_job_id ?? old?.job.raw_job_id ?? null,
     nodes: job.nodes ?? old?.job.nodes ?? null,
   };
-  return { ...(old ?? placeholderEntry(cluster, job.job_id, now)), job: merged, source, polledAt: now, notFound: false };
+  const base = old ?? placeholderEntry(cluster, job.job_id, now);
+  // A requeued job runs again: its next end needs a fresh read of its logs.
+  return { ...base, job: merged, source, polledAt: now, notFound: false, logsFinal: base.logsFinal && isEnded(job.state) };
 }

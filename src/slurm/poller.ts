@@ -265,13 +265,13 @@ export class Poller {
   /** Running jobs' logs are read every tick; finished ones once more after they end. One store update. */
   private async readLogs(work: Work): Promise<void> {
     const keep = new Set<string>();
-    const read = new Map<string, Awaited<ReturnType<LogService['read']>>>();
+    const read = new Map<string, Awaited<ReturnType<LogService['read']>> & { final: boolean }>();
     for (const e of work.values()) {
       if (!e.stdout || isQueued(e.job.state)) continue;
       const ended = isEnded(e.job.state);
       if (ended && this.finalized.has(e.key)) continue;
       const current = this.cfg.store.getState().jobs[e.key] ?? e;
-      read.set(e.key, await this.cfg.logs.read(current, ended));
+      read.set(e.key, { ...(await this.cfg.logs.read(current, ended)), final: ended });
       if (ended) this.finalized.add(e.key);
       else {
         keep.add(e.stdout.path);
@@ -282,9 +282,9 @@ export class Poller {
     if (read.size === 0) return;
     this.cfg.store.setState((s) => {
       const jobs = { ...s.jobs };
-      for (const [k, logs] of read) {
+      for (const [k, { stdout, stderr, final }] of read) {
         const cur = jobs[k];
-        if (cur && cur.stdout?.path === logs.stdout?.path) jobs[k] = derive({ ...cur, ...logs });
+        if (cur && cur.stdout?.path === stdout?.path) jobs[k] = derive({ ...cur, stdout, stderr, logsFinal: cur.logsFinal || final });
       }
       return { jobs };
     });

@@ -15,6 +15,11 @@ export interface Controller {
   quit(): void;
 }
 
+/** Lines from outside the views (a failing notification sink) for the status line. */
+export interface NoticeFeed {
+  on(listener: (line: string) => void): () => void;
+}
+
 export interface ControllerOptions {
   onQuit(): void;
   /** Starts a diagnosis in the background (src/diagnose/run.ts startDiagnosis in the real TUI). */

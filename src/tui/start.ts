@@ -3,10 +3,11 @@ import { createElement } from 'react';
 import type { CliOptions } from '../cli-args.js';
 import type { Settings } from '../config.js';
 import { openSession, type Session } from '../session.js';
-import { isEnded } from '../../parsers/job-state.js';
 import { jobKey } from '../store.js';
 import { UserError } from '../errors.js';
-import { createController } from './controller.js';
+import type { EventHub } from '../events/hub.js';
+import { startEvents } from '../events/runtime.js';
+import { createController, type NoticeFeed } from './controller.js';
 import { watchLogs } from './log-watch.js';
 import { createTheme } from './view-model/theme.js';
 
@@ -32,25 +33,28 @@ function logRefresher(session: Session): (key: string) => void {
 }
 
 /**
- * --auto-diagnose: diagnose jobs that fail while we watch (not yesterday's failures,
- * which would spend money unasked). The cache keeps identical failures to one call.
+ * --auto-diagnose: diagnose jobs the event layer says failed while we watched (not failures from
+ * while we were away, which would spend money unasked, nor cancels). The cache keeps identical
+ * failures to one call.
  */
-function autoDiagnose(session: Session, diagnose: (key: string) => void): () => void {
-  const seenRunning = new Set<string>();
-  const done = new Set<string>();
-  return session.store.subscribe((state) => {
-    for (const e of Object.values(state.jobs)) {
-      if (!isEnded(e.job.state)) {
-        seenRunning.add(e.key);
-        continue;
-      }
-      const failed = e.job.state !== 'COMPLETED' && e.job.state !== 'CANCELLED' && e.analysis?.failure;
-      if (failed && seenRunning.has(e.key) && !done.has(e.key)) {
-        done.add(e.key);
-        diagnose(e.key);
-      }
-    }
+function autoDiagnose(hub: EventHub, diagnose: (key: string) => void): () => void {
+  return hub.on((ev) => {
+    if (ev.event === 'job_failed' && !ev.late && ev.failure && ev.failure.category !== 'cancelled') diagnose(ev.key);
   });
+}
+
+/** One-line notices for the status line, from code that runs outside React. */
+function noticeFeed(): NoticeFeed & { say(line: string): void } {
+  const listeners = new Set<(line: string) => void>();
+  return {
+    on: (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    say: (line) => {
+      for (const l of listeners) l(line);
+    },
+  };
 }
 
 /** Runs the interactive view; resolves with the exit code when the user quits. */
@@ -84,7 +88,10 @@ export async function runTui(opts: CliOptions, settings: Settings): Promise<numb
     });
   };
   const controller = createController(session, { onQuit: () => unmount(), diagnose });
-  const stopAuto = settings.autoDiagnose ? autoDiagnose(session, diagnose) : () => {};
+  // Sink troubles reach the status line: stderr is Ink's while the view is up.
+  const notices = noticeFeed();
+  const events = await startEvents(session, settings, { watcher: 'tui', terminal: { write: (s) => void process.stdout.write(s) }, report: notices.say });
+  const stopAuto = settings.autoDiagnose ? autoDiagnose(events.hub, diagnose) : () => {};
   const restore = () => process.stdout.write(LEAVE_ALT);
   process.stdout.write(ENTER_ALT);
   process.once('exit', restore);
@@ -95,6 +102,8 @@ export async function runTui(opts: CliOptions, settings: Settings): Promise<numb
       initialJobKey,
       finishedWindowS: settings.sinceS,
       theme: createTheme(),
+      events: events.hub,
+      notices,
     }),
     { exitOnCtrlC: true, patchConsole: false, maxFps: 10 },
   );
@@ -104,6 +113,7 @@ export async function runTui(opts: CliOptions, settings: Settings): Promise<numb
   } finally {
     clearInterval(logTimer);
     stopAuto();
+    await events.stop().catch(() => {});
     loaded.diagnosis?.cancelAllDiagnoses();
     process.off('exit', restore);
     restore();

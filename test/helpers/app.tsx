@@ -1,6 +1,7 @@
 /** Renders the whole TUI against a store of fixtures with a recording controller. */
 import { vi } from 'vitest';
 import { App } from '../../components/App.js';
+import type { EventFeed } from '../../src/events/types.js';
 import type { JobEntry, Store } from '../../src/store.js';
 import type { Controller } from '../../src/tui/controller.js';
 import { createTheme, type Theme } from '../../src/tui/view-model/theme.js';
@@ -43,7 +44,7 @@ export function pinnedClock(start = new Date(2026, 10, 26, 12, 0, 0).getTime()):
 
 /** Renders <App> at a size; jobs default to the full fixture zoo. */
 export async function renderApp(
-  o: { columns?: number; rows?: number; jobs?: (now: number) => JobEntry[]; initialJobKey?: string; theme?: Theme } = {},
+  o: { columns?: number; rows?: number; jobs?: (now: number) => JobEntry[]; initialJobKey?: string; theme?: Theme; events?: EventFeed } = {},
 ): Promise<AppHarness> {
   const clock = pinnedClock();
   const now = clock();
@@ -57,6 +58,7 @@ export async function renderApp(
       initialJobKey={o.initialJobKey ?? null}
       theme={o.theme ?? createTheme(true)}
       clock={clock}
+      events={o.events ?? null}
     />,
     o.columns ?? 80,
     o.rows ?? 24,

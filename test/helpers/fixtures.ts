@@ -1,6 +1,6 @@
 /** JobEntry builders for every state the TUI shows, relative to a `now` the caller picks. */
 import { blankJob } from '../../parsers/slurm-fields.js';
-import type { JobState } from '../../parsers/job-state.js';
+import { isEnded, type JobState } from '../../parsers/job-state.js';
 import type { SlurmJob } from '../../parsers/slurm-types.js';
 import type { LogAnalysis, Progress } from '../../parsers/types.js';
 import { type ClusterStatus, createJobStore, type JobEntry, jobKey, type LogInfo, type Store } from '../../src/store.js';
@@ -70,6 +70,7 @@ export function entry(now: number, job: Partial<SlurmJob> & { job_id: string }, 
     finishAt: null,
     exitNote: null,
     notFound: false,
+    logsFinal: isEnded(j.state),
     ...over,
   };
 }

@@ -4,7 +4,7 @@
  */
 import type { Key } from 'ink';
 
-export type Scope = 'global' | 'table' | 'job' | 'help' | 'confirm';
+export type Scope = 'global' | 'table' | 'job' | 'help' | 'events' | 'confirm';
 
 export type Command =
   | 'up'
@@ -28,6 +28,7 @@ export type Command =
   | 'cancel'
   | 'diagnose'
   | 'help'
+  | 'events'
   | 'quit'
   | 'close'
   | 'confirm'
@@ -85,11 +86,15 @@ export const BINDINGS: readonly KeyBinding[] = [
   b('job', ['g', 'home'], 'top', 'log start'),
   b('job', ['G', 'end'], 'bottom', 'log end (follows again)'),
   b('job', ['w'], 'wrap', 'wrap long lines on/off'),
+  b('global', ['e'], 'events', 'recent events (starts, ends, failures, stalls)', 'events'),
   b('global', ['?'], 'help', 'help', 'help'),
   b('global', ['ctrl+c'], 'quit', 'quit'),
   b('help', ['escape', '?', 'q'], 'close', 'close help', undefined, false),
   b('help', ['j', 'down'], 'down', 'scroll down', undefined, false),
   b('help', ['k', 'up'], 'up', 'scroll up', undefined, false),
+  b('events', ['escape', 'e', 'q'], 'close', 'close the event list', undefined, false),
+  b('events', ['j', 'down'], 'down', 'scroll down', undefined, false),
+  b('events', ['k', 'up'], 'up', 'scroll up', undefined, false),
   b('confirm', ['y', 'Y'], 'confirm', 'yes', undefined, false),
   b('confirm', ['n', 'N', 'escape', 'q'], 'deny', 'no', undefined, false),
 ];
@@ -139,7 +144,7 @@ export function keyName(input: string, key: Key): string | null {
 /** Bindings a scope answers to: its own first, then the global ones (not for modal scopes). */
 export function bindingsFor(scope: Scope): KeyBinding[] {
   const own = BINDINGS.filter((x) => x.scope === scope);
-  if (scope === 'confirm' || scope === 'help' || scope === 'global') return own;
+  if (scope === 'confirm' || scope === 'help' || scope === 'events' || scope === 'global') return own;
   return [...own, ...BINDINGS.filter((x) => x.scope === 'global')];
 }
 
