@@ -55,6 +55,14 @@ export async function benchRpc(): Promise<void> {
       );
       return () => p.kill('SIGINT');
     }, base);
+    await measure('hpc-watch events on the same user (default interval)', () => {
+      const p = spawn(
+        'runuser',
+        ['-u', USER, '--', 'env', '-i', 'PATH=/usr/bin:/bin', `SLURM_CONF=${SLURM_CONF}`, `HOME=/home/${USER}`, `XDG_STATE_HOME=/tmp/hpcw-bench-state-${USER}`, process.execPath, cli, 'events'],
+        { stdio: 'ignore' },
+      );
+      return () => p.kill('SIGINT');
+    }, base);
     await measure('naive `squeue --me` every 2 s', () => {
       let on = true;
       void (async () => {

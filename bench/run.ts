@@ -29,3 +29,4 @@ await section('inspect', benchInspect);
 await optional('tui', 'tui.ts', 'benchTui');
 await optional('ssh', 'ssh.ts', 'benchSsh');
 await section('rpc', benchRpc);
+await optional('events', 'events.ts', 'benchEvents');

@@ -14,7 +14,7 @@ const snap = (...jobs: JobEntry[]): State => ({ jobs: Object.fromEntries(jobs.ma
 const names = (evs: JobEvent[]) => evs.map((e) => `${e.job_id}:${e.event}`);
 
 /** Feeds snapshots at times; returns the events of each step. */
-function run(steps: [number, State][], o: Partial<DeriveOptions> = {}, d = new EventDeriver({ ...opts, ...o }, steps[0]![0])): string[][] {
+function run(steps: [number, State][], o: Partial<DeriveOptions> = {}, d = new EventDeriver({ ...opts, ...o })): string[][] {
   return steps.map(([t, s]) => names(d.update(s, t)));
 }
 
@@ -36,7 +36,7 @@ describe('job lifecycle', () => {
   });
 
   it('a failure waits until the logs were read after the end, then names its root-cause line', () => {
-    const d = new EventDeriver(opts, T0);
+    const d = new EventDeriver(opts);
     d.update(snap(running('2')), T0);
     const fail = { failure: { category: 'oom_gpu' as const, line: 'torch.OutOfMemoryError: CUDA out of memory', exception: 'OutOfMemoryError' } };
     expect(d.update(snap(ended('2', 'FAILED', { exit_code: '1:0' }, { logsFinal: false })), T0 + MIN)).toEqual([]);
@@ -73,6 +73,14 @@ describe('job lifecycle', () => {
       [T0, snap(ended('6', 'FAILED'), running('7'), pending('8'))],
       [T0 + MIN, snap(ended('6', 'FAILED'), running('7'), pending('8'))],
     ])).toEqual([[], []]);
+  });
+
+  it('a job submitted while we watch is news even when first seen running or already ended', () => {
+    const submitted = { submit_time: iso(T0 + 30_000) };
+    expect(run([
+      [T0, snap()],
+      [T0 + MIN, snap(running('90', submitted), ended('91', 'COMPLETED', submitted), running('92', { submit_time: iso(T0 - MIN) }))],
+    ])).toEqual([[], ['90:job_started', '91:job_started', '91:job_completed']]);
   });
 
   it('a job that started and ended between two polls: started and ended', () => {
@@ -177,13 +185,13 @@ describe('stalls', () => {
 
 describe('restarts and clocks', () => {
   it('nothing is told twice after a restart; an end missed while down is told once, late', () => {
-    const a = new EventDeriver(opts, T0);
+    const a = new EventDeriver(opts);
     a.update(snap(running('70'), running('71')), T0);
     expect(names(a.update(snap(ended('70', 'COMPLETED'), running('71')), T0 + 10 * MIN))).toEqual(['70:job_completed']);
     const memory = JSON.parse(JSON.stringify(a.remember()));
     // Down for an hour; 71 failed meanwhile.
     const restart = T0 + 70 * MIN;
-    const b = new EventDeriver(opts, restart, memory);
+    const b = new EventDeriver(opts, memory);
     const evs = b.update(snap(ended('70', 'COMPLETED'), ended('71', 'FAILED', { end_time: iso(T0 + 30 * MIN) })), restart);
     expect(names(evs)).toEqual(['71:job_failed']);
     expect(evs[0]!.late).toBe(true);
@@ -191,8 +199,18 @@ describe('restarts and clocks', () => {
     expect(b.update(snap(ended('70', 'COMPLETED'), ended('71', 'FAILED')), restart + MIN)).toEqual([]);
   });
 
-  it('a cluster clock ahead of ours does not make a fresh end late, and `at` is the cluster’s end time', () => {
-    const d = new EventDeriver(opts, T0);
+  it('after a restart, only what changed while away is late', () => {
+    const a = new EventDeriver(opts);
+    a.update(snap(running('72'), running('73')), T0);
+    const b = new EventDeriver(opts, JSON.parse(JSON.stringify(a.remember())));
+    const first = b.update(snap(ended('72', 'COMPLETED'), running('73')), T0 + MIN);
+    const next = b.update(snap(ended('72', 'COMPLETED'), ended('73', 'COMPLETED')), T0 + 2 * MIN);
+    expect(first.map((e) => [e.job_id, e.late])).toEqual([['72', true]]);
+    expect(next.map((e) => [e.job_id, e.late])).toEqual([['73', false]]);
+  });
+
+  it('a fresh end is never late, whatever the cluster clock says; `at` is the cluster’s end time', () => {
+    const d = new EventDeriver(opts);
     d.update(snap(running('80')), T0);
     const end = T0 + 7 * MIN; // the cluster's clock runs 5 minutes ahead of ours
     const [ev] = d.update(snap(ended('80', 'COMPLETED', { end_time: iso(end) })), T0 + 2 * MIN);

@@ -30,8 +30,6 @@ export interface DeriveOptions {
   stallMinMs: number;
   /** The uid that runs hpc-watch on a cluster, to tell the user's own scancel from someone else's. */
   selfUid(cluster: string): number | null;
-  /** Jobs whose end is in the past by this much when first noticed are `late` (ms). */
-  lateAfterMs?: number;
 }
 
 export const DEFAULT_STALL = { stallFactor: 10, stallMinMs: 10 * 60_000 };
@@ -63,15 +61,18 @@ export class EventDeriver {
   private activity = new Map<string, Activity>();
   private heldSince = new Map<string, number>();
   private pendingArrays = new Set<string>();
-  private readonly startedAt: number;
+  // Remembered from before a restart and not seen since: a change found there happened while away.
+  private readonly recalled = new Set<string>();
+  private watchingSince: number | null = null;
 
   constructor(
     private readonly opts: DeriveOptions,
-    now: number,
     remembered: Record<string, JobMemory> = {},
   ) {
-    this.startedAt = now;
-    for (const [k, m] of Object.entries(remembered)) this.memory.set(k, m);
+    for (const [k, m] of Object.entries(remembered)) {
+      this.memory.set(k, m);
+      this.recalled.add(k);
+    }
   }
 
   /** The memory to persist. */
@@ -81,6 +82,8 @@ export class EventDeriver {
 
   /** The events between the previous snapshot and this one. */
   update(state: State, now: number): JobEvent[] {
+    // Anything submitted after the first snapshot was submitted under our eyes.
+    this.watchingSince ??= now;
     const out: JobEvent[] = [];
     const pendingArrays = new Set<string>();
     for (const e of Object.values(state.jobs)) {
@@ -98,14 +101,19 @@ export class EventDeriver {
     const s = e.job.state;
     let mem = this.memory.get(e.key);
     if (!mem) {
-      // First sight: what already happened is not news — except an array task that just left the
-      // pending record we were watching, which has just started (or ended) now.
+      // First sight: what already happened is not news — except for a job submitted while we
+      // watched (it started within a poll), and an array task that just left the pending record
+      // we were watching: those have just started (or ended) now.
       const fromPendingArray = e.job.array_job_id !== null && this.pendingArrays.has(`${e.cluster}/${e.job.array_job_id}`);
-      mem = { state: fromPendingArray ? 'PENDING' : s, reason: e.job.reason, risk: false, stalled: false, seenAt: now };
+      const submitted = e.job.submit_time ? Date.parse(e.job.submit_time) : Number.NaN;
+      // SLURM prints whole seconds: a job submitted in the second we started counts as new.
+      const newSince = this.watchingSince !== null && submitted >= this.watchingSince - 1000;
+      mem = { state: fromPendingArray || newSince ? 'PENDING' : s, reason: e.job.reason, risk: false, stalled: false, seenAt: now };
       this.memory.set(e.key, mem);
     }
     mem.seenAt = now;
     const prev = mem.state;
+    const late = this.recalled.has(e.key);
     if (prev !== s) {
       if (isEnded(s) && !isEnded(prev)) {
         // Hold the end until the logs were read after it, so the failure line is the final one.
@@ -113,19 +121,20 @@ export class EventDeriver {
         this.heldSince.set(e.key, held);
         if (!e.logsFinal && e.stdout && now - held < HOLD_END_MS) return;
         this.heldSince.delete(e.key);
-        if (isQueued(prev) && e.job.start_time) out.push(this.event('job_started', e, now));
-        out.push(this.event(this.endEvent(e), e, now));
+        if (isQueued(prev) && e.job.start_time) out.push(this.event('job_started', e, now, late));
+        out.push(this.event(this.endEvent(e), e, now, late));
       } else if (isRunning(s) && isQueued(prev)) {
-        out.push(this.event('job_started', e, now));
+        out.push(this.event('job_started', e, now, late));
       } else if (isQueued(s) && (isRunning(prev) || isEnded(prev))) {
-        out.push(this.event('job_requeued', e, now));
+        out.push(this.event('job_requeued', e, now, late));
       }
       mem.state = s;
       mem.risk = false;
       mem.stalled = false;
     } else if (isQueued(s) && e.job.reason && mem.reason && e.job.reason !== mem.reason) {
-      out.push(this.event('job_pending_reason_changed', e, now, mem.reason));
+      out.push(this.event('job_pending_reason_changed', e, now, late, mem.reason));
     }
+    this.recalled.delete(e.key);
     mem.reason = e.job.reason;
     if (s === 'RUNNING') {
       this.checkRisk(e, mem, now, out);
@@ -147,7 +156,7 @@ export class EventDeriver {
     const margin = riskMargin(e);
     if (!mem.risk && e.willTimeout === true && (e.overrunS ?? 0) > margin) {
       mem.risk = true;
-      out.push(this.event('job_timeout_risk', e, now));
+      out.push(this.event('job_timeout_risk', e, now, false));
     } else if (mem.risk && e.willTimeout === false && (e.overrunS ?? 0) < -margin) {
       mem.risk = false;
     }
@@ -174,14 +183,13 @@ export class EventDeriver {
     const limit = Math.max(this.opts.stallMinMs, this.opts.stallFactor * median(a.gaps));
     if (now - a.lastChangeAt > limit) {
       mem.stalled = true;
-      out.push(this.event('job_stalled', e, now, null, now - a.lastChangeAt));
+      out.push(this.event('job_stalled', e, now, false, null, now - a.lastChangeAt));
     }
   }
 
-  private event(name: EventName, e: JobEntry, now: number, oldReason: string | null = null, silentMs = 0): JobEvent {
+  private event(name: EventName, e: JobEntry, now: number, late: boolean, oldReason: string | null = null, silentMs = 0): JobEvent {
     const whenIso = name === 'job_started' ? e.job.start_time : END_NAMES.has(name) ? e.job.end_time : null;
     const when = whenIso ? Date.parse(whenIso) : Number.NaN;
-    const late = Number.isFinite(when) && when < this.startedAt - (this.opts.lateAfterMs ?? 60_000);
     return toEvent(name, e, { now, at: Number.isFinite(when) ? when : now, late, oldReason, silentMs });
   }
 }

@@ -34,7 +34,7 @@ export class EventHub {
   ) {
     this.now = opts.now ?? Date.now;
     const memory: Record<string, JobMemory> = opts.stateFile ? loadMemory(opts.stateFile) : {};
-    this.deriver = new EventDeriver(opts, this.now(), memory);
+    this.deriver = new EventDeriver(opts, memory);
   }
 
   /** Adds a listener; returns its removal. A listener that throws never stops the others. */

@@ -53,6 +53,7 @@ export class Poller {
   private readonly paths: LogPathResolver;
   private offsetMinutes: number | undefined;
   private finalized = new Set<string>();
+  private endAsked = new Set<string>();
   private firstTick = true;
   private failures = 0;
   private unchangedTicks = 0;
@@ -180,6 +181,14 @@ export class Poller {
       } else ask.add(id);
     }
     if (jobIds) for (const id of jobIds) if (!this.known(work, id)) ask.add(id);
+    // A job squeue still lists as ended (for MinJobAge) has left the queue too: accounting says who
+    // cancelled it, its derived exit code and what it used. Asked once, with the others.
+    for (const job of queued) {
+      if (!isEnded(job.state) || this.endAsked.has(job.job_id)) continue;
+      this.endAsked.add(job.job_id);
+      // The first tick's history query (no ids) already covers them.
+      if (!this.firstTick || jobIds) ask.add(job.job_id);
+    }
     if (ask.size > 0 || (this.firstTick && !jobIds)) await this.pollAccounting(work, [...ask], seen, offsetMinutes);
     if (jobIds) this.markNotFound(work, jobIds);
     const signature = queued.map((j) => `${j.job_id}:${j.state}:${j.reason}`).join(',');
@@ -200,8 +209,8 @@ export class Poller {
     if (!rows) return;
     const queuedArrays = new Set([...queued].map((id) => id.split('_')[0]));
     for (const job of rows) {
-      // squeue is the truth for unfinished jobs; sacct lists pending array tasks one by one
-      // where squeue shows them as one `83_[4-9%2]` record.
+      // squeue is the truth for unfinished jobs (sacct lists pending array tasks one by one where
+      // squeue shows one `83_[4-9%2]` record); for ended ones accounting knows more (`by <uid>`).
       const inQueue = queued.has(job.job_id) || (job.array_job_id !== null && queuedArrays.has(job.array_job_id));
       if (inQueue && !isEnded(job.state)) continue;
       this.upsert(work, job, 'sacct');
@@ -239,6 +248,7 @@ export class Poller {
       if (!Number.isFinite(end) || end >= cutoff) continue;
       work.delete(e.key);
       this.finalized.delete(e.key);
+      this.endAsked.delete(e.job.job_id);
       this.paths.forget(e.key);
     }
   }
