@@ -10,16 +10,22 @@ import { decodeLogBytes } from '../parsers/decode.js';
 import { analyzeLog, analyzeLogDetailed } from '../parsers/log.js';
 import type { LogAnalysis } from '../parsers/types.js';
 
-const CORPUS = fileURLToPath(new URL('../../shared/corpus/', import.meta.url));
+/** The shared corpus sits next to the checkout (`/work/main`) or next to its worktree folder (`/work/wt/NAME`). */
+const CORPUS =
+  process.env.HPCW_CORPUS ??
+  ['../../shared/corpus/', '../../../shared/corpus/'].map((p) => fileURLToPath(new URL(p, import.meta.url))).find((d) => existsSync(d)) ??
+  fileURLToPath(new URL('../../shared/corpus/', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../fixtures/logs/', import.meta.url));
 const CLUSTER = fileURLToPath(new URL('../fixtures/logs/cluster/', import.meta.url));
 const HELDOUT_LIKE = fileURLToPath(new URL('../fixtures/logs/heldout-like/', import.meta.url));
+const REAL = fileURLToPath(new URL('../fixtures/logs/real/', import.meta.url));
 
 interface Label {
   framework: string;
   progress: Record<string, number | string | null> | null;
   metrics: Record<string, number | string>;
-  failure: { category: string; line: string; exception: string | null } | null;
+  failure: { category: string; line: string; exception: string | null; line_alternatives?: string[] } | null;
+  /** Older hand-made fixtures keep the alternatives here; the corpus format has them under `failure`. */
   line_alternatives?: string[];
 }
 
@@ -37,31 +43,37 @@ function close(got: unknown, want: unknown): boolean {
 }
 
 /** score.py's root-cause rule: label line contained in ours, or ours >= 60% of it and contained in it. */
-function lineMatches(got: string, label: Label): boolean {
+function lineIs(got: string, want: string): boolean {
   const g = norm(got);
-  const alts = [label.failure!.line, ...(label.line_alternatives ?? [])].map(norm);
-  return g !== '' && alts.some((a) => g.includes(a) || (g.length >= 0.6 * a.length && a.includes(g)));
+  const a = norm(want);
+  return g !== '' && (g.includes(a) || (g.length >= 0.6 * a.length && a.includes(g)));
+}
+
+function lineMatches(got: string, label: Label): boolean {
+  const alts = [label.failure!.line, ...(label.failure!.line_alternatives ?? label.line_alternatives ?? [])];
+  return alts.some((a) => lineIs(got, a));
 }
 
 /** Every mismatch between an analysis and its label, as readable strings. */
 function diff(got: LogAnalysis, label: Label): string[] {
   const out: string[] = [];
-  if (got.framework !== label.framework) out.push(`framework ${got.framework} != ${label.framework}`);
+  if (got.framework !== label.framework) out.push(`framework: ${got.framework} != ${label.framework}`);
   const lf = label.failure;
   const gf = got.failure;
-  if ((gf?.category ?? null) !== (lf?.category ?? null)) out.push(`failure.category ${gf?.category} != ${lf?.category}`);
+  if ((gf?.category ?? null) !== (lf?.category ?? null)) out.push(`failure.category: ${gf?.category} != ${lf?.category}`);
   if (lf && gf) {
-    if (!lineMatches(gf.line, label)) out.push(`failure.line ${JSON.stringify(gf.line)} != ${JSON.stringify(lf.line)}`);
-    if (gf.exception !== lf.exception) out.push(`failure.exception ${gf.exception} != ${lf.exception}`);
+    if (!lineMatches(gf.line, label)) out.push(`failure.line: ${JSON.stringify(gf.line)} != ${JSON.stringify(lf.line)}`);
+    // The exception belongs to the labelled line; an accepted alternative line may carry another one or none.
+    else if (lineIs(gf.line, lf.line) && gf.exception !== lf.exception) out.push(`failure.exception: ${gf.exception} != ${lf.exception}`);
   }
   const lp = label.progress;
   const gp = got.progress as Record<string, unknown> | null;
-  if (!lp !== !gp) out.push(`progress ${JSON.stringify(gp)} != ${JSON.stringify(lp)}`);
+  if (!lp !== !gp) out.push(`progress: ${JSON.stringify(gp)} != ${JSON.stringify(lp)}`);
   else if (lp && gp) {
     for (const k of ['current', 'total', 'rate', 'eta_s', 'epoch', 'epoch_total', 'elapsed_s']) {
-      if (k in lp && !close(gp[k], lp[k])) out.push(`progress.${k} ${gp[k]} != ${lp[k]}`);
+      if (k in lp && !close(gp[k], lp[k])) out.push(`progress.${k}: ${gp[k]} != ${lp[k]}`);
     }
-    for (const k of ['unit', 'rate_unit']) if (lp[k] != null && gp[k] !== lp[k]) out.push(`progress.${k} ${gp[k]} != ${lp[k]}`);
+    for (const k of ['unit', 'rate_unit']) if (lp[k] != null && gp[k] !== lp[k]) out.push(`progress.${k}: ${gp[k]} != ${lp[k]}`);
   }
   const keys = new Set([...Object.keys(label.metrics), ...Object.keys(got.metrics)]);
   for (const k of keys) {
@@ -71,7 +83,7 @@ function diff(got: LogAnalysis, label: Label): string[] {
       want !== undefined &&
       have !== undefined &&
       (typeof want === 'string' ? have === want : typeof have === 'number' && Math.abs(have - want) <= 0.01 * Math.abs(want) + 1e-12);
-    if (!ok) out.push(`metrics.${k} ${have} != ${want}`);
+    if (!ok) out.push(`metrics.${k}: ${have} != ${want}`);
   }
   return out;
 }
@@ -136,6 +148,146 @@ describe('held-out-like fixtures (fixtures/logs/heldout-like)', () => {
   it('has the held-out-like fixtures', () => expect(cases.length).toBeGreaterThanOrEqual(25));
   it.each(cases)('$name', ({ log, label }) => {
     expect(diff(analyzeLog(new Uint8Array(readFileSync(log))), label)).toEqual([]);
+  });
+});
+
+/** The field a diff line is about (`progress.epoch`, `failure.category`, `metrics.lm loss`). */
+const field = (d: string) => d.slice(0, d.indexOf(': '));
+
+/**
+ * Real logs from public issue threads (fixtures/logs/real, docs/corpus.md). A field that no
+ * general rule gets right is listed here with the reason instead of being dropped from the
+ * labels; a listed field that starts to match fails the test too, so the list stays honest.
+ */
+const KNOWN_MISSES: Record<string, { field: string; why: string }[]> = {
+  'gh_bionemo_nemo2_training_epoch_iteration.log': [
+    { field: 'progress.rate', why: '`train_step_timing in s` (seconds per step) is not read as the rate' },
+    { field: 'progress.rate_unit', why: '`train_step_timing in s` (seconds per step) is not read as the rate' },
+  ],
+  'gh_bnb_dreambooth_steps_bar_glued_traceback_accelerate.log': [
+    { field: 'framework', why: 'the only accelerate evidence is in traceback frame paths, which framework detection skips on purpose' },
+  ],
+  'gh_cactus_singularity_bind_missing_in_snakemake_log.log': [
+    { field: 'failure.category', why: 'Apptainer `FATAL: container creation failed: ... doesn\'t exist` is not classified' },
+  ],
+  'gh_cellpose_logging_epoch_time.log': [
+    { field: 'progress', why: 'an epoch-only `Epoch N, ...` logger line is not progress' },
+  ],
+  'gh_dasac_spawn_illegal_memory_access.log': [
+    { field: 'framework', why: '`CUDA_LAUNCH_BLOCKING=1` in the CUDA hint reads as a user key=value (plain)' },
+  ],
+  'gh_deepspeed_sigkill_handler_minus9.log': [
+    { field: 'failure.category', why: 'the line prefilter knows `exit code` and `exitcode` but not `return code`' },
+  ],
+  'gh_easyr1_ray_taskerror_oom_glued_bars.log': [
+    { field: 'framework', why: '`RayTaskError(OutOfMemoryError)` is not an exception line; the glued `| 1.00/36.0 [...]` fragment is not a bar' },
+    { field: 'failure.category', why: '`RayTaskError(OutOfMemoryError)` is not an exception line; the glued `| 1.00/36.0 [...]` fragment is not a bar' },
+    { field: 'progress', why: '`RayTaskError(OutOfMemoryError)` is not an exception line; the glued `| 1.00/36.0 [...]` fragment is not a bar' },
+  ],
+  'gh_fairseq_legacy_pipe_valid_interleaved.log': [
+    { field: 'progress.elapsed_s', why: 'fairseq `gnorm` is not a metric name and `wall=` is not read as elapsed' },
+    { field: 'metrics.gnorm', why: 'fairseq `gnorm` is not a metric name and `wall=` is not read as elapsed' },
+  ],
+  'gh_fairseq_v0_running_avg_parens.log': [
+    { field: 'progress', why: 'fairseq 0.x `| epoch 011  3000 / 8223` and `| train loss 1.44 |` (no colon) are not read' },
+    { field: 'metrics.gnorm', why: 'fairseq 0.x `| epoch 011  3000 / 8223` and `| train loss 1.44 |` (no colon) are not read' },
+    { field: 'metrics.train loss', why: 'fairseq 0.x `| epoch 011  3000 / 8223` and `| train loss 1.44 |` (no colon) are not read' },
+    { field: 'metrics.train ppl', why: 'fairseq 0.x `| epoch 011  3000 / 8223` and `| train loss 1.44 |` (no colon) are not read' },
+    { field: 'metrics.valid loss', why: 'fairseq 0.x `| epoch 011  3000 / 8223` and `| train loss 1.44 |` (no colon) are not read' },
+    { field: 'metrics.valid ppl', why: 'fairseq 0.x `| epoch 011  3000 / 8223` and `| train loss 1.44 |` (no colon) are not read' },
+    { field: 'metrics.ppl', why: 'fairseq 0.x `| epoch 011  3000 / 8223` and `| train loss 1.44 |` (no colon) are not read' },
+  ],
+  'gh_graphcast_jax_failed_to_allocate.log': [
+    { field: 'failure.category', why: '`RESOURCE_EXHAUSTED: Failed to allocate` is not classified as GPU memory' },
+  ],
+  'gh_handsoff_cpu_allocator_buy_new_ram.log': [
+    { field: 'failure.category', why: 'Windows `DefaultCPUAllocator: not enough memory` is not classified as host memory' },
+  ],
+  'gh_icme_tf_estimator_nan_loss.log': [
+    { field: 'failure.exception', why: 'a NaN exception line is reported without its exception class' },
+  ],
+  'gh_keras1_progbar_glued_killed.log': [
+    { field: 'failure.category', why: '`Killed` glued to a Keras progbar is not split off' },
+    { field: 'progress.unit', why: '`Killed` glued to a Keras progbar is not split off' },
+    { field: 'metrics.loss', why: '`Killed` glued to a Keras progbar is not split off' },
+  ],
+  'gh_kerastuner_tf_resource_exhausted_is_disk.log': [
+    { field: 'failure.category', why: 'ResourceExhaustedError is OOM by class even when the message says `No space left on device`' },
+  ],
+  'gh_lambdalabs_lightning_bar_checkpoint_killed.log': [
+    { field: 'framework', why: 'a tqdm bar cut before its closing `]` is not a bar' },
+    { field: 'progress', why: 'a tqdm bar cut before its closing `]` is not a bar' },
+  ],
+  'gh_lstm_keras20_samples_eta.log': [
+    { field: 'progress.unit', why: 'Keras 2.0 counts samples without printing a unit' },
+  ],
+  'gh_lvc_detectron2_floatingpoint_nan_tail.log': [
+    { field: 'failure.exception', why: 'a NaN exception line is reported without its exception class' },
+  ],
+  'gh_mlcommons_mpirun_exit_rich_bars.log': [
+    { field: 'failure.category', why: 'OpenMPI\'s boxed `exited with non-zero status` help text and Rich `━━━ 4/4 0:00:06` rows are not read' },
+    { field: 'progress', why: 'OpenMPI\'s boxed `exited with non-zero status` help text and Rich `━━━ 4/4 0:00:06` rows are not read' },
+  ],
+  'gh_mmf_logistics_progress_eta_hms.log': [
+    { field: 'progress.total', why: '`progress: N/M`, `ups:` and `08h 15m 28s 351ms` durations are not read; `time: 02m ...` is misread as 2 s/it' },
+    { field: 'progress.rate', why: '`progress: N/M`, `ups:` and `08h 15m 28s 351ms` durations are not read; `time: 02m ...` is misread as 2 s/it' },
+    { field: 'progress.eta_s', why: '`progress: N/M`, `ups:` and `08h 15m 28s 351ms` durations are not read; `time: 02m ...` is misread as 2 s/it' },
+    { field: 'progress.elapsed_s', why: '`progress: N/M`, `ups:` and `08h 15m 28s 351ms` durations are not read; `time: 02m ...` is misread as 2 s/it' },
+    { field: 'progress.unit', why: '`progress: N/M`, `ups:` and `08h 15m 28s 351ms` durations are not read; `time: 02m ...` is misread as 2 s/it' },
+    { field: 'progress.rate_unit', why: '`progress: N/M`, `ups:` and `08h 15m 28s 351ms` durations are not read; `time: 02m ...` is misread as 2 s/it' },
+  ],
+  'gh_nemo_launcher_bar_878h_eta.log': [
+    { field: 'framework', why: 'Lightning `v_num=` with an empty value does not mark Lightning; consumed_samples is a counter' },
+    { field: 'metrics.consumed_samples', why: 'Lightning `v_num=` with an empty value does not mark Lightning; consumed_samples is a counter' },
+  ],
+  'gh_opensora_illegal_access_padded_lines.log': [
+    { field: 'framework', why: '`CUDA_LAUNCH_BLOCKING=1` in the CUDA hint reads as a user key=value (plain)' },
+  ],
+  'gh_pytorch_nemo_bar_glued_watchdog.log': [
+    { field: 'framework', why: 'Lightning `v_num=95nc` (not a number) does not mark Lightning; consumed_samples is a counter' },
+    { field: 'metrics.consumed_samples', why: 'Lightning `v_num=95nc` (not a number) does not mark Lightning; consumed_samples is a counter' },
+  ],
+  'gh_pytorch_old_thcudacheck_assert_after_tb.log': [
+    { field: 'progress', why: '`Train Epoch: 0.00 [2/459 (0%)]` is not read; `error=59` on the THCudaCheck line is taken as a metric' },
+    { field: 'metrics.error', why: '`Train Epoch: 0.00 [2/459 (0%)]` is not read; `error=59` on the THCudaCheck line is taken as a metric' },
+  ],
+  'gh_pyxis_squashfs_no_space.log': [
+    { field: 'failure.category', why: 'errno text relayed by `slurmstepd: error: pyxis:` is not classified' },
+  ],
+  'gh_pyxis_switchroot_no_bash.log': [
+    { field: 'failure.category', why: 'errno text relayed by `slurmstepd: error: pyxis:` is not classified' },
+    { field: 'failure.line', why: 'errno text relayed by `slurmstepd: error: pyxis:` is not classified' },
+  ],
+  'gh_regtr_logger_error_class_illegal_access.log': [
+    { field: 'framework', why: '`[ERROR] name - <class \'RuntimeError\'> ... - CUDA error: ...` is not an error signature at line start' },
+    { field: 'failure.category', why: '`[ERROR] name - <class \'RuntimeError\'> ... - CUDA error: ...` is not an error signature at line start' },
+  ],
+  'gh_ultralytics_yolo_val_bar_after_epoch.log': [
+    { field: 'progress.epoch', why: 'the epoch of a validation bar is not carried over from the training bar before it' },
+    { field: 'progress.epoch_total', why: 'the epoch of a validation bar is not carried over from the training bar before it' },
+  ],
+};
+
+describe('real logs (fixtures/logs/real)', () => {
+  const cases = labelledLogs(REAL);
+  const sources = existsSync(`${REAL}SOURCES.md`) ? readFileSync(`${REAL}SOURCES.md`, 'utf8') : '';
+  it('has at least 40 cases, each with a source link', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(40);
+    const unsourced = cases.filter(({ name }) => !new RegExp(`\\b${name.slice(0, -4)}\\b.*https://`).test(sources));
+    expect(unsourced.map((c) => c.name)).toEqual([]);
+  });
+  it('lists known misses only for cases that exist', () => {
+    const names = new Set(cases.map((c) => c.name));
+    expect(Object.keys(KNOWN_MISSES).filter((n) => !names.has(n))).toEqual([]);
+  });
+  it.each(cases)('$name', ({ name, log, label }) => {
+    const misses = diff(analyzeLog(new Uint8Array(readFileSync(log))), label);
+    const known = (KNOWN_MISSES[name] ?? []).map((k) => k.field).sort();
+    expect(misses.map(field).sort(), misses.join('\n')).toEqual(known);
+  });
+  it.each(cases)('$name: string and byte input agree', ({ log }) => {
+    const bytes = new Uint8Array(readFileSync(log));
+    expect(analyzeLogDetailed(bytes).analysis).toEqual(analyzeLogDetailed(decodeLogBytes(bytes)).analysis);
   });
 });
 
