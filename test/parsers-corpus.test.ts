@@ -180,9 +180,8 @@ const KNOWN_MISSES: Record<string, { field: string; why: string }[]> = {
     { field: 'failure.category', why: 'the line prefilter knows `exit code` and `exitcode` but not `return code`' },
   ],
   'gh_easyr1_ray_taskerror_oom_glued_bars.log': [
-    { field: 'framework', why: '`RayTaskError(OutOfMemoryError)` is not an exception line; the glued `| 1.00/36.0 [...]` fragment is not a bar' },
-    { field: 'failure.category', why: '`RayTaskError(OutOfMemoryError)` is not an exception line; the glued `| 1.00/36.0 [...]` fragment is not a bar' },
-    { field: 'progress', why: '`RayTaskError(OutOfMemoryError)` is not an exception line; the glued `| 1.00/36.0 [...]` fragment is not a bar' },
+    { field: 'framework', why: 'the glued `| 1.00/36.0 [...]` fragment is not a bar' },
+    { field: 'progress', why: 'the glued `| 1.00/36.0 [...]` fragment is not a bar' },
   ],
   'gh_fairseq_legacy_pipe_valid_interleaved.log': [
     { field: 'progress.elapsed_s', why: 'fairseq `gnorm` is not a metric name and `wall=` is not read as elapsed' },
@@ -197,12 +196,6 @@ const KNOWN_MISSES: Record<string, { field: string; why: string }[]> = {
     { field: 'metrics.valid ppl', why: 'fairseq 0.x `| epoch 011  3000 / 8223` and `| train loss 1.44 |` (no colon) are not read' },
     { field: 'metrics.ppl', why: 'fairseq 0.x `| epoch 011  3000 / 8223` and `| train loss 1.44 |` (no colon) are not read' },
   ],
-  'gh_graphcast_jax_failed_to_allocate.log': [
-    { field: 'failure.category', why: '`RESOURCE_EXHAUSTED: Failed to allocate` is not classified as GPU memory' },
-  ],
-  'gh_handsoff_cpu_allocator_buy_new_ram.log': [
-    { field: 'failure.category', why: 'Windows `DefaultCPUAllocator: not enough memory` is not classified as host memory' },
-  ],
   'gh_icme_tf_estimator_nan_loss.log': [
     { field: 'failure.exception', why: 'a NaN exception line is reported without its exception class' },
   ],
@@ -210,9 +203,6 @@ const KNOWN_MISSES: Record<string, { field: string; why: string }[]> = {
     { field: 'failure.category', why: '`Killed` glued to a Keras progbar is not split off' },
     { field: 'progress.unit', why: '`Killed` glued to a Keras progbar is not split off' },
     { field: 'metrics.loss', why: '`Killed` glued to a Keras progbar is not split off' },
-  ],
-  'gh_kerastuner_tf_resource_exhausted_is_disk.log': [
-    { field: 'failure.category', why: 'ResourceExhaustedError is OOM by class even when the message says `No space left on device`' },
   ],
   'gh_lambdalabs_lightning_bar_checkpoint_killed.log': [
     { field: 'framework', why: 'a tqdm bar cut before its closing `]` is not a bar' },

@@ -34,6 +34,20 @@ describe('categories', () => {
   });
 });
 
+describe('memory and disk: the message decides, not the exception class', () => {
+  it.each<[string, string, Partial<Failure>]>([
+    ['XLA BFC allocator', tb('jaxlib.xla_extension.XlaRuntimeError: RESOURCE_EXHAUSTED: Failed to allocate request for 1.50GiB (1610612736B) on device ordinal 1'), { category: 'oom_gpu', exception: 'jaxlib.xla_extension.XlaRuntimeError' }],
+    ['XLA TPU compile', tb('jax.errors.JaxRuntimeError: RESOURCE_EXHAUSTED: XLA:TPU compile permanent error. Ran out of memory in memory space hbm. Used 17.5G of 15.48G hbm.'), { category: 'oom_gpu' }],
+    ['RESOURCE_EXHAUSTED without memory words', tb('grpc.RpcError: RESOURCE_EXHAUSTED: Received message larger than max (5242880 vs. 4194304)'), { category: 'python_exception' }],
+    ['Windows DefaultCPUAllocator', tb('RuntimeError: [enforce fail at C:\\actions-runner\\c10\\core\\impl\\alloc_cpu.cpp:72] data. DefaultCPUAllocator: not enough memory: you tried to allocate 1073741824 bytes.'), { category: 'oom_host' }],
+    ['wrapper class named by its cause', 'ray.exceptions.RayTaskError(OutOfMemoryError): ray::TrainWorker.train() (pid=4242, ip=10.0.0.3)', { category: 'oom_gpu', exception: 'ray.exceptions.RayTaskError(OutOfMemoryError)' }],
+    ["Ray's memory monitor is host RAM", tb('ray.exceptions.OutOfMemoryError: Task was killed due to the node running low on memory.'), { category: 'oom_host' }],
+    ['OOM class with a full disk', tb('tensorflow.python.framework.errors_impl.ResourceExhaustedError: /scratch/ckpt/variables/variables_temp/part-00000-of-00001.data-00000-of-00001.tempstate42; No space left on device'), { category: 'disk' }],
+  ])('%s', (_n, text, want) => {
+    expect(failure(text)).toMatchObject(want);
+  });
+});
+
 describe('SLURM explanations beat their consequences', () => {
   it.each<[string, string, Partial<Failure>]>([
     ['time limit, JOB over STEP', 'slurmstepd: error: *** STEP 5.0 ON n1 CANCELLED AT 2024-04-20T09:09:37 DUE TO TIME LIMIT ***\nslurmstepd: error: *** JOB 5 ON n1 CANCELLED AT 2024-04-20T09:09:37 DUE TO TIME LIMIT ***', { category: 'timeout', line: 'slurmstepd: error: *** JOB 5 ON n1 CANCELLED AT 2024-04-20T09:09:37 DUE TO TIME LIMIT ***' }],
