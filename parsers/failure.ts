@@ -5,9 +5,10 @@
  * summary, and warnings / NCCL INFO / loss-scale chatter never count.
  */
 import { categorize, categoryStrength } from './failure-category.js';
+import { containerEvidence, type Evidence, mpiExitEvidence } from './failure-runtime.js';
 import type { LogLines } from './log-lines.js';
-import { exceptionName, type TbChain, type Tracebacks, tracebackMask } from './traceback.js';
-import type { Failure, FailureCategory, MetricValue } from './types.js';
+import { exceptionName, type Tracebacks, tracebackMask } from './traceback.js';
+import type { Failure, MetricValue } from './types.js';
 
 /** The root cause and where it and its traceback sit in the logical lines. */
 export interface FailureResult {
@@ -15,17 +16,6 @@ export interface FailureResult {
   index: number | null;
   tracebackStart: number | null;
   tracebackEnd: number | null;
-}
-
-interface Evidence {
-  idx: number;
-  prio: number;
-  category: FailureCategory;
-  text: string;
-  exception: string | null;
-  /** Same-priority ties go to the earliest line (ranks reporting one event) instead of the latest. */
-  first?: boolean;
-  chain?: TbChain;
 }
 
 /** A loss that ended up NaN / Inf, from the metrics pass. */
@@ -36,7 +26,7 @@ export interface NanHint {
 }
 
 const PREFILTER =
-  /Error|error|SIGNAL|on signal|FATAL|Exception|Killed|CANCELLED|oom|Out Of Memory|Watchdog|Fatal|fault|exitcode|exit code|Assertion|terminate called|Aborted|Bus error|Node failure|NODE_FAIL|can't open file|command not found|Signal \d|loss|Loss|execve/;
+  /Error|error|SIGNAL|on signal|FATAL|Exception|Killed|CANCELLED|oom|Out Of Memory|Watchdog|Fatal|fault|exitcode|exit code|return code|non-zero status|Assertion|terminate called|Aborted|Bus error|Node failure|NODE_FAIL|can't open file|command not found|Signal \d|loss|Loss|execve/;
 const NOISE = /NCCL INFO|^\S*\s*[IW]\d{4} \d|: [IW] tensorflow\/|^rm: cannot remove|number of nan/;
 const SLURM_KILL = /\*\*\* (JOB|STEP) \S+ (?:ON \S+ )?CANCELLED AT \S+(?: DUE TO ([^*]{1,80}?))?(?: on \S+)?\s*\*\*\*/;
 const BASH_SIGNAL =
@@ -92,6 +82,8 @@ const SLURMISH = /slurm|srun|CANCELLED|oom|OOM|Node failure|NODE_FAIL|execve/;
 function lineEvidence(ll: LogLines, i: number, t: string): Evidence | null {
   const slurm = SLURMISH.test(t) ? slurmEvidence(t, i) : null;
   if (slurm) return slurm;
+  const runtime = containerEvidence(i, t) ?? mpiExitEvidence(ll, i, t);
+  if (runtime) return runtime;
   if (/Watchdog caught collective operation timeout/.test(t)) {
     return { idx: i, prio: 55.6, category: 'nccl', text: t, exception: null, first: true };
   }

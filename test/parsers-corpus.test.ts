@@ -167,17 +167,11 @@ const KNOWN_MISSES: Record<string, { field: string; why: string }[]> = {
   'gh_bnb_dreambooth_steps_bar_glued_traceback_accelerate.log': [
     { field: 'framework', why: 'the only accelerate evidence is in traceback frame paths, which framework detection skips on purpose' },
   ],
-  'gh_cactus_singularity_bind_missing_in_snakemake_log.log': [
-    { field: 'failure.category', why: 'Apptainer `FATAL: container creation failed: ... doesn\'t exist` is not classified' },
-  ],
   'gh_cellpose_logging_epoch_time.log': [
     { field: 'progress', why: 'an epoch-only `Epoch N, ...` logger line is not progress' },
   ],
   'gh_dasac_spawn_illegal_memory_access.log': [
     { field: 'framework', why: '`CUDA_LAUNCH_BLOCKING=1` in the CUDA hint reads as a user key=value (plain)' },
-  ],
-  'gh_deepspeed_sigkill_handler_minus9.log': [
-    { field: 'failure.category', why: 'the line prefilter knows `exit code` and `exitcode` but not `return code`' },
   ],
   'gh_easyr1_ray_taskerror_oom_glued_bars.log': [
     { field: 'framework', why: 'the glued `| 1.00/36.0 [...]` fragment is not a bar' },
@@ -215,8 +209,7 @@ const KNOWN_MISSES: Record<string, { field: string; why: string }[]> = {
     { field: 'failure.exception', why: 'a NaN exception line is reported without its exception class' },
   ],
   'gh_mlcommons_mpirun_exit_rich_bars.log': [
-    { field: 'failure.category', why: 'OpenMPI\'s boxed `exited with non-zero status` help text and Rich `━━━ 4/4 0:00:06` rows are not read' },
-    { field: 'progress', why: 'OpenMPI\'s boxed `exited with non-zero status` help text and Rich `━━━ 4/4 0:00:06` rows are not read' },
+    { field: 'progress', why: 'Rich `━━━ 4/4 0:00:06` rows are not read' },
   ],
   'gh_mmf_logistics_progress_eta_hms.log': [
     { field: 'progress.total', why: '`progress: N/M`, `ups:` and `08h 15m 28s 351ms` durations are not read; `time: 02m ...` is misread as 2 s/it' },
@@ -240,13 +233,6 @@ const KNOWN_MISSES: Record<string, { field: string; why: string }[]> = {
   'gh_pytorch_old_thcudacheck_assert_after_tb.log': [
     { field: 'progress', why: '`Train Epoch: 0.00 [2/459 (0%)]` is not read; `error=59` on the THCudaCheck line is taken as a metric' },
     { field: 'metrics.error', why: '`Train Epoch: 0.00 [2/459 (0%)]` is not read; `error=59` on the THCudaCheck line is taken as a metric' },
-  ],
-  'gh_pyxis_squashfs_no_space.log': [
-    { field: 'failure.category', why: 'errno text relayed by `slurmstepd: error: pyxis:` is not classified' },
-  ],
-  'gh_pyxis_switchroot_no_bash.log': [
-    { field: 'failure.category', why: 'errno text relayed by `slurmstepd: error: pyxis:` is not classified' },
-    { field: 'failure.line', why: 'errno text relayed by `slurmstepd: error: pyxis:` is not classified' },
   ],
   'gh_regtr_logger_error_class_illegal_access.log': [
     { field: 'framework', why: '`[ERROR] name - <class \'RuntimeError\'> ... - CUDA error: ...` is not an error signature at line start' },

@@ -137,6 +137,58 @@ describe('signals, NaN, NCCL', () => {
   });
 });
 
+describe('container runtimes and launchers around the job', () => {
+  const pyxis = (...l: string[]) => l.map((x) => `slurmstepd: error: pyxis:     ${x}`).join('\n');
+  it.each<[string, string, Partial<Failure>]>([
+    [
+      'enroot import out of space, relayed by pyxis',
+      `pyxis: importing docker image: nvcr.io#nvidia/pytorch:24.01-py3\n${pyxis('[INFO] Creating squashfs filesystem...', 'Write failed because Disk quota exceeded', 'FATAL ERROR:Failed to write to output filesystem')}\nslurmstepd: error: pyxis: failed to import docker image\nsrun: error: n1: task 0: Exited with exit code 1`,
+      { category: 'disk', line: 'slurmstepd: error: pyxis:     Write failed because Disk quota exceeded' },
+    ],
+    [
+      'enroot-switchroot entrypoint missing',
+      `slurmstepd: error: pyxis: container start failed with error code: 1\n${pyxis('enroot-switchroot: failed to execute: python3: No such file or directory')}\nslurmstepd: error: pyxis: couldn't start container\nslurmstepd: error: spank: required plugin spank_pyxis.so: task_init() failed with rc=-1\nsrun: error: n1: task 0: Exited with exit code 1`,
+      { category: 'file_not_found', line: 'slurmstepd: error: pyxis:     enroot-switchroot: failed to execute: python3: No such file or directory' },
+    ],
+    [
+      'Apptainer bind source missing',
+      'WARNING: skipping mount of /etc/localtime: stat /etc/localtime: no such file or directory\nFATAL:   container creation failed: mount /scratch/data->/data error: while mounting /scratch/data: mount source /scratch/data doesn\'t exist',
+      { category: 'file_not_found', line: "FATAL:   container creation failed: mount /scratch/data->/data error: while mounting /scratch/data: mount source /scratch/data doesn't exist" },
+    ],
+    [
+      'Apptainer image missing',
+      'FATAL:   could not open image /home/u/img.sif: failed to retrieve path for /home/u/img.sif: lstat /home/u/img.sif: no such file or directory',
+      { category: 'file_not_found' },
+    ],
+    [
+      "OpenMPI's boxed exit status",
+      '--------------------------------------------------------------------------\nPrimary job  terminated normally, but 1 process returned\na non-zero exit code. Per user-direction, the job has been aborted.\n--------------------------------------------------------------------------\n--------------------------------------------------------------------------\nmpirun detected that one or more processes exited with non-zero status, thus causing\nthe job to be terminated. The first process to do so was:\n\n  Process name: [[4242,1],3]\n  Exit code:    2\n--------------------------------------------------------------------------',
+      { category: 'exit_code', line: 'mpirun detected that one or more processes exited with non-zero status, thus causing' },
+    ],
+    [
+      'DeepSpeed launcher, negative return code',
+      "[2024-05-02 10:00:01,123] [INFO] [launch.py:315:sigkill_handler] Killing subprocess 4242\n[2024-05-02 10:00:01,456] [ERROR] [launch.py:321:sigkill_handler] ['/usr/bin/python3', '-u', 'train.py', '--local_rank=0'] exits with return code = -9",
+      { category: 'signal' },
+    ],
+    [
+      'DeepSpeed launcher, positive return code',
+      "[2024-05-02 10:00:01,456] [ERROR] [launch.py:321:sigkill_handler] ['/usr/bin/python3', '-u', 'train.py', '--local_rank=0'] exits with return code = 1",
+      { category: 'exit_code' },
+    ],
+  ])('%s', (_n, text, want) => {
+    expect(failure(text)).toMatchObject(want);
+  });
+
+  it("a worker's exception beats the launcher's exit status", () => {
+    const text = `${tb('ValueError: bad shard')}\nmpirun detected that one or more processes exited with non-zero status, thus causing\nthe job to be terminated. The first process to do so was:\n\n  Process name: [[4242,1],0]\n  Exit code:    1`;
+    expect(failure(text)).toMatchObject({ category: 'python_exception', line: 'ValueError: bad shard' });
+  });
+
+  it('relayed enroot info and warnings are not failures', () => {
+    expect(failure(pyxis('[INFO] Fetching image manifest', '[WARN] /etc/enroot/hooks.d/98-nvidia.sh: No such file or directory'))).toBeNull();
+  });
+});
+
 describe('noise is not a failure', () => {
   it.each([
     ['warnings', '/x/f.py:4: UserWarning: something\n  warnings.warn("something", UserWarning)\n<stdin>:3: FutureWarning: torch.cuda.amp.GradScaler is deprecated\nDeprecationWarning: old'],
