@@ -38,7 +38,9 @@ const PREFIXED_EXC = /(?<![\w.])((?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception))
 /** Timestamps, `[tags]`, log levels, `logger:line` and separators only. */
 const LOG_PREFIX = /^(?:\d{4}-\d\d-\d\d[T ]?|\d\d:\d\d:\d\d(?:[.,]\d+)?|\[[^\]]{0,40}\]|[A-Z]{3,8}\b|[\w.-]+:\d+\b|[\s|:,>-])*$/;
 const NCCL_ERROR = /\bNCCL (?:error|Error)\b|\bnccl[A-Z]\w*Error\b/;
-const LOGGED_ERROR = /(?:^|[\s\]|:-])(?:ERROR|CRITICAL|FATAL)\b[\s:\]|-]/;
+const LOGGED_ERROR = /(?:^|[\s[\]|:-])(?:ERROR|CRITICAL|FATAL)\b[\s:\]|-]/;
+/** A logger printing a caught exception's class: `[ERROR] trainer - <class 'RuntimeError'> at trainer.py:101 - ...`. */
+const LOGGED_CLASS = /<class '((?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception))'>/;
 const EXPLICIT_NAN =
   /\bloss\b[^\n]{0,40}?\b(?:is|became|was|went|got)\s+(?:nan|inf|infinite)\b|\bnan loss\b|non-finite loss|Invalid loss|returned nan values|NaN or Inf found|Loss is nan|loss\w* = -?(?:nan|inf) is not finite/i;
 
@@ -137,12 +139,16 @@ function lineEvidence(ll: LogLines, i: number, t: string): Evidence | null {
   return prefixedException(i, t) ?? loggedError(i, t);
 }
 
-/** `... - ERROR - Error during training: NCCL error in: ...`: a logged error with a specific cause. */
+/**
+ * `... - ERROR - Error during training: NCCL error in: ...`: a logged error with a
+ * specific cause, or a logged exception class (no traceback printed) with any cause.
+ */
 function loggedError(i: number, t: string): Evidence | null {
   if (!LOGGED_ERROR.test(t) || /[Ww]arn/.test(t)) return null;
   const cat = categorize(t);
-  if (cat === 'python_exception' || cat === 'nan_loss') return null;
-  return { idx: i, prio: 49 + categoryStrength(cat), category: cat, text: t, exception: null };
+  const cls = LOGGED_CLASS.exec(t);
+  if ((cat === 'python_exception' && !cls) || cat === 'nan_loss') return null;
+  return { idx: i, prio: 49 + categoryStrength(cat), category: cat, text: t, exception: cls ? cls[1]! : null };
 }
 
 /** `2024-11-20 14:37:16 [rank3]: torch.OutOfMemoryError: ...`: an exception line behind a log prefix. */

@@ -194,9 +194,7 @@ const KNOWN_MISSES: Record<string, { field: string; why: string }[]> = {
     { field: 'failure.exception', why: 'a NaN exception line is reported without its exception class' },
   ],
   'gh_keras1_progbar_glued_killed.log': [
-    { field: 'failure.category', why: '`Killed` glued to a Keras progbar is not split off' },
-    { field: 'progress.unit', why: '`Killed` glued to a Keras progbar is not split off' },
-    { field: 'metrics.loss', why: '`Killed` glued to a Keras progbar is not split off' },
+    { field: 'progress.unit', why: 'Keras < 2.2 counted samples without printing a unit' },
   ],
   'gh_lambdalabs_lightning_bar_checkpoint_killed.log': [
     { field: 'framework', why: 'a tqdm bar cut before its closing `]` is not a bar' },
@@ -236,7 +234,6 @@ const KNOWN_MISSES: Record<string, { field: string; why: string }[]> = {
   ],
   'gh_regtr_logger_error_class_illegal_access.log': [
     { field: 'framework', why: '`[ERROR] name - <class \'RuntimeError\'> ... - CUDA error: ...` is not an error signature at line start' },
-    { field: 'failure.category', why: '`[ERROR] name - <class \'RuntimeError\'> ... - CUDA error: ...` is not an error signature at line start' },
   ],
   'gh_ultralytics_yolo_val_bar_after_epoch.log': [
     { field: 'progress.epoch', why: 'the epoch of a validation bar is not carried over from the training bar before it' },

@@ -132,6 +132,13 @@ describe('signals, NaN, NCCL', () => {
     ['watchdog, first rank', '[rank0]:[E321 02:07:08 ProcessGroupNCCL.cpp:607] [Rank 0] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=1580, OpType=ALLREDUCE) ran for 600060 milliseconds before timing out.\n[rank4]:[E321 02:07:08 ProcessGroupNCCL.cpp:607] [Rank 4] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=1580, OpType=ALLREDUCE) ran for 600067 milliseconds before timing out.', { category: 'nccl', line: '[E321 02:07:08 ProcessGroupNCCL.cpp:607] [Rank 0] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=1580, OpType=ALLREDUCE) ran for 600060 milliseconds before timing out.' }],
     ['C++ abort with what()', "terminate called after throwing an instance of 'std::runtime_error'\n  what():  NCCL Error 1: unhandled cuda error\nAborted (core dumped)", { category: 'nccl', line: 'what():  NCCL Error 1: unhandled cuda error' }],
     ['logged NCCL error', '2025-03-21 17:08:31,569 - finetrainers - ERROR - Error during training: NCCL error in: NCCLUtils.hpp:268, unhandled cuda error, NCCL version 2.21.5', { category: 'nccl' }],
+    [
+      'logged exception class, no traceback',
+      "2024-06-26 18:54:31 [ERROR] engine - <class 'RuntimeError'> at train_loop.py:88 - CUDA error: device-side assert triggered",
+      { category: 'cuda_error', exception: 'RuntimeError' },
+    ],
+    ["logged exception class with a plain cause", "[ERROR] runner - <class 'KeyError'> at data.py:12 - 'image_id'", { category: 'python_exception', exception: 'KeyError' }],
+    ['Killed glued to a Keras progbar', '12800/60000 [=====>........................] - ETA: 41s - loss: 0.4120Killed', { category: 'signal', line: 'Killed' }],
   ])('%s', (_n, text, want) => {
     expect(failure(text)).toMatchObject(want);
   });
