@@ -94,7 +94,7 @@ function lineEvidence(ll: LogLines, i: number, t: string): Evidence | null {
     const cat = categorize(fatal[1]!);
     return { idx: i, prio: 50 + Math.min(4, categoryStrength(cat)), category: cat === 'python_exception' ? 'signal' : cat, text: t.slice(fatal.index), exception: null };
   }
-  if (EXPLICIT_NAN.test(t)) return { idx: i, prio: 59, category: 'nan_loss', text: t, exception: null };
+  if (EXPLICIT_NAN.test(t)) return { idx: i, prio: 59, category: 'nan_loss', text: t, exception: exceptionName(t, true) };
   if (BASH_SIGNAL.test(t)) return { idx: i, prio: 53.5, category: 'signal', text: t, exception: null };
   if (BARE_SIGNAL.test(t)) return { idx: i, prio: 53.4, category: 'signal', text: t, exception: null };
   if (/unexpected bus error encountered in worker/i.test(t)) return { idx: i, prio: 53.6, category: 'signal', text: t, exception: null };

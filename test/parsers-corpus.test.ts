@@ -190,9 +190,6 @@ const KNOWN_MISSES: Record<string, { field: string; why: string }[]> = {
     { field: 'metrics.valid ppl', why: 'fairseq 0.x `| epoch 011  3000 / 8223` and `| train loss 1.44 |` (no colon) are not read' },
     { field: 'metrics.ppl', why: 'fairseq 0.x `| epoch 011  3000 / 8223` and `| train loss 1.44 |` (no colon) are not read' },
   ],
-  'gh_icme_tf_estimator_nan_loss.log': [
-    { field: 'failure.exception', why: 'a NaN exception line is reported without its exception class' },
-  ],
   'gh_keras1_progbar_glued_killed.log': [
     { field: 'progress.unit', why: 'Keras < 2.2 counted samples without printing a unit' },
   ],
@@ -202,9 +199,6 @@ const KNOWN_MISSES: Record<string, { field: string; why: string }[]> = {
   ],
   'gh_lstm_keras20_samples_eta.log': [
     { field: 'progress.unit', why: 'Keras 2.0 counts samples without printing a unit' },
-  ],
-  'gh_lvc_detectron2_floatingpoint_nan_tail.log': [
-    { field: 'failure.exception', why: 'a NaN exception line is reported without its exception class' },
   ],
   'gh_mlcommons_mpirun_exit_rich_bars.log': [
     { field: 'progress', why: 'Rich `━━━ 4/4 0:00:06` rows are not read' },

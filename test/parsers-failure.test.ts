@@ -138,6 +138,7 @@ describe('signals, NaN, NCCL', () => {
       { category: 'cuda_error', exception: 'RuntimeError' },
     ],
     ["logged exception class with a plain cause", "[ERROR] runner - <class 'KeyError'> at data.py:12 - 'image_id'", { category: 'python_exception', exception: 'KeyError' }],
+    ['NaN exception line keeps its class', 'FloatingPointError: Loss became infinite or NaN at iteration=88!', { category: 'nan_loss', exception: 'FloatingPointError' }],
     ['Killed glued to a Keras progbar', '12800/60000 [=====>........................] - ETA: 41s - loss: 0.4120Killed', { category: 'signal', line: 'Killed' }],
   ])('%s', (_n, text, want) => {
     expect(failure(text)).toMatchObject(want);
