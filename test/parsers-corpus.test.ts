@@ -173,10 +173,6 @@ const KNOWN_MISSES: Record<string, { field: string; why: string }[]> = {
   'gh_dasac_spawn_illegal_memory_access.log': [
     { field: 'framework', why: '`CUDA_LAUNCH_BLOCKING=1` in the CUDA hint reads as a user key=value (plain)' },
   ],
-  'gh_easyr1_ray_taskerror_oom_glued_bars.log': [
-    { field: 'framework', why: 'the glued `| 1.00/36.0 [...]` fragment is not a bar' },
-    { field: 'progress', why: 'the glued `| 1.00/36.0 [...]` fragment is not a bar' },
-  ],
   'gh_fairseq_legacy_pipe_valid_interleaved.log': [
     { field: 'progress.elapsed_s', why: 'fairseq `gnorm` is not a metric name and `wall=` is not read as elapsed' },
     { field: 'metrics.gnorm', why: 'fairseq `gnorm` is not a metric name and `wall=` is not read as elapsed' },
@@ -192,10 +188,6 @@ const KNOWN_MISSES: Record<string, { field: string; why: string }[]> = {
   ],
   'gh_keras1_progbar_glued_killed.log': [
     { field: 'progress.unit', why: 'Keras < 2.2 counted samples without printing a unit' },
-  ],
-  'gh_lambdalabs_lightning_bar_checkpoint_killed.log': [
-    { field: 'framework', why: 'a tqdm bar cut before its closing `]` is not a bar' },
-    { field: 'progress', why: 'a tqdm bar cut before its closing `]` is not a bar' },
   ],
   'gh_lstm_keras20_samples_eta.log': [
     { field: 'progress.unit', why: 'Keras 2.0 counts samples without printing a unit' },

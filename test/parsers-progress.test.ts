@@ -25,6 +25,9 @@ describe('tqdm variants', () => {
     ['no desc (HF Trainer)', ' 74%|███████▍  | 21000/28347 [30:56<10:29, 11.67it/s]', { current: 21000, epoch: null }],
     ['Lightning TQDM bar', 'Epoch 3:  45%|████▌     | 450/1000 [00:12<00:15, 36.12it/s, loss=0.123, v_num=0]', { epoch: 3, current: 450 }],
     ['desc Batches (epoch 3)', 'Batches (epoch 3):  70%|███████   | 210/300 [00:10<00:04, 20.13it/s]', { epoch: 3 }],
+    ['postfix cut at the terminal width, no closing ]', 'Epoch 1:  37%|███▋      | 74/200 [01:52<03:11,  1.52s/it, loss=0.412, v_num=3, train/loss_step=0.398, global_step=73.0,', { current: 74, total: 200, rate: 1.52, rate_unit: 's/it', eta_s: 191, epoch: 1 }],
+    ['right edge only, text glued before it', 'worker.py", line 937, in get_objects| 12.0/48.0 [00:30<01:30, 2.50s/it]', { current: 12, total: 48, rate: 2.5, eta_s: 90 }],
+    ['float counts (unit_scale without a prefix)', 'rollout:  25%|██▌       | 9.00/36.0 [00:18<00:54, 2.00s/it]', { current: 9, total: 36 }],
   ])('%s', (_n, line, want) => {
     expect(progress(line)).toMatchObject(want);
   });
@@ -94,6 +97,10 @@ describe('plain, DeepSpeed, HF', () => {
     const a = analyzeLog(" 74%|███████▍  | 21000/28347 [30:56<10:29, 11.67it/s]{'loss': 0.6612, 'learning_rate': 5.18e-06, 'epoch': 0.74}\n");
     expect(a.progress).toMatchObject({ current: 21000, epoch: null });
     expect(a.metrics).toEqual({ loss: 0.6612, learning_rate: 5.18e-6, epoch: 0.74 });
+  });
+
+  it.each(['[12:30 in the log', 'resumed at [00:12<00:15', 'window [00:10, 00:20'])('a cut stats bracket needs its rate: %s', (line) => {
+    expect(parseProgressLine(line)).toBeNull();
   });
 
   it.each(['Total optimization steps = 28347', '[rank0] world_size=4, per-device batch=32', 'rank 0/2 on vm', '11/28/2024 13:53:01 - INFO - x', 'Saving model checkpoint to out/checkpoint-500'])(
