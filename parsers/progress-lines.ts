@@ -106,24 +106,44 @@ export function parseKeras(line: string): LineState | null {
 const RICH_REST =
   /^(\d[\d,]*)\/(\d[\d,]*(?:\.\d+)?|--|\?)\s+((?:\d+ days?, )?\d+:\d{2}:\d{2}|-:--:--)\s*•\s*((?:\d+ days?, )?\d+:\d{2}:\d{2}|-:--:--)\s+(\d+(?:\.\d+)?|\?)\s*it\/s(.*)$/;
 
-/** Lightning RichProgressBar: `Epoch 3/9 ━━━━━━━━ 45/100 0:00:12 • 0:00:20 4.50it/s v_num: 0 loss: 0.1`. */
-export function parseRich(v: string): LineState | null {
-  const i = v.indexOf('\u2501');
-  if (i < 0) return null;
-  let j = i;
-  while (j < v.length && /[\u2501\u2578\u257a\u2579\u257b\u2500\s]/.test(v.charAt(j))) j++;
-  const m = RICH_REST.exec(v.slice(j, j + 2000));
-  if (!m) return null;
-  const st = emptyState('rich');
+/** rich.progress columns `BarColumn, MofNCompleteColumn, TimeElapsedColumn` (CLIs built on Rich/Typer): `━━━━ 4/4 0:00:06`. */
+const RICH_MOFN = /^(\d[\d,]*)\/(\d[\d,]*)(?:\s+((?:\d+ days?, )?\d+:\d{2}:\d{2}|-:--:--))?\s*$/;
+
+/** The text before a Rich bar, with the epoch it names. */
+function richState(v: string, i: number, kind: LineState['kind']): LineState {
+  const st = emptyState(kind);
   st.desc = v.slice(0, i).trim();
   const e = descEpoch(st.desc);
   if (e) {
     st.epoch = e.epoch;
     st.epoch_total = e.total;
   }
+  st.unit = 'it';
+  return st;
+}
+
+/** Lightning RichProgressBar: `Epoch 3/9 ━━━━━━━━ 45/100 0:00:12 • 0:00:20 4.50it/s v_num: 0 loss: 0.1`; plain Rich `━━━ 4/4 0:00:06`. */
+export function parseRich(v: string): LineState | null {
+  const i = v.indexOf('\u2501');
+  if (i < 0) return null;
+  let j = i;
+  while (j < v.length && /[\u2501\u2578\u257a\u2579\u257b\u2500\s]/.test(v.charAt(j))) j++;
+  const rest = v.slice(j, j + 2000);
+  const m = RICH_REST.exec(rest);
+  if (!m) {
+    const c = RICH_MOFN.exec(rest);
+    if (!c) return null;
+    // Not Lightning's column set: `plain`, so the framework is not taken for Lightning.
+    const st = richState(v, i, 'plain');
+    st.current = parseScaled(c[1]!);
+    st.total = parseScaled(c[2]!);
+    // A lone time column is elapsed: Rich's TimeRemainingColumn would read 0:00:00 on a finished row.
+    st.elapsed_s = c[3] ? parseClock(c[3]) : null;
+    return st;
+  }
+  const st = richState(v, i, 'rich');
   st.current = parseScaled(m[1]!);
   st.total = m[2] === '--' || m[2] === '?' ? null : parseScaled(m[2]!);
-  st.unit = 'it';
   st.elapsed_s = parseClock(m[3]!);
   st.eta_s = parseClock(m[4]!);
   st.rate = m[5] === '?' ? null : Number(m[5]);

@@ -192,9 +192,6 @@ const KNOWN_MISSES: Record<string, { field: string; why: string }[]> = {
   'gh_lstm_keras20_samples_eta.log': [
     { field: 'progress.unit', why: 'Keras 2.0 counts samples without printing a unit' },
   ],
-  'gh_mlcommons_mpirun_exit_rich_bars.log': [
-    { field: 'progress', why: 'Rich `━━━ 4/4 0:00:06` rows are not read' },
-  ],
   'gh_mmf_logistics_progress_eta_hms.log': [
     { field: 'progress.total', why: '`progress: N/M`, `ups:` and `08h 15m 28s 351ms` durations are not read; `time: 02m ...` is misread as 2 s/it' },
     { field: 'progress.rate', why: '`progress: N/M`, `ups:` and `08h 15m 28s 351ms` durations are not read; `time: 02m ...` is misread as 2 s/it' },

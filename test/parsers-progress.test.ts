@@ -60,6 +60,21 @@ describe('Lightning RichProgressBar', () => {
   });
 });
 
+describe('rich.progress rows of other CLIs', () => {
+  it.each<[string, Partial<Progress>]>([
+    ['Downloading shards ━━━━━━━━━━━━━━━━━━━━╸━━━━━━━━━━━━━━━━━━━ 17/32 0:01:05', { current: 17, total: 32, elapsed_s: 65, rate: null, eta_s: null }],
+    ['  Evaluating ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ 1,200/1,200 0:12:31', { current: 1200, total: 1200, elapsed_s: 751 }],
+    ['Epoch 2/5 ━━━━━━━━━━━━━╺━━━━━━━━━━━━━━━━━━━━━━━━━━ 30/90', { current: 30, total: 90, epoch: 2, epoch_total: 5 }],
+  ])('%s', (line, want) => {
+    expect(progress(line)).toMatchObject(want);
+  });
+
+  it('a spinner row has no counts, so the last bar row stays the progress', () => {
+    const text = 'Processing ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ 4/4 0:00:06\n\u280b Collecting results... 0:00:00\n';
+    expect(progress(text)).toMatchObject({ current: 4, total: 4, elapsed_s: 6 });
+  });
+});
+
 describe('Keras', () => {
   it.each<[string, string, Partial<Progress>]>([
     ['epoch header then progbar', 'Epoch 10/100\n423/423 [==============================] - 188s 444ms/step - loss: 0.9081', { current: 423, total: 423, rate: 444, rate_unit: 'ms/step', eta_s: 0, elapsed_s: 188, epoch: 10, epoch_total: 100 }],
