@@ -18,6 +18,8 @@ export interface Evidence {
   chain?: TbChain;
 }
 
+/** A cheap literal test first: every line that passes the failure prefilter reaches these rules. */
+const CONTAINER_WORDS = /pyxis|enroot|FATAL|ingularity|pptainer|SINGULARITY|APPTAINER/;
 /** pyxis/enroot output relayed by slurmstepd, Apptainer/Singularity `FATAL:` lines. */
 const CONTAINER = /\bpyxis: |\benroot-|^FATAL:\s+(?:container creation failed|could not|while|failed)|\b(?:apptainer|singularity)\b/i;
 /** Every relayed enroot line carries `slurmstepd: error:`, its own log levels included. */
@@ -35,7 +37,7 @@ const MPI_BOX_LINES = 8;
  * doesn't exist`); `couldn't start container` and srun's exit code follow from it.
  */
 export function containerEvidence(i: number, t: string): Evidence | null {
-  if (!CONTAINER.test(t) || CONTAINER_INFO.test(t)) return null;
+  if (!CONTAINER_WORDS.test(t) || !CONTAINER.test(t) || CONTAINER_INFO.test(t)) return null;
   if (NO_SPACE.test(t)) return { idx: i, prio: 57, category: 'disk', text: t, exception: null };
   if (NO_FILE.test(t)) return { idx: i, prio: 57, category: 'file_not_found', text: t, exception: null };
   return null;
@@ -43,7 +45,7 @@ export function containerEvidence(i: number, t: string): Evidence | null {
 
 /** OpenMPI's `mpirun detected that one or more processes exited with non-zero status` box: an exit status only. */
 export function mpiExitEvidence(ll: LogLines, i: number, t: string): Evidence | null {
-  if (!MPI_NONZERO.test(t)) return null;
+  if (t.indexOf('non-zero status') < 0 || !MPI_NONZERO.test(t)) return null;
   for (let k = i + 1; k < ll.length && k <= i + MPI_BOX_LINES; k++) {
     const m = MPI_EXIT_CODE.exec(ll.view(k));
     if (m) return { idx: i, prio: Number(m[1]) < 0 ? 30 : 21, category: Number(m[1]) < 0 ? 'signal' : 'exit_code', text: t, exception: null };

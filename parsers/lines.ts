@@ -11,8 +11,7 @@ const ESCAPES = /\x1b(?:\[[0-9;?<=>!]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?
 const CONTROLS = /[\x00-\x08\x0b-\x1f\x7f]/g;
 /** A tqdm stats bracket; `[^[\]]` keeps the scan linear and inside one bracket. */
 const STATS = /\[(?:\d+:)?\d{1,2}:\d{2}(?:<(?:(?:\d+:)?\d{1,2}:\d{2}|\?))?, [^[\]]*\]/g;
-const GLUE_TEST =
-  /slurmstepd|Fatal Python error|srun: error|Traceback \(most recent call last\):\s*$|[\d\]%)](?:Killed|Segmentation fault|Bus error|Aborted)/;
+const GLUE_TEST = /slurmstepd|Fatal Python error|srun: error|Traceback \(most recent call last\):\s*$|Killed|Segmentation fault|Bus error|Aborted/;
 /**
  * Kill / crash reports that are never mid-line output; a traceback header only when
  * glued without a separator; the shell's `Killed` / `Segmentation fault` after any
