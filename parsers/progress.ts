@@ -3,7 +3,7 @@
  * own desc, an outer `Epochs` bar, an epoch header or a plain `epoch:` field.
  */
 import { type LogLines, parseLineState } from './log-lines.js';
-import type { LineState } from './progress-lines.js';
+import { isEpochOnly, type LineState } from './progress-lines.js';
 import { descEpoch, isEpochCounterDesc } from './tqdm.js';
 import type { Progress } from './types.js';
 
@@ -60,18 +60,32 @@ function barBefore(ll: LogLines, from: number): number {
   return -1;
 }
 
+/**
+ * The last progress line. A line that only names its epoch (`Epoch 5, loss 0.3`) is
+ * the progress only when such lines are the log's progress mechanism: when an epoch
+ * line for an earlier epoch comes before any bar or counter. Summary lines of the
+ * epoch a counter is in (fairseq's train and valid summaries) leave the counter in place.
+ */
+function lastProgressLine(ll: LogLines): number {
+  const n = ll.length;
+  let epochLine = -1;
+  let epoch: number | null = null;
+  for (let i = n - 1; i >= 0 && i >= n - PROGRESS_LOOKBACK; i--) {
+    const st = ll.state(i);
+    if (!st) continue;
+    if (!isEpochOnly(st)) return i;
+    if (epochLine < 0) {
+      epochLine = i;
+      epoch = st.epoch;
+    } else if (st.epoch !== epoch) return epochLine;
+  }
+  return epochLine;
+}
+
 /** Finds the last progress line and fills in its epoch from earlier lines when needed. */
 export function extractProgress(ll: LogLines): ProgressResult {
-  const n = ll.length;
-  let idx = -1;
-  let st: LineState | null = null;
-  for (let i = n - 1; i >= 0 && i >= n - PROGRESS_LOOKBACK; i--) {
-    st = ll.state(i);
-    if (st) {
-      idx = i;
-      break;
-    }
-  }
+  let idx = lastProgressLine(ll);
+  let st: LineState | null = idx >= 0 ? ll.state(idx) : null;
   if (!st) return { progress: null, index: null, kind: null };
   const bar = st.kind === 'plain' && st.total === null ? barBefore(ll, idx) : -1;
   if (bar >= 0) {

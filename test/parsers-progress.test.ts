@@ -104,6 +104,16 @@ describe('plain, DeepSpeed, HF', () => {
     ['DeepSpeed timer is epoch/step', '[2021-03-01 12:00:10,000] [INFO] [timer.py:157:stop] 0/4, RunningAvgSamplesPerSec=12.6, CurrSamplesPerSec=12.5, MemAllocated=0.41GB', { current: 4, total: null, epoch: 0, rate: 12.5, rate_unit: 'samples/s' }],
     ['DeepSpeed step log', '[2024-11-28 13:53:10,120] [INFO] [logging.py:96:log_dist] [Rank 0] step=10, skipped=0, lr=[9.5e-05], mom=[(0.9, 0.999)]', { current: 10, unit: 'step' }],
     ['plain epoch header', 'Epoch 0/59\n----------\ntrain Loss: 2.7186 Acc: 0.4082', { current: null, epoch: 0, epoch_total: 59 }],
+    ['fairseq 0.x, no colon, running average', '| epoch 003  1200 / 4500 loss=2.31 (2.45), wps=1021, wpb=880, bsz=32, lr=0.25, clip=100%, gnorm=1.8', { current: 1200, total: 4500, epoch: 3, unit: 'update' }],
+    ['fairseq ups and wall', '| epoch 002:    400 / 1000 loss=5.1, nll_loss=4.9, ppl=29.9, wps=31000, ups=1.25, wpb=24800, bsz=800, num_updates=1400, lr=0.0005, gnorm=0.9, wall=812, train_wall=790', { current: 400, rate: 1.25, rate_unit: 'updates/s', elapsed_s: 812 }],
+    ['pytorch/examples sample counter', 'Train Epoch: 3 [12800/60000 (21%)]\tLoss: 0.214563', { current: 12800, total: 60000, epoch: 3 }],
+    ['integral epoch printed as a float', 'Train Epoch: 2.00 [40/459 (9%)]\tLoss: 0.8\tError: 31.000', { current: 40, total: 459, epoch: 2 }],
+    ['MMF logistics, unit-suffixed durations', '2021-05-01T10:00:00 | mmf.trainers.callbacks.logistics: progress: 400/10000, train/total_loss: 0.61, epoch: 1, num_updates: 400, iterations: 400, max_updates: 10000, lr: 0.00005, ups: 1.25, time: 01m 20s 112ms, time_since_start: 05m 21s 003ms, eta: 02h 08m 00s 120ms', { current: 400, total: 10000, rate: 1.25, rate_unit: 'updates/s', elapsed_s: 321.003, eta_s: 7680.12, epoch: 1 }],
+    ['an interval time is not a time per step', 'iter 100/1000, loss: 0.5, time: 01m 05s', { current: 100, rate: null }],
+    ['NeMo 2 seconds-per-step key', 'Training epoch 1, iteration 40/500 | lr: 1e-04 | consumed_samples: 1280 | global_batch_size: 32 | global_step: 540 | reduced_train_loss: 2.31 | train_step_timing in s: 0.512', { current: 40, total: 500, epoch: 1, rate: 0.512, rate_unit: 's/iteration' }],
+    ['epoch lines as the only progress', '2024-01-01 10:00:00,000 [INFO] Epoch 30, Time 3512.4s, Loss 0.4614, LR 0.2000\n2024-01-01 11:00:00,000 [INFO] Epoch 40, Time 4431.2s, Loss 0.4555, LR 0.2000', { current: null, total: null, epoch: 40 }],
+    ['epoch summaries after a counter keep the counter', '| epoch 001:    300 / 1234 loss=9.0, ups=3, wall=100\n| epoch 001 | loss 9.012 | ups 3 | wall 412\n| epoch 001 | valid on \'valid\' subset | loss 8.512', { current: 300, total: 1234, epoch: 1 }],
+    ['an epoch summary after its bar keeps the bar', 'Epoch 3: 100%|██████████| 50/50 [00:10<00:00,  4.90it/s]\nEpoch 3, val_loss 0.31, val_acc 0.90', { current: 50, total: 50, epoch: 3 }],
   ])('%s', (_n, text, want) => {
     expect(progress(text)).toMatchObject(want);
   });
