@@ -39,8 +39,9 @@ function epochSource(st: LineState): EpochInfo | null {
   return st.epoch !== null ? { epoch: st.epoch, total: st.epoch_total } : null;
 }
 
+/** Cheap pre-test for the epoch look-back; tqdm bars are included because a desc can name the epoch without the word (YOLO's `72/1000  6.73G ...` columns). */
 function mayNameEpoch(v: string): boolean {
-  return v.includes('poch') || v.includes('POCH') || v.includes('ep:');
+  return v.includes('poch') || v.includes('POCH') || v.includes('ep:') || v.includes('%|');
 }
 
 const BAR_KINDS = new Set<LineState['kind']>(['tqdm', 'rich', 'keras']);

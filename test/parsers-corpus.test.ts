@@ -203,10 +203,6 @@ const KNOWN_MISSES: Record<string, { field: string; why: string }[]> = {
   'gh_regtr_logger_error_class_illegal_access.log': [
     { field: 'framework', why: '`CUDA_LAUNCH_BLOCKING=1` in the CUDA hint reads as a user key=value (plain)' },
   ],
-  'gh_ultralytics_yolo_val_bar_after_epoch.log': [
-    { field: 'progress.epoch', why: 'the epoch of a validation bar is not carried over from the training bar before it' },
-    { field: 'progress.epoch_total', why: 'the epoch of a validation bar is not carried over from the training bar before it' },
-  ],
 };
 
 describe('real logs (fixtures/logs/real)', () => {

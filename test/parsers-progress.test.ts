@@ -42,6 +42,15 @@ describe('tqdm variants', () => {
     expect(progress(text)).toMatchObject({ current: 25, total: 25, rate: 3.69, epoch: 3, epoch_total: 3 });
   });
 
+  it("carries the epoch into a validation bar from the training bar's column desc (Ultralytics)", () => {
+    const text = [
+      '      Epoch    GPU_mem   box_loss   cls_loss   dfl_loss  Instances       Size',
+      '     12/300      3.91G      1.204     0.8731      1.155         41        640: 100%|██████████| 118/118 [00:41<00:00,  2.86it/s]',
+      '                 Class     Images  Instances      Box(P          R      mAP50  mAP50-95): 100%|██████████| 9/9 [00:02<00:00,  3.40it/s]',
+    ].join('\n');
+    expect(progress(text)).toMatchObject({ current: 9, total: 9, rate: 3.4, epoch: 12, epoch_total: 300 });
+  });
+
   it('ignores a lone checkpoint message after the bar but follows ongoing plain logs', () => {
     const bar = 'Epoch 0: 100%|██████████| 100/100 [00:10<00:00,  9.80it/s, v_num=0]\n';
     expect(progress(`${bar}Epoch 0, global step 100: 'val_loss' reached 0.5 (best 0.5), saving model\n`)).toMatchObject({ current: 100, total: 100 });
