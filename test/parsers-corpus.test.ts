@@ -166,42 +166,11 @@ const KNOWN_MISSES: Record<string, { field: string; why: string }[]> = {
   'gh_bnb_dreambooth_steps_bar_glued_traceback_accelerate.log': [
     { field: 'framework', why: 'the only accelerate evidence is in traceback frame paths, which framework detection skips on purpose' },
   ],
-  'gh_dasac_spawn_illegal_memory_access.log': [
-    { field: 'framework', why: '`CUDA_LAUNCH_BLOCKING=1` in the CUDA hint reads as a user key=value (plain)' },
-  ],
-  'gh_fairseq_legacy_pipe_valid_interleaved.log': [
-    { field: 'metrics.gnorm', why: 'fairseq `gnorm` is not a metric name' },
-  ],
-  'gh_fairseq_v0_running_avg_parens.log': [
-    { field: 'metrics.gnorm', why: 'fairseq 0.x `| train loss 1.44 |` (a key of several words, no colon) is not read; `gnorm` is not a metric name' },
-    { field: 'metrics.train loss', why: 'fairseq 0.x `| train loss 1.44 |` (a key of several words, no colon) is not read; `gnorm` is not a metric name' },
-    { field: 'metrics.train ppl', why: 'fairseq 0.x `| train loss 1.44 |` (a key of several words, no colon) is not read; `gnorm` is not a metric name' },
-    { field: 'metrics.valid loss', why: 'fairseq 0.x `| train loss 1.44 |` (a key of several words, no colon) is not read; `gnorm` is not a metric name' },
-    { field: 'metrics.valid ppl', why: 'fairseq 0.x `| train loss 1.44 |` (a key of several words, no colon) is not read; `gnorm` is not a metric name' },
-    { field: 'metrics.ppl', why: 'fairseq 0.x `| train loss 1.44 |` (a key of several words, no colon) is not read; `gnorm` is not a metric name' },
-  ],
   'gh_keras1_progbar_glued_killed.log': [
     { field: 'progress.unit', why: 'Keras < 2.2 counted samples without printing a unit' },
   ],
   'gh_lstm_keras20_samples_eta.log': [
     { field: 'progress.unit', why: 'Keras 2.0 counts samples without printing a unit' },
-  ],
-  'gh_nemo_launcher_bar_878h_eta.log': [
-    { field: 'framework', why: 'Lightning `v_num=` with an empty value does not mark Lightning; consumed_samples is a counter' },
-    { field: 'metrics.consumed_samples', why: 'Lightning `v_num=` with an empty value does not mark Lightning; consumed_samples is a counter' },
-  ],
-  'gh_opensora_illegal_access_padded_lines.log': [
-    { field: 'framework', why: '`CUDA_LAUNCH_BLOCKING=1` in the CUDA hint reads as a user key=value (plain)' },
-  ],
-  'gh_pytorch_nemo_bar_glued_watchdog.log': [
-    { field: 'framework', why: 'Lightning `v_num=95nc` (not a number) does not mark Lightning; consumed_samples is a counter' },
-    { field: 'metrics.consumed_samples', why: 'Lightning `v_num=95nc` (not a number) does not mark Lightning; consumed_samples is a counter' },
-  ],
-  'gh_pytorch_old_thcudacheck_assert_after_tb.log': [
-    { field: 'metrics.error', why: '`error=59` on the THCudaCheck line is taken as a metric' },
-  ],
-  'gh_regtr_logger_error_class_illegal_access.log': [
-    { field: 'framework', why: '`CUDA_LAUNCH_BLOCKING=1` in the CUDA hint reads as a user key=value (plain)' },
   ],
 };
 
