@@ -16,12 +16,12 @@ export interface Evidence {
   /** Same-priority ties go to the earliest line (ranks reporting one event) instead of the latest. */
   first?: boolean;
   chain?: TbChain;
+  /** `text` is a segment of a structured record (a JSON traceback field): report it, not the whole line. */
+  segment?: boolean;
 }
 
-/** A cheap literal test first: every line that passes the failure prefilter reaches these rules. */
-const CONTAINER_WORDS = /pyxis|enroot|FATAL|ingularity|pptainer|SINGULARITY|APPTAINER/;
-/** pyxis/enroot output relayed by slurmstepd, Apptainer/Singularity `FATAL:` lines. */
-const CONTAINER = /\bpyxis: |\benroot-|^FATAL:\s+(?:container creation failed|could not|while|failed)|\b(?:apptainer|singularity)\b/i;
+/** pyxis/enroot output relayed by slurmstepd, enroot's own helpers, Apptainer/Singularity `FATAL:` lines. */
+const CONTAINER = /\bpyxis: |\benroot-|^FATAL:\s+(?:container creation failed|could not|while|failed)/;
 /** Every relayed enroot line carries `slurmstepd: error:`, its own log levels included. */
 const CONTAINER_INFO = /\[(?:INFO|WARN(?:ING)?)\]|\bWARNING:/;
 const NO_SPACE = /No space left on device|Disk quota exceeded/i;
@@ -37,7 +37,9 @@ const MPI_BOX_LINES = 8;
  * doesn't exist`); `couldn't start container` and srun's exit code follow from it.
  */
 export function containerEvidence(i: number, t: string): Evidence | null {
-  if (!CONTAINER_WORDS.test(t) || !CONTAINER.test(t) || CONTAINER_INFO.test(t)) return null;
+  // Literal tests first: every line that passes the failure prefilter reaches this rule.
+  const maybe = t.indexOf('pyxis') >= 0 || t.indexOf('FATAL') >= 0 || t.indexOf('enroot-') >= 0;
+  if (!maybe || !CONTAINER.test(t) || CONTAINER_INFO.test(t)) return null;
   if (NO_SPACE.test(t)) return { idx: i, prio: 57, category: 'disk', text: t, exception: null };
   if (NO_FILE.test(t)) return { idx: i, prio: 57, category: 'file_not_found', text: t, exception: null };
   return null;

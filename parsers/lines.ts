@@ -11,7 +11,7 @@ const ESCAPES = /\x1b(?:\[[0-9;?<=>!]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?
 const CONTROLS = /[\x00-\x08\x0b-\x1f\x7f]/g;
 /** A tqdm stats bracket; `[^[\]]` keeps the scan linear and inside one bracket. */
 const STATS = /\[(?:\d+:)?\d{1,2}:\d{2}(?:<(?:(?:\d+:)?\d{1,2}:\d{2}|\?))?, [^[\]]*\]/g;
-const GLUE_TEST = /slurmstepd|Fatal Python error|srun: error|Traceback \(most recent call last\):\s*$|Killed|Segmentation fault|Bus error|Aborted/;
+const GLUE_TEST = /slurmstepd|Fatal Python error|srun: error|Traceback \(most recent call last\):\s*$|Killed|Segmentation fault|Bus error|Aborted|Terminated/;
 /**
  * Kill / crash reports that are never mid-line output; a traceback header only when
  * glued without a separator; the shell's `Killed` / `Segmentation fault` after any
@@ -52,9 +52,9 @@ function bashReportStart(s: string): number {
 
 /** Index of a glue marker (slurmstepd, faulthandler...) that does not start the text, or -1. */
 function glueMarker(s: string): number {
+  if (!GLUE_TEST.test(s)) return -1;
   const bash = s.indexOf(': line ') > 0 ? bashReportStart(s) : -1;
   if (bash > 0) return bash;
-  if (!GLUE_TEST.test(s)) return -1;
   GLUE_AT.lastIndex = 0;
   for (let m = GLUE_AT.exec(s); m; m = GLUE_AT.exec(s)) {
     if (s.slice(0, m.index).trim() !== '') return m.index;
