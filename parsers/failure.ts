@@ -5,8 +5,10 @@
  * summary, and warnings / NCCL INFO / loss-scale chatter never count.
  */
 import { categorize, categoryStrength } from './failure-category.js';
+import { jsonTracebackEvidence } from './failure-json.js';
 import { containerEvidence, type Evidence, mpiExitEvidence } from './failure-runtime.js';
-import type { LogLines } from './log-lines.js';
+import { stripLinePrefix } from './line-prefix.js';
+import { type LogLines, VIEW_CAP } from './log-lines.js';
 import { exceptionName, type Tracebacks, tracebackMask } from './traceback.js';
 import type { Failure, MetricValue } from './types.js';
 
@@ -26,7 +28,7 @@ export interface NanHint {
 }
 
 const PREFILTER =
-  /Error|error|SIGNAL|on signal|FATAL|Exception|Killed|CANCELLED|oom|Out Of Memory|Watchdog|Fatal|fault|exitcode|exit code|return code|non-zero status|Assertion|terminate called|Aborted|Bus error|Node failure|NODE_FAIL|can't open file|command not found|Signal \d|loss|Loss|execve/;
+  /Error|error|"Traceback|SIGNAL|on signal|FATAL|Exception|Killed|CANCELLED|oom|Out Of Memory|Watchdog|Fatal|fault|exitcode|exit code|return code|non-zero status|Assertion|terminate called|Aborted|Bus error|Node failure|NODE_FAIL|can't open file|command not found|Signal \d|loss|Loss|execve/;
 const NOISE = /NCCL INFO|^\S*\s*[IW]\d{4} \d|: [IW] tensorflow\/|^rm: cannot remove|number of nan/;
 const SLURM_KILL = /\*\*\* (JOB|STEP) \S+ (?:ON \S+ )?CANCELLED AT \S+(?: DUE TO ([^*]{1,80}?))?(?: on \S+)?\s*\*\*\*/;
 const BASH_SIGNAL =
@@ -84,7 +86,7 @@ const SLURMISH = /slurm|srun|CANCELLED|oom|OOM|Node failure|NODE_FAIL|execve/;
 function lineEvidence(ll: LogLines, i: number, t: string): Evidence | null {
   const slurm = SLURMISH.test(t) ? slurmEvidence(t, i) : null;
   if (slurm) return slurm;
-  const runtime = containerEvidence(i, t) ?? mpiExitEvidence(ll, i, t);
+  const runtime = containerEvidence(i, t) ?? mpiExitEvidence(ll, i, t) ?? (t.charCodeAt(0) === 123 ? jsonRecord(ll, i, t) : null);
   if (runtime) return runtime;
   if (/Watchdog caught collective operation timeout/.test(t)) {
     return { idx: i, prio: 55.6, category: 'nccl', text: t, exception: null, first: true };
@@ -139,6 +141,12 @@ function lineEvidence(ll: LogLines, i: number, t: string): Evidence | null {
   return prefixedException(i, t) ?? loggedError(i, t);
 }
 
+/** A JSON log record's traceback field; the record is read whole, its traceback ends past the view cap. */
+function jsonRecord(ll: LogLines, i: number, t: string): Evidence | null {
+  const raw = ll.lines[i] ?? '';
+  return jsonTracebackEvidence(i, raw.length > VIEW_CAP ? stripLinePrefix(raw).trim() : t);
+}
+
 /**
  * `... - ERROR - Error during training: NCCL error in: ...`: a logged error with a
  * specific cause, or a logged exception class (no traceback printed) with any cause.
@@ -169,7 +177,7 @@ function prefixedException(i: number, t: string): Evidence | null {
  */
 function reportLine(ll: LogLines, ev: Evidence): string {
   const full = (ll.lines[ev.idx] ?? '').trim();
-  if (full.length > 4096 || ev.text === full) return ev.text;
+  if (ev.segment || full.length > 4096 || ev.text === full) return ev.text;
   return ev.text.length >= 0.6 * full.length ? ev.text : full;
 }
 

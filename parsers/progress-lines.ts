@@ -208,8 +208,11 @@ const FAIRSEQ = /\bepoch (\d+):?\s+(\d+)\s*\/\s*(\d+)\b/;
 const TIMM = /\b(?:Train|Test|Eval): (\d+) \[\s*(\d+)\/(\d+) \(/;
 /** pytorch/examples style: `Train Epoch: 3 [12800/60000 (21%)]`. */
 const BRACKET_PCT = /\[\s*(\d+)\s*\/\s*(\d+)\s*\(\s*\d{1,3}(?:\.\d+)?%\s*\)\s*\]/;
-/** An integral epoch may be printed as a float (`Epoch: 0.00`); a fractional one (HF's 0.74) is not an epoch number. */
-const PLAIN_EPOCH = /\b(?:epoch\s*[:=#]?\s*\[?|ep:\s*)(\d+)(?:\.0+)?(?:\s*\/\s*(\d+))?(?![\w.])/i;
+/**
+ * `epoch: 3`, `epoch=3`, JSON `"epoch": 3`. An integral epoch may be printed as a float
+ * (`Epoch: 0.00`); a fractional one (HF's 0.74) is not an epoch number.
+ */
+const PLAIN_EPOCH = /\b(?:epoch["']?\s*[:=#]?\s*\[?|ep:\s*)(\d+)(?:\.0+)?(?:\s*\/\s*(\d+))?(?![\w.])/i;
 /** A line that names only the epoch it reports on: `Epoch 110, Time 101181.7s, Loss 0.4417`, `epoch 3 | loss 0.2`. */
 const EPOCH_ONLY = /(?:^|[\s\]|:>-])epoch\s*[:#=]?\s*(\d+)(?:\s*\/\s*(\d+))?\s*[,;|]\s*\S/i;
 const RATE_PLAIN =

@@ -197,6 +197,34 @@ describe('container runtimes and launchers around the job', () => {
   });
 });
 
+describe('JSON-lines loggers keep the traceback in one field', () => {
+  const frames = (n: number) => Array.from({ length: n }, (_, k) => `  File "/home/u/train.py", line ${k + 10}, in step_${k}\n    out = model(batch)`).join('\n');
+  const record = (fields: Record<string, unknown>) => JSON.stringify(fields);
+  it.each<[string, string, Partial<Failure>]>([
+    [
+      'structlog JSONRenderer with format_exc_info, message continued by CUDA hints',
+      record({ event: 'training_failed', level: 'error', timestamp: '2024-05-01T12:00:00.123456Z', exception: `Traceback (most recent call last):\n${frames(2)}\nRuntimeError: CUDA error: an illegal memory access was encountered\nCUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect.\nFor debugging consider passing CUDA_LAUNCH_BLOCKING=1` }),
+      { category: 'cuda_error', line: 'RuntimeError: CUDA error: an illegal memory access was encountered', exception: 'RuntimeError' },
+    ],
+    [
+      'python-json-logger exc_info',
+      record({ asctime: '2024-05-01 12:00:00,123', levelname: 'ERROR', name: 'data', message: 'shard failed', exc_info: `Traceback (most recent call last):\n${frames(1)}\nFileNotFoundError: [Errno 2] No such file or directory: '/data/shard-0007.bin'` }),
+      { category: 'file_not_found', line: "FileNotFoundError: [Errno 2] No such file or directory: '/data/shard-0007.bin'", exception: 'FileNotFoundError' },
+    ],
+    [
+      'a record longer than the per-line view',
+      record({ event: 'crash', level: 'critical', exception: `Traceback (most recent call last):\n${frames(120)}\ntorch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.` }),
+      { category: 'oom_gpu', line: 'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.' },
+    ],
+  ])('%s', (_n, text, want) => {
+    expect(failure(text)).toMatchObject(want);
+  });
+
+  it('a record that merely mentions a traceback is not one', () => {
+    expect(failure(record({ event: 'note', msg: 'Traceback (most recent call last): see above' }))).toBeNull();
+  });
+});
+
 describe('noise is not a failure', () => {
   it.each([
     ['warnings', '/x/f.py:4: UserWarning: something\n  warnings.warn("something", UserWarning)\n<stdin>:3: FutureWarning: torch.cuda.amp.GradScaler is deprecated\nDeprecationWarning: old'],

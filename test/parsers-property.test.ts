@@ -142,6 +142,7 @@ describe('bounded time on hostile input (5 MB each, catastrophic backtracking gu
     ['many short lines', rep('step 1/2 | loss 0.1 | 3.41 it/s\n')],
     ['glued job reports', rep('1/x: line 1: 2 Killed ')],
     ['glued signal words', rep('1Killed')],
+    ['JSON traceback field', `{"exception": "Traceback (most recent call last):${rep('\\n  a: b')}`],
   ];
   it.each(cases)('%s', (_name, s) => {
     const [, ms] = timed(() => analyzeLog(s));
