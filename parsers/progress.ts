@@ -116,11 +116,25 @@ export function extractProgress(ll: LogLines): ProgressResult {
       if (s2 && s2.kind !== 'tqdm' && s2.kind !== 'rich') break;
     }
   }
-  return {
-    progress: toProgress(st, epoch, epochTotal),
-    index: idx,
-    kind: st.kind,
-  };
+  const progress = toProgress(st, epoch, epochTotal);
+  if (st.kind === 'keras' && st.total !== null && kerasSampleCount(ll, idx) === st.total) progress.unit = 'sample';
+  return { progress, index: idx, kind: st.kind };
+}
+
+const KERAS_SAMPLES = /^Train on (\d+) samples\b/;
+
+/**
+ * Keras before TF 2.2 counted samples in the progbar when fitting arrays and said so only in
+ * its `Train on N samples, validate on M samples` banner: the sample count, or null.
+ */
+function kerasSampleCount(ll: LogLines, idx: number): number | null {
+  for (let k = idx - 1; k >= 0 && k >= idx - EPOCH_LOOKBACK; k--) {
+    const v = ll.view(k);
+    if (!v.startsWith('Train on ')) continue;
+    const m = KERAS_SAMPLES.exec(v);
+    if (m) return Number(m[1]);
+  }
+  return null;
 }
 
 /** The public Progress fields of a line's state, with the epoch found for it. */

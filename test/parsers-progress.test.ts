@@ -92,6 +92,8 @@ describe('Keras', () => {
     ['verbose=2', 'Epoch 1/10\n1079/1079 - 11s - loss: 0.2981 - accuracy: 0.9134 - 11s/epoch - 10ms/step', { current: 1079, rate: 10, rate_unit: 'ms/step', elapsed_s: 11 }],
     ['unknown cardinality', 'Epoch 1/12\n    694/Unknown - 25s 36ms/step - loss: 0.0812', { current: 694, total: null, eta_s: null, elapsed_s: 25 }],
     ['Keras 3 bar', '\x1b[1m1875/1875\x1b[0m \x1b[32m━━━━━━━━━━━━━━━━━━━━\x1b[0m\x1b[37m\x1b[0m \x1b[1m4s\x1b[0m 2ms/step - accuracy: 0.87', { current: 1875, total: 1875, rate: 2, elapsed_s: 4 }],
+    ['samples, as the banner of Keras before TF 2.2 says', 'Train on 60000 samples, validate on 10000 samples\nEpoch 1/12\n60000/60000 [==============================] - 9s 152us/sample - loss: 0.2680 - val_loss: 0.0562', { current: 60000, total: 60000, unit: 'sample', rate: 152, rate_unit: 'us/sample' }],
+    ['steps when the banner counts something else', 'Train on 60000 samples\nEpoch 1/12\n469/469 [==============================] - 9s 19ms/step - loss: 0.2680', { current: 469, unit: 'step' }],
     ['only the header so far', 'Epoch 4/50\n1079/1079 - 11s - loss: 0.2\nEpoch 5/50\n', { current: null, total: null, epoch: 5, epoch_total: 50 }],
     ['glued inner Epoch 1/1000 is not a header', ' Epoch 309/1000\n 99/100 [============================>.] - ETA: 3s - loss: nanEpoch 1/1000\n', { current: 99, epoch: 309, eta_s: 3 }],
   ])('%s', (_n, text, want) => {
