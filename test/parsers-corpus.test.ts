@@ -149,6 +149,11 @@ describe('held-out-like fixtures (fixtures/logs/heldout-like)', () => {
   it.each(cases)('$name', ({ log, label }) => {
     expect(diff(analyzeLog(new Uint8Array(readFileSync(log))), label)).toEqual([]);
   });
+  it.each(MUTATIONS)('mutated: %s', (_name, mutate) => {
+    const misses: string[] = [];
+    for (const { name, log, label } of cases) for (const d of diff(analyzeLog(mutate(readFileSync(log, 'utf8'))), label)) misses.push(`${name}: ${d}`);
+    expect(misses).toEqual([]);
+  });
 });
 
 /** The field a diff line is about (`progress.epoch`, `failure.category`, `metrics.lm loss`). */
@@ -203,6 +208,14 @@ describe('real logs (fixtures/logs/real)', () => {
   it.each(cases)('$name: string and byte input agree', ({ log }) => {
     const bytes = new Uint8Array(readFileSync(log));
     expect(analyzeLogDetailed(bytes).analysis).toEqual(analyzeLogDetailed(decodeLogBytes(bytes)).analysis);
+  });
+  it.each(MUTATIONS)('the same misses when the logs are mutated: %s', (_name, mutate) => {
+    const misses: string[] = [];
+    for (const { name, log, label } of cases) {
+      const known = new Set((KNOWN_MISSES[name] ?? []).map((k) => k.field));
+      for (const d of diff(analyzeLog(mutate(readFileSync(log, 'utf8'))), label)) if (!known.has(field(d))) misses.push(`${name}: ${d}`);
+    }
+    expect(misses).toEqual([]);
   });
 });
 

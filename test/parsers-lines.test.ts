@@ -90,6 +90,8 @@ describe('launcher prefixes', () => {
     ['worker-1: step 10/20', 'step 10/20'],
     ['stdout: Epoch 0/10', 'Epoch 0/10'],
     [' 3: loss 0.1', 'loss 0.1'],
+    ['2024-11-28 13:53:00 |   File "train.py", line 3, in <module>', '  File "train.py", line 3, in <module>'],
+    ['2024-11-28T13:53:00.123Z step 10/20', 'step 10/20'],
   ])('%s', (line, rest) => {
     expect(stripLinePrefix(line)).toBe(rest);
   });
