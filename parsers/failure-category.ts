@@ -1,18 +1,29 @@
 /** Failure category of an exception / error message, and how strongly each category explains a crash. */
 import type { FailureCategory } from './types.js';
 
+/**
+ * Ordered: the first match wins. The message decides over the class name, so a
+ * full disk reported as `ResourceExhaustedError` / `OutOfMemoryError` is disk,
+ * and a wrapper class (`RayTaskError(OutOfMemoryError)`) counts by its cause.
+ */
 const RULES: [FailureCategory, RegExp][] = [
   ['nccl', /\bNCCL\b|nccl[A-Z]\w*Error|ProcessGroupNCCL|Watchdog caught collective|DistBackendError|NCCL communicator/],
+  ['disk', /\[Errno 28\]|\[Errno 122\]|[Nn]o space left on device|[Dd]isk quota exceeded|\bENOSPC\b|\bEDQUOT\b/],
+  // Ray's memory monitor raises its own OutOfMemoryError for host RAM.
+  ['oom_host', /node running low on memory|which exceeds the memory usage threshold/],
   [
     'oom_gpu',
-    /CUDA out of memory|HIP out of memory|(?:hip|cuda)Error(?:OutOfMemory|MemoryAllocation)|XPU out of memory|MPS backend out of memory|\bOutOfMemoryError\b|CUDA error: out of memory|CUDA_ERROR_OUT_OF_MEMORY|CUBLAS_STATUS_ALLOC_FAILED|OOM when allocating|RESOURCE_EXHAUSTED: Out of memory|ResourceExhaustedError|(?:cuda|gpu|hip|THC)[^\n]{0,80}\bout of memory|\bout of memory[^\n]{0,80}\b(?:cuda|gpu|hip)\b/i,
+    /CUDA out of memory|HIP out of memory|(?:hip|cuda)Error(?:OutOfMemory|MemoryAllocation)|XPU out of memory|MPS backend out of memory|\bOutOfMemoryError\b|CUDA error: out of memory|CUDA_ERROR_OUT_OF_MEMORY|CUBLAS_STATUS_ALLOC_FAILED|OOM when allocating|RESOURCE_EXHAUSTED:[^\n]{0,60}?(?:Out of memory|Failed to allocate|Ran out of memory)|ResourceExhaustedError|(?:cuda|gpu|hip|THC)[^\n]{0,80}\bout of memory|\bout of memory[^\n]{0,80}\b(?:cuda|gpu|hip)\b/i,
   ],
-  ['oom_host', /^(?:[\w.]+\.)?_?(?:Array)?MemoryError\b|Unable to allocate [\d.]+ [KMGTP]?i?B for an array|DefaultCPUAllocator: can't allocate|Cannot allocate memory|\[Errno 12\]|std::bad_alloc/],
+  [
+    'oom_host',
+    /^(?:[\w.]+\.)?_?(?:Array)?MemoryError\b|Unable to allocate [\d.]+ [KMGTP]?i?B for an array|DefaultCPUAllocator: (?:can't allocate|not enough memory)|Cannot allocate memory|\[Errno 12\]|std::bad_alloc/,
+  ],
   [
     'cuda_error',
     /CUDA error|cuda runtime error|CUDA kernel errors|cuDNN error|CUDNN_STATUS_|CUBLAS_STATUS_|cublas\w*Error|device-side assert|illegal memory access|HIP error|hipError|no kernel image is available|CUDA driver|cudaError|unspecified launch failure|misaligned address|NVML_SUCCESS|No CUDA GPUs are available|no CUDA-capable device|Found no NVIDIA driver|CUDA driver initialization failed/,
   ],
-  ['disk', /\[Errno 28\]|\[Errno 122\]|[Nn]o space left on device|[Dd]isk quota exceeded|PytorchStreamWriter failed|file write failed|inline_container\.cc.*unexpected pos|\bENOSPC\b|\bEDQUOT\b/],
+  ['disk', /PytorchStreamWriter failed|file write failed|inline_container\.cc.*unexpected pos/],
   ['file_not_found', /^(?:[\w.]+\.)?FileNotFoundError\b|\[Errno 2\] No such file or directory|can't open file .*No such file|\b(?:l?stat|open) \S+: no such file or directory/],
   ['import_error', /^(?:[\w.]+\.)?(?:ModuleNotFoundError|ImportError)\b|cannot open shared object file|Error while finding module specification/],
   [

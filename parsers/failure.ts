@@ -5,9 +5,12 @@
  * summary, and warnings / NCCL INFO / loss-scale chatter never count.
  */
 import { categorize, categoryStrength } from './failure-category.js';
-import type { LogLines } from './log-lines.js';
-import { exceptionName, type TbChain, type Tracebacks, tracebackMask } from './traceback.js';
-import type { Failure, FailureCategory, MetricValue } from './types.js';
+import { jsonTracebackEvidence } from './failure-json.js';
+import { containerEvidence, type Evidence, mpiExitEvidence } from './failure-runtime.js';
+import { stripLinePrefix } from './line-prefix.js';
+import { type LogLines, VIEW_CAP } from './log-lines.js';
+import { exceptionName, type Tracebacks, tracebackMask } from './traceback.js';
+import type { Failure, MetricValue } from './types.js';
 
 /** The root cause and where it and its traceback sit in the logical lines. */
 export interface FailureResult {
@@ -15,17 +18,6 @@ export interface FailureResult {
   index: number | null;
   tracebackStart: number | null;
   tracebackEnd: number | null;
-}
-
-interface Evidence {
-  idx: number;
-  prio: number;
-  category: FailureCategory;
-  text: string;
-  exception: string | null;
-  /** Same-priority ties go to the earliest line (ranks reporting one event) instead of the latest. */
-  first?: boolean;
-  chain?: TbChain;
 }
 
 /** A loss that ended up NaN / Inf, from the metrics pass. */
@@ -36,7 +28,7 @@ export interface NanHint {
 }
 
 const PREFILTER =
-  /Error|error|SIGNAL|on signal|FATAL|Exception|Killed|CANCELLED|oom|Out Of Memory|Watchdog|Fatal|fault|exitcode|exit code|Assertion|terminate called|Aborted|Bus error|Node failure|NODE_FAIL|can't open file|command not found|Signal \d|loss|Loss|execve/;
+  /Error|error|"Traceback|SIGNAL|on signal|FATAL|Exception|Killed|CANCELLED|oom|Out Of Memory|Watchdog|Fatal|fault|exitcode|exit code|return code|non-zero status|Assertion|terminate called|Aborted|Bus error|Node failure|NODE_FAIL|can't open file|command not found|Signal \d|loss|Loss|execve/;
 const NOISE = /NCCL INFO|^\S*\s*[IW]\d{4} \d|: [IW] tensorflow\/|^rm: cannot remove|number of nan/;
 const SLURM_KILL = /\*\*\* (JOB|STEP) \S+ (?:ON \S+ )?CANCELLED AT \S+(?: DUE TO ([^*]{1,80}?))?(?: on \S+)?\s*\*\*\*/;
 const BASH_SIGNAL =
@@ -48,7 +40,9 @@ const PREFIXED_EXC = /(?<![\w.])((?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception))
 /** Timestamps, `[tags]`, log levels, `logger:line` and separators only. */
 const LOG_PREFIX = /^(?:\d{4}-\d\d-\d\d[T ]?|\d\d:\d\d:\d\d(?:[.,]\d+)?|\[[^\]]{0,40}\]|[A-Z]{3,8}\b|[\w.-]+:\d+\b|[\s|:,>-])*$/;
 const NCCL_ERROR = /\bNCCL (?:error|Error)\b|\bnccl[A-Z]\w*Error\b/;
-const LOGGED_ERROR = /(?:^|[\s\]|:-])(?:ERROR|CRITICAL|FATAL)\b[\s:\]|-]/;
+const LOGGED_ERROR = /(?:^|[\s[\]|:-])(?:ERROR|CRITICAL|FATAL)\b[\s:\]|-]/;
+/** A logger printing a caught exception's class: `[ERROR] trainer - <class 'RuntimeError'> at trainer.py:101 - ...`. */
+const LOGGED_CLASS = /<class '((?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception))'>/;
 const EXPLICIT_NAN =
   /\bloss\b[^\n]{0,40}?\b(?:is|became|was|went|got)\s+(?:nan|inf|infinite)\b|\bnan loss\b|non-finite loss|Invalid loss|returned nan values|NaN or Inf found|Loss is nan|loss\w* = -?(?:nan|inf) is not finite/i;
 
@@ -92,6 +86,8 @@ const SLURMISH = /slurm|srun|CANCELLED|oom|OOM|Node failure|NODE_FAIL|execve/;
 function lineEvidence(ll: LogLines, i: number, t: string): Evidence | null {
   const slurm = SLURMISH.test(t) ? slurmEvidence(t, i) : null;
   if (slurm) return slurm;
+  const runtime = containerEvidence(i, t) ?? mpiExitEvidence(ll, i, t) ?? (t.charCodeAt(0) === 123 ? jsonRecord(ll, i, t) : null);
+  if (runtime) return runtime;
   if (/Watchdog caught collective operation timeout/.test(t)) {
     return { idx: i, prio: 55.6, category: 'nccl', text: t, exception: null, first: true };
   }
@@ -100,7 +96,7 @@ function lineEvidence(ll: LogLines, i: number, t: string): Evidence | null {
     const cat = categorize(fatal[1]!);
     return { idx: i, prio: 50 + Math.min(4, categoryStrength(cat)), category: cat === 'python_exception' ? 'signal' : cat, text: t.slice(fatal.index), exception: null };
   }
-  if (EXPLICIT_NAN.test(t)) return { idx: i, prio: 59, category: 'nan_loss', text: t, exception: null };
+  if (EXPLICIT_NAN.test(t)) return { idx: i, prio: 59, category: 'nan_loss', text: t, exception: exceptionName(t, true) };
   if (BASH_SIGNAL.test(t)) return { idx: i, prio: 53.5, category: 'signal', text: t, exception: null };
   if (BARE_SIGNAL.test(t)) return { idx: i, prio: 53.4, category: 'signal', text: t, exception: null };
   if (/unexpected bus error encountered in worker/i.test(t)) return { idx: i, prio: 53.6, category: 'signal', text: t, exception: null };
@@ -145,12 +141,22 @@ function lineEvidence(ll: LogLines, i: number, t: string): Evidence | null {
   return prefixedException(i, t) ?? loggedError(i, t);
 }
 
-/** `... - ERROR - Error during training: NCCL error in: ...`: a logged error with a specific cause. */
+/** A JSON log record's traceback field; the record is read whole, its traceback ends past the view cap. */
+function jsonRecord(ll: LogLines, i: number, t: string): Evidence | null {
+  const raw = ll.lines[i] ?? '';
+  return jsonTracebackEvidence(i, raw.length > VIEW_CAP ? stripLinePrefix(raw).trim() : t);
+}
+
+/**
+ * `... - ERROR - Error during training: NCCL error in: ...`: a logged error with a
+ * specific cause, or a logged exception class (no traceback printed) with any cause.
+ */
 function loggedError(i: number, t: string): Evidence | null {
   if (!LOGGED_ERROR.test(t) || /[Ww]arn/.test(t)) return null;
   const cat = categorize(t);
-  if (cat === 'python_exception' || cat === 'nan_loss') return null;
-  return { idx: i, prio: 49 + categoryStrength(cat), category: cat, text: t, exception: null };
+  const cls = LOGGED_CLASS.exec(t);
+  if ((cat === 'python_exception' && !cls) || cat === 'nan_loss') return null;
+  return { idx: i, prio: 49 + categoryStrength(cat), category: cat, text: t, exception: cls ? cls[1]! : null };
 }
 
 /** `2024-11-20 14:37:16 [rank3]: torch.OutOfMemoryError: ...`: an exception line behind a log prefix. */
@@ -171,7 +177,7 @@ function prefixedException(i: number, t: string): Evidence | null {
  */
 function reportLine(ll: LogLines, ev: Evidence): string {
   const full = (ll.lines[ev.idx] ?? '').trim();
-  if (full.length > 4096 || ev.text === full) return ev.text;
+  if (ev.segment || full.length > 4096 || ev.text === full) return ev.text;
   return ev.text.length >= 0.6 * full.length ? ev.text : full;
 }
 

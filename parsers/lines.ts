@@ -11,9 +11,16 @@ const ESCAPES = /\x1b(?:\[[0-9;?<=>!]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?
 const CONTROLS = /[\x00-\x08\x0b-\x1f\x7f]/g;
 /** A tqdm stats bracket; `[^[\]]` keeps the scan linear and inside one bracket. */
 const STATS = /\[(?:\d+:)?\d{1,2}:\d{2}(?:<(?:(?:\d+:)?\d{1,2}:\d{2}|\?))?, [^[\]]*\]/g;
-const GLUE_TEST = /slurmstepd|Fatal Python error|srun: error|Traceback \(most recent call last\):\s*$/;
-/** Kill / crash reports that are never mid-line output; a traceback header only when glued without a separator. */
-const GLUE_AT = /slurmstepd(?:-[\w.-]+)?: |Fatal Python error: |srun: error: |(?<=\S)Traceback \(most recent call last\):\s*$/g;
+const GLUE_TEST = /slurmstepd|Fatal Python error|srun: error|Traceback \(most recent call last\):\s*$|Killed|Segmentation fault|Bus error|Aborted|Terminated/;
+/**
+ * Kill / crash reports that are never mid-line output; a traceback header only when
+ * glued without a separator; the shell's `Killed` / `Segmentation fault` after any
+ * unterminated progress line (tqdm, Keras, plain counters end in a digit or `]`).
+ */
+const GLUE_AT =
+  /slurmstepd(?:-[\w.-]+)?: |Fatal Python error: |srun: error: |(?<=\S)Traceback \(most recent call last\):\s*$|(?<=[\d\]%)])(?:Killed|Segmentation fault|Bus error|Aborted)(?: \(core dumped\))?\s*$/g;
+/** bash's job report `/path/script: line 8: 4242 Killed   cmd`; found by its fixed middle, then walked back to the path. */
+const BASH_REPORT = /: line \d+: +\d+ (?:Killed|Segmentation fault|Bus error|Aborted|Terminated)\b/;
 const MAX_PIECES = 64;
 
 /** Removes ANSI escape sequences and control characters other than tab. */
@@ -33,9 +40,21 @@ function gluedBarEnd(s: string): number {
   return /\S\s$/.test(s.slice(Math.max(0, m.index - 2), m.index)) ? end : -1;
 }
 
+/** Start of a bash job report glued after a progress line's last digit or `]`, or -1. */
+function bashReportStart(s: string): number {
+  const m = BASH_REPORT.exec(s);
+  if (!m) return -1;
+  for (let at = s.indexOf('/', s.lastIndexOf(' ', m.index) + 1); at > 0 && at < m.index; at = s.indexOf('/', at + 1)) {
+    if (/[\d\]%)]/.test(s.charAt(at - 1))) return at;
+  }
+  return -1;
+}
+
 /** Index of a glue marker (slurmstepd, faulthandler...) that does not start the text, or -1. */
 function glueMarker(s: string): number {
   if (!GLUE_TEST.test(s)) return -1;
+  const bash = s.indexOf(': line ') > 0 ? bashReportStart(s) : -1;
+  if (bash > 0) return bash;
   GLUE_AT.lastIndex = 0;
   for (let m = GLUE_AT.exec(s); m; m = GLUE_AT.exec(s)) {
     if (s.slice(0, m.index).trim() !== '') return m.index;

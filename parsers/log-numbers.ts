@@ -60,7 +60,7 @@ export function parseClock(s: string): number | null {
   return days * 86400 + Math.round(secs);
 }
 
-/** Keras-style short durations: `2s`, `1:23`, `33:37:24`, `150ms`, `1h 2m 3s`. Seconds or null. */
+/** Keras-style short durations: `2s`, `1:23`, `33:37:24`, `150ms`, `1h 2m 3s`, `08h 15m 28s 351ms`. Seconds or null. */
 export function parseShortDuration(s: string): number | null {
   const t = s.trim();
   const clock = parseClock(t);
@@ -71,9 +71,10 @@ export function parseShortDuration(s: string): number | null {
     const mult = { us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, min: 60, h: 3600 }[m[2] as 's'];
     return Math.round(v * mult * 1000) / 1000;
   }
-  const hms = /^(?:(\d+)h\s*)?(?:(\d+)m(?:in)?\s*)?(?:(\d+)s)?$/.exec(t);
-  if (hms && (hms[1] || hms[2] || hms[3])) {
-    return Number(hms[1] ?? 0) * 3600 + Number(hms[2] ?? 0) * 60 + Number(hms[3] ?? 0);
+  const p = /^(?:(\d+)d\s*)?(?:(\d+)h\s*)?(?:(\d+)m(?:in)?\s*)?(?:(\d+)s\s*)?(?:(\d+)ms)?$/.exec(t);
+  if (p && (p[1] || p[2] || p[3] || p[4] || p[5])) {
+    const [d, h, m, sec, ms] = [p[1], p[2], p[3], p[4], p[5]].map((x) => Number(x ?? 0)) as [number, number, number, number, number];
+    return Math.round((d * 86400 + h * 3600 + m * 60 + sec + ms / 1000) * 1000) / 1000;
   }
   return null;
 }

@@ -11,17 +11,20 @@ import type { MetricValue, Metrics } from './types.js';
 /** Metrics are read from this many trailing logical lines (keeps huge logs linear and fast). */
 const METRIC_WINDOW = 20_000;
 
+/** Progress counters and ids, not metrics (Megatron/NeMo `consumed_samples` counts like global_step). */
 const STRUCT_EXCLUDE =
-  /^(?:v_num|epochs?|ep|global_?step|steps?|iters?|iterations?|it|batch(?:_idx)?|batch_?size|rank|local_?rank|world_?size|pid|seed|eta|elapsed|time)$/i;
+  /^(?:v_num|epochs?|ep|global_?step|steps?|iters?|iterations?|it|batch(?:_idx)?|batch_?size|rank|local_?rank|world_?size|pid|seed|eta|elapsed|time|consumed_\w+)$/i;
 const VOCAB =
-  /(?:^|[^a-z])(?:loss|lr|learning[ _]?rate|acc|accuracy|ppl|perplexity|grad[ _]?norm|f1|bleu|rouge[\w-]*|auc|m?iou|map|psnr|ssim|wer|cer|mse|mae|rmse|reward|kl|entropy|xent|nll|top-?[15]|dice|precision|recall|score|error|err)(?:[^a-z]|$)|^l_[a-z]/;
+  /(?:^|[^a-z])(?:loss|lr|learning[ _]?rate|acc|accuracy|ppl|perplexity|grad[ _]?norm|gnorm|f1|bleu|rouge[\w-]*|auc|m?iou|map|psnr|ssim|wer|cer|mse|mae|rmse|reward|kl|entropy|xent|nll|top-?[15]|dice|precision|recall|score|error|err)(?:[^a-z]|$)|^l_[a-z]/;
+/** Lines whose numbers are settings, codes or counters (`THCudaCheck FAIL ... error=59`), never metrics. */
 const SKIP_LINE =
-  /NCCL|slurmstepd|srun:|OVERFLOW|Namespace\(|Warning:|Traceback|^\s+File "|(?:^|[\s,(])(?:batch_size|seed|epochs|num_workers|workers|max_steps|warmup_steps)\s*=/;
+  /NCCL|slurmstepd|srun:|OVERFLOW|Namespace\(|Warning:|Traceback|THCudaCheck|^\s+File "|(?:^|[\s,(])(?:batch_size|seed|epochs|num_workers|workers|max_steps|warmup_steps)\s*=/;
 const NUM = String.raw`[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?%?|[-+]?nan|[-+]?inf(?:inity)?`;
 const KV_EQ = new RegExp(String.raw`(?<![\w./-])([A-Za-z_][\w./@-]*)\s*=\s*[([]?\s*(${NUM})(?![\w./:])`, 'gi');
 const KV_COLON = new RegExp(String.raw`(?<![\w./-])([A-Za-z_][\w./@()-]*)\s*:\s*[([]?\s*(${NUM})(?![\w./:])`, 'gi');
 const KV_SPACE = new RegExp(String.raw`(?<![\w./-])([A-Za-z_][\w/@.-]*)\s+(${NUM})(?![\w./:%])`, 'gi');
-const PIPE_SEG = new RegExp(String.raw`^\s*([A-Za-z][A-Za-z0-9 _/().@-]*?)\s*:\s*(${NUM})\s*$`, 'i');
+/** `| lm loss: 2.3 |` (Megatron) and fairseq 0.x `| train loss 1.44 |`: between pipes a key may span words. */
+const PIPE_SEG = new RegExp(String.raw`^\s*([A-Za-z][A-Za-z0-9 _/().@-]*?)(?:\s*:\s*|\s+)(${NUM})\s*$`, 'i');
 const BRACKET_KV = new RegExp(String.raw`\[\s*([A-Za-z][A-Za-z0-9 _/.@-]{0,40}?)\s*:\s*(${NUM})\s*\]`, 'gi');
 const ENV_VAR = /^[A-Z][A-Z0-9]*_[A-Z0-9_]+$/;
 const DICT_PAIR = /['"]([^'"]{1,80})['"]\s*:\s*([^,}\s]+)/g;

@@ -1,5 +1,6 @@
 /** Non-tqdm progress formats: Keras progbars, Lightning's Rich bar, epoch headers, DeepSpeed, plain step logs. */
 import { parseClock, parseMetricValue, parseNum, parseScaled, parseShortDuration } from './log-numbers.js';
+import { keyedElapsed, keyedRate, UNIT_DURATION } from './progress-keys.js';
 import { descEpoch } from './tqdm.js';
 import type { MetricValue, Progress } from './types.js';
 
@@ -106,24 +107,44 @@ export function parseKeras(line: string): LineState | null {
 const RICH_REST =
   /^(\d[\d,]*)\/(\d[\d,]*(?:\.\d+)?|--|\?)\s+((?:\d+ days?, )?\d+:\d{2}:\d{2}|-:--:--)\s*•\s*((?:\d+ days?, )?\d+:\d{2}:\d{2}|-:--:--)\s+(\d+(?:\.\d+)?|\?)\s*it\/s(.*)$/;
 
-/** Lightning RichProgressBar: `Epoch 3/9 ━━━━━━━━ 45/100 0:00:12 • 0:00:20 4.50it/s v_num: 0 loss: 0.1`. */
-export function parseRich(v: string): LineState | null {
-  const i = v.indexOf('\u2501');
-  if (i < 0) return null;
-  let j = i;
-  while (j < v.length && /[\u2501\u2578\u257a\u2579\u257b\u2500\s]/.test(v.charAt(j))) j++;
-  const m = RICH_REST.exec(v.slice(j, j + 2000));
-  if (!m) return null;
-  const st = emptyState('rich');
+/** rich.progress columns `BarColumn, MofNCompleteColumn, TimeElapsedColumn` (CLIs built on Rich/Typer): `━━━━ 4/4 0:00:06`. */
+const RICH_MOFN = /^(\d[\d,]*)\/(\d[\d,]*)(?:\s+((?:\d+ days?, )?\d+:\d{2}:\d{2}|-:--:--))?\s*$/;
+
+/** The text before a Rich bar, with the epoch it names. */
+function richState(v: string, i: number, kind: LineState['kind']): LineState {
+  const st = emptyState(kind);
   st.desc = v.slice(0, i).trim();
   const e = descEpoch(st.desc);
   if (e) {
     st.epoch = e.epoch;
     st.epoch_total = e.total;
   }
+  st.unit = 'it';
+  return st;
+}
+
+/** Lightning RichProgressBar: `Epoch 3/9 ━━━━━━━━ 45/100 0:00:12 • 0:00:20 4.50it/s v_num: 0 loss: 0.1`; plain Rich `━━━ 4/4 0:00:06`. */
+export function parseRich(v: string): LineState | null {
+  const i = v.indexOf('\u2501');
+  if (i < 0) return null;
+  let j = i;
+  while (j < v.length && /[\u2501\u2578\u257a\u2579\u257b\u2500\s]/.test(v.charAt(j))) j++;
+  const rest = v.slice(j, j + 2000);
+  const m = RICH_REST.exec(rest);
+  if (!m) {
+    const c = RICH_MOFN.exec(rest);
+    if (!c) return null;
+    // Not Lightning's column set: `plain`, so the framework is not taken for Lightning.
+    const st = richState(v, i, 'plain');
+    st.current = parseScaled(c[1]!);
+    st.total = parseScaled(c[2]!);
+    // A lone time column is elapsed: Rich's TimeRemainingColumn would read 0:00:00 on a finished row.
+    st.elapsed_s = c[3] ? parseClock(c[3]) : null;
+    return st;
+  }
+  const st = richState(v, i, 'rich');
   st.current = parseScaled(m[1]!);
   st.total = m[2] === '--' || m[2] === '?' ? null : parseScaled(m[2]!);
-  st.unit = 'it';
   st.elapsed_s = parseClock(m[3]!);
   st.eta_s = parseClock(m[4]!);
   st.rate = m[5] === '?' ? null : Number(m[5]);
@@ -177,21 +198,34 @@ export function parseHeader(v: string): LineState | null {
 }
 
 const COUNTER =
-  /\b(global[_ ]step|steps?|iterations?|iters?|batch|updates?)\b["']?\s*[:=#]?\s*\[?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\s*\/\s*(\d{1,3}(?:,\d{3})+|\d+))?(?![\w.]|,\d)/gi;
+  /\b(global[_ ]step|steps?|iterations?|iters?|batch|updates?|progress)\b["']?\s*[:=#]?\s*\[?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\s*\/\s*(\d{1,3}(?:,\d{3})+|\d+))?(?![\w.]|,\d)/gi;
 const COUNTER_CTX = /(?:^|[|;,[\](){}:#=>"'-]|\d|\b(?:INFO|DEBUG|train|training|Train|Training|eval|valid|Eval))\s*$/;
 const EPOCH_BRACKETS = /\bEpoch(?:\(\w+\))?:?\s*\[\s*(\d+)\s*\]\s*\[\s*(\d+)\s*\/\s*(\d+)\s*\]/i;
 const ITER_BRACKETS = /\bIter(?:\(\w+\))?\s*\[\s*(\d+)\s*\/\s*(\d+)\s*\]/;
-const FAIRSEQ = /\bepoch (\d+):\s+(\d+)\s*\/\s*(\d+)\b/;
+/** fairseq `epoch 001:    450 / 1891`; fairseq 0.1-0.4 had no colon (`| epoch 011  3000 / 8223`). */
+const FAIRSEQ = /\bepoch (\d+):?\s+(\d+)\s*\/\s*(\d+)\b/;
 /** timm: `Train: 3 [ 100/1251 (  8%)]`. */
 const TIMM = /\b(?:Train|Test|Eval): (\d+) \[\s*(\d+)\/(\d+) \(/;
-const PLAIN_EPOCH = /\b(?:epoch\s*[:=#]?\s*\[?|ep:\s*)(\d+)(?:\s*\/\s*(\d+))?(?![\w.])/i;
+/** pytorch/examples style: `Train Epoch: 3 [12800/60000 (21%)]`. */
+const BRACKET_PCT = /\[\s*(\d+)\s*\/\s*(\d+)\s*\(\s*\d{1,3}(?:\.\d+)?%\s*\)\s*\]/;
+/**
+ * `epoch: 3`, `epoch=3`, JSON `"epoch": 3`. An integral epoch may be printed as a float
+ * (`Epoch: 0.00`); a fractional one (HF's 0.74) is not an epoch number.
+ */
+const PLAIN_EPOCH = /\b(?:epoch["']?\s*[:=#]?\s*\[?|ep:\s*)(\d+)(?:\.0+)?(?:\s*\/\s*(\d+))?(?![\w.])/i;
+/** A line that names only the epoch it reports on: `Epoch 110, Time 101181.7s, Loss 0.4417`, `epoch 3 | loss 0.2`. */
+const EPOCH_ONLY = /(?:^|[\s\]|:>-])epoch\s*[:#=]?\s*(\d+)(?:\s*\/\s*(\d+))?\s*[,;|]\s*\S/i;
 const RATE_PLAIN =
   /(?:^|[\s|;,([])(\d+(?:\.\d+)?)\s*((?:it|its|iters?|steps?|samples?|tokens?|toks?|imgs?|images?|seqs?|sequences?|batch(?:es)?|examples?)\/s(?:ec)?|s\/(?:it|iter|step|batch))(?![\w/])/i;
+/** A time per step under a key (`time: 0.512`, `elapsed time per iteration (ms): 89075.2`, NeMo 2 `train_step_timing in s: 0.031`); never `time: 02m 18s` (an interval). */
 const TIME_PER =
-  /(?:^|[\s|;,[(])(?:b?time|batch[_ ]time|iter[_ ]time|step[_ ]time|time[_ ]per[_ ](?:iter|step|iteration)|elapsed time per iteration)\s*(?:\((ms|s)\))?\s*(?:\(data\))?\s*[:=]\s*(\d+(?:\.\d+)?)/i;
+  /(?:^|[\s|;,[(])(?:b?time|batch[_ ]time|iter[_ ]time|step[_ ]time|time[_ ]per[_ ](?:iter|step|iteration)|elapsed time per iteration|train_step_timing)\s*(?:\((ms|s)\)| in (ms|s))?\s*(?:\(data\))?\s*[:=]\s*(\d+(?:\.\d+)?)(?![\d.]|[a-zA-Z\u00b5])/i;
 /** nanoGPT `time 512.34ms`, `step_time: 1.2s`: a time per step with its unit glued to the number. */
 const TIME_UNIT = /(?:^|[\s|;,[(])(?:b?time|iter[_ ]time|step[_ ]time)\s*[:=]?\s*(\d+(?:\.\d+)?)(ms|s)(?![\w/])/i;
-const ETA_PLAIN = /\beta\b\s*[:=]?\s*(\d+\s+days?,\s*\d+:\d{2}:\d{2}|\d+:\d{2}(?::\d{2})?|\d+(?:\.\d+)?\s*(?:s|sec|m|min|h)\b)/i;
+const ETA_PLAIN = new RegExp(
+  String.raw`\beta\b\s*[:=]?\s*(${UNIT_DURATION}|\d+\s+days?,\s*\d+:\d{2}:\d{2}|\d+:\d{2}(?::\d{2})?|\d+(?:\.\d+)?\s*(?:s|sec|m|min|h)\b)`,
+  'i',
+);
 
 function counterUnit(word: string): string {
   const w = word.toLowerCase().replace(/[_ ]/g, '');
@@ -199,6 +233,7 @@ function counterUnit(word: string): string {
   if (w === 'iters') return 'iter';
   if (w === 'iterations') return 'iteration';
   if (w === 'updates') return 'update';
+  if (w === 'progress') return 'it';
   return w;
 }
 
@@ -212,10 +247,12 @@ function plainCounter(v: string): { current: number; total: number | null; unit:
   if (tm) return { current: Number(tm[2]), total: Number(tm[3]), unit: 'it', epoch: Number(tm[1]) };
   const fs = FAIRSEQ.exec(v);
   if (fs) return { current: Number(fs[2]), total: Number(fs[3]), unit: 'update', epoch: Number(fs[1]) };
+  const bp = BRACKET_PCT.exec(v);
+  if (bp) return { current: Number(bp[1]), total: Number(bp[2]), unit: 'it', epoch: null };
   COUNTER.lastIndex = 0;
   for (let m = COUNTER.exec(v); m; m = COUNTER.exec(v)) {
     const word = m[1]!;
-    const needsTotal = /^(batch|updates?)$/i.test(word);
+    const needsTotal = /^(batch|updates?|progress)$/i.test(word);
     if (needsTotal && !m[3]) continue;
     if (!COUNTER_CTX.test(v.slice(Math.max(0, m.index - 24), m.index))) continue;
     const current = parseScaled(m[2]!);
@@ -225,10 +262,26 @@ function plainCounter(v: string): { current: number; total: number | null; unit:
   return null;
 }
 
-/** A plain training log line with a step / iteration counter, or null. */
+/** A line that names only its epoch: progress with no count, used when nothing better is visible. */
+function epochOnly(v: string): LineState | null {
+  if (v.length > 400) return null;
+  const m = EPOCH_ONLY.exec(v);
+  if (!m) return null;
+  const st = emptyState('plain');
+  st.epoch = Number(m[1]);
+  st.epoch_total = m[2] ? Number(m[2]) : null;
+  return st;
+}
+
+/** True for a state that only names an epoch (`Epoch 110, Loss 0.44`). */
+export function isEpochOnly(st: LineState): boolean {
+  return st.kind === 'plain' && st.current === null && st.total === null;
+}
+
+/** A plain training log line with a step / iteration counter (or only an epoch), or null. */
 export function parsePlain(v: string): LineState | null {
   const c = plainCounter(v);
-  if (!c) return null;
+  if (!c) return epochOnly(v);
   const st = emptyState('plain');
   st.current = c.current;
   st.total = c.total;
@@ -242,9 +295,13 @@ export function parsePlain(v: string): LineState | null {
     }
   }
   const r = RATE_PLAIN.exec(v);
+  const k = r ? null : keyedRate(v);
   if (r) {
     st.rate = Number(r[1]);
     st.rate_unit = r[2]!;
+  } else if (k) {
+    st.rate = k.rate;
+    st.rate_unit = k.unit;
   } else {
     const u = TIME_UNIT.exec(v);
     const t = u ? null : TIME_PER.exec(v);
@@ -252,10 +309,11 @@ export function parsePlain(v: string): LineState | null {
       st.rate = Number(u[1]);
       st.rate_unit = `${u[2]}/${c.unit}`;
     } else if (t) {
-      st.rate = Number(t[2]);
-      st.rate_unit = `${t[1] ?? 's'}/${c.unit}`;
+      st.rate = Number(t[3]);
+      st.rate_unit = `${t[1] ?? t[2] ?? 's'}/${c.unit}`;
     }
   }
+  st.elapsed_s = keyedElapsed(v);
   const eta = ETA_PLAIN.exec(v);
   if (eta) st.eta_s = parseShortDuration(eta[1]!.replace(/\s*sec$/, 's').replace(/\s+(?=[smh])/, ''));
   return st;

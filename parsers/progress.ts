@@ -3,7 +3,7 @@
  * own desc, an outer `Epochs` bar, an epoch header or a plain `epoch:` field.
  */
 import { type LogLines, parseLineState } from './log-lines.js';
-import type { LineState } from './progress-lines.js';
+import { isEpochOnly, type LineState } from './progress-lines.js';
 import { descEpoch, isEpochCounterDesc } from './tqdm.js';
 import type { Progress } from './types.js';
 
@@ -39,8 +39,9 @@ function epochSource(st: LineState): EpochInfo | null {
   return st.epoch !== null ? { epoch: st.epoch, total: st.epoch_total } : null;
 }
 
+/** Cheap pre-test for the epoch look-back; tqdm bars are included because a desc can name the epoch without the word (YOLO's `72/1000  6.73G ...` columns). */
 function mayNameEpoch(v: string): boolean {
-  return v.includes('poch') || v.includes('POCH') || v.includes('ep:');
+  return v.includes('poch') || v.includes('POCH') || v.includes('ep:') || v.includes('%|');
 }
 
 const BAR_KINDS = new Set<LineState['kind']>(['tqdm', 'rich', 'keras']);
@@ -60,18 +61,32 @@ function barBefore(ll: LogLines, from: number): number {
   return -1;
 }
 
+/**
+ * The last progress line. A line that only names its epoch (`Epoch 5, loss 0.3`) is
+ * the progress only when such lines are the log's progress mechanism: when an epoch
+ * line for an earlier epoch comes before any bar or counter. Summary lines of the
+ * epoch a counter is in (fairseq's train and valid summaries) leave the counter in place.
+ */
+function lastProgressLine(ll: LogLines): number {
+  const n = ll.length;
+  let epochLine = -1;
+  let epoch: number | null = null;
+  for (let i = n - 1; i >= 0 && i >= n - PROGRESS_LOOKBACK; i--) {
+    const st = ll.state(i);
+    if (!st) continue;
+    if (!isEpochOnly(st)) return i;
+    if (epochLine < 0) {
+      epochLine = i;
+      epoch = st.epoch;
+    } else if (st.epoch !== epoch) return epochLine;
+  }
+  return epochLine;
+}
+
 /** Finds the last progress line and fills in its epoch from earlier lines when needed. */
 export function extractProgress(ll: LogLines): ProgressResult {
-  const n = ll.length;
-  let idx = -1;
-  let st: LineState | null = null;
-  for (let i = n - 1; i >= 0 && i >= n - PROGRESS_LOOKBACK; i--) {
-    st = ll.state(i);
-    if (st) {
-      idx = i;
-      break;
-    }
-  }
+  let idx = lastProgressLine(ll);
+  let st: LineState | null = idx >= 0 ? ll.state(idx) : null;
   if (!st) return { progress: null, index: null, kind: null };
   const bar = st.kind === 'plain' && st.total === null ? barBefore(ll, idx) : -1;
   if (bar >= 0) {
@@ -101,11 +116,25 @@ export function extractProgress(ll: LogLines): ProgressResult {
       if (s2 && s2.kind !== 'tqdm' && s2.kind !== 'rich') break;
     }
   }
-  return {
-    progress: toProgress(st, epoch, epochTotal),
-    index: idx,
-    kind: st.kind,
-  };
+  const progress = toProgress(st, epoch, epochTotal);
+  if (st.kind === 'keras' && st.total !== null && kerasSampleCount(ll, idx) === st.total) progress.unit = 'sample';
+  return { progress, index: idx, kind: st.kind };
+}
+
+const KERAS_SAMPLES = /^Train on (\d+) samples\b/;
+
+/**
+ * Keras before TF 2.2 counted samples in the progbar when fitting arrays and said so only in
+ * its `Train on N samples, validate on M samples` banner: the sample count, or null.
+ */
+function kerasSampleCount(ll: LogLines, idx: number): number | null {
+  for (let k = idx - 1; k >= 0 && k >= idx - EPOCH_LOOKBACK; k--) {
+    const v = ll.view(k);
+    if (!v.startsWith('Train on ')) continue;
+    const m = KERAS_SAMPLES.exec(v);
+    if (m) return Number(m[1]);
+  }
+  return null;
 }
 
 /** The public Progress fields of a line's state, with the epoch found for it. */

@@ -16,7 +16,8 @@ export interface TqdmBar {
   postfix: string;
 }
 
-const STATS = /\[((?:\d+:)?\d{1,2}:\d{2})(?:<((?:\d+:)?\d{1,2}:\d{2}|\?))?(?:, ([^[\]]*))?\]/;
+/** The stats bracket; tqdm shortens the postfix to the terminal width, which can cut the closing `]`. */
+const STATS = /\[((?:\d+:)?\d{1,2}:\d{2})(?:<((?:\d+:)?\d{1,2}:\d{2}|\?))?(?:, ([^[\]]*))?(\]|$)/;
 /** `35.61it/s`, `4.70s/it`, `?it/s`, `2.33kimg/s`, HF datasets' `3000.12 examples/s` (unit=' examples'). */
 const RATE = /^(\?|\d+(?:\.\d+)?) ?(?:s\/([^\s,/]+)|([^\s,/]*)\/s)$/;
 const NUM_LEAD = /^(\d+(?:\.\d+)?)(.*)$/;
@@ -74,6 +75,7 @@ export function parseTqdm(v: string): TqdmBar | null {
   let rate = parseRate(rateTok);
   // A bar_format without {rate_fmt} (NeMo: `[00:51<01:13, loss=8.2]`, `[00:00<?]`): only with n/total and ETA.
   const noRate = !rate;
+  if (!rate && m[4] === '') return null;
   if (!rate) {
     if (m[2] === undefined || (rateTok !== '' && !rateTok.includes('='))) return null;
     rate = { value: null, unit: '', inverse: false, raw: '' };
@@ -118,7 +120,8 @@ export function parseTqdm(v: string): TqdmBar | null {
   const left = before.slice(0, countStart).trimEnd();
   const pct = /^(.*?)(\d{1,3})%\|/.exec(left);
   if (pct) desc = cleanDesc(pct[1]!);
-  else if (left.endsWith('|')) return null;
+  // `...| 1.00/36.0 [...]`: the bar's right edge with its start lost (a cut paste, text glued before it).
+  else if (left.endsWith('|')) desc = '';
   else desc = cleanDesc(left);
   return {
     desc,

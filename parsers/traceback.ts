@@ -37,7 +37,8 @@ interface Tb {
 
 const HEAD = /^[\s\u2502\u256d\u2500\u2501\u2503\u250f]*Traceback \(most recent call last\)/;
 const LINK = /^(?:The above exception was the direct cause of the following exception:|During handling of the above exception, another exception occurred:)$/;
-const EXC = /^((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*)(?:(:)(?:\s(.*))?)?$/;
+/** `pkg.SomeError: msg`; Ray wraps a worker's exception as `RayTaskError(OutOfMemoryError): msg`. */
+const EXC = /^((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:\([A-Za-z_][\w.]*\))?)(?:(:)(?:\s(.*))?)?$/;
 const BARE_EXC = /(?:Error|Exception|Interrupt|Exit|Iteration|Failed|Failure)$/;
 const LOG_LINE = /^(?:ERROR|WARNING|INFO|DEBUG|CRITICAL)\b|^\[?\d{4}-\d\d-\d\d|^[EWIF]\d{4} |^srun:|^slurmstepd|^wandb:|^Traceback/;
 const MAX_TB_LINES = 3000;
@@ -50,17 +51,18 @@ export function exceptionName(t: string, strict: boolean): string | null {
   const m = EXC.exec(t.length > 4096 ? t.slice(0, 4096) : t);
   if (!m) return null;
   const name = m[1]!;
-  const last = name.slice(name.lastIndexOf('.') + 1);
+  const cls = name.endsWith(')') ? name.slice(0, name.indexOf('(')) : name;
+  const last = cls.slice(cls.lastIndexOf('.') + 1);
   // Warnings and interleaved log levels (`INFO: ...`) are not exception classes.
   if (/Warning$/.test(last) || /^[A-Z]+$/.test(last)) return null;
   if (strict) {
     if (!/^[A-Z]\w*(?:Error|Exception)$/.test(last) || last === 'Error' || last === 'Exception') {
-      if (!(name.includes('.') && BARE_EXC.test(last))) return null;
+      if (!(cls.includes('.') && BARE_EXC.test(last))) return null;
     }
     return m[2] || BARE_EXC.test(last) ? name : null;
   }
   if (!m[2]) return BARE_EXC.test(last) ? name : null;
-  if (/^[A-Z]/.test(last) || (name.includes('.') && /error|exception|timeout/i.test(last))) return name;
+  if (/^[A-Z]/.test(last) || (cls.includes('.') && /error|exception|timeout/i.test(last))) return name;
   return null;
 }
 

@@ -34,6 +34,20 @@ describe('categories', () => {
   });
 });
 
+describe('memory and disk: the message decides, not the exception class', () => {
+  it.each<[string, string, Partial<Failure>]>([
+    ['XLA BFC allocator', tb('jaxlib.xla_extension.XlaRuntimeError: RESOURCE_EXHAUSTED: Failed to allocate request for 1.50GiB (1610612736B) on device ordinal 1'), { category: 'oom_gpu', exception: 'jaxlib.xla_extension.XlaRuntimeError' }],
+    ['XLA TPU compile', tb('jax.errors.JaxRuntimeError: RESOURCE_EXHAUSTED: XLA:TPU compile permanent error. Ran out of memory in memory space hbm. Used 17.5G of 15.48G hbm.'), { category: 'oom_gpu' }],
+    ['RESOURCE_EXHAUSTED without memory words', tb('grpc.RpcError: RESOURCE_EXHAUSTED: Received message larger than max (5242880 vs. 4194304)'), { category: 'python_exception' }],
+    ['Windows DefaultCPUAllocator', tb('RuntimeError: [enforce fail at C:\\actions-runner\\c10\\core\\impl\\alloc_cpu.cpp:72] data. DefaultCPUAllocator: not enough memory: you tried to allocate 1073741824 bytes.'), { category: 'oom_host' }],
+    ['wrapper class named by its cause', 'ray.exceptions.RayTaskError(OutOfMemoryError): ray::TrainWorker.train() (pid=4242, ip=10.0.0.3)', { category: 'oom_gpu', exception: 'ray.exceptions.RayTaskError(OutOfMemoryError)' }],
+    ["Ray's memory monitor is host RAM", tb('ray.exceptions.OutOfMemoryError: Task was killed due to the node running low on memory.'), { category: 'oom_host' }],
+    ['OOM class with a full disk', tb('tensorflow.python.framework.errors_impl.ResourceExhaustedError: /scratch/ckpt/variables/variables_temp/part-00000-of-00001.data-00000-of-00001.tempstate42; No space left on device'), { category: 'disk' }],
+  ])('%s', (_n, text, want) => {
+    expect(failure(text)).toMatchObject(want);
+  });
+});
+
 describe('SLURM explanations beat their consequences', () => {
   it.each<[string, string, Partial<Failure>]>([
     ['time limit, JOB over STEP', 'slurmstepd: error: *** STEP 5.0 ON n1 CANCELLED AT 2024-04-20T09:09:37 DUE TO TIME LIMIT ***\nslurmstepd: error: *** JOB 5 ON n1 CANCELLED AT 2024-04-20T09:09:37 DUE TO TIME LIMIT ***', { category: 'timeout', line: 'slurmstepd: error: *** JOB 5 ON n1 CANCELLED AT 2024-04-20T09:09:37 DUE TO TIME LIMIT ***' }],
@@ -118,8 +132,96 @@ describe('signals, NaN, NCCL', () => {
     ['watchdog, first rank', '[rank0]:[E321 02:07:08 ProcessGroupNCCL.cpp:607] [Rank 0] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=1580, OpType=ALLREDUCE) ran for 600060 milliseconds before timing out.\n[rank4]:[E321 02:07:08 ProcessGroupNCCL.cpp:607] [Rank 4] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=1580, OpType=ALLREDUCE) ran for 600067 milliseconds before timing out.', { category: 'nccl', line: '[E321 02:07:08 ProcessGroupNCCL.cpp:607] [Rank 0] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=1580, OpType=ALLREDUCE) ran for 600060 milliseconds before timing out.' }],
     ['C++ abort with what()', "terminate called after throwing an instance of 'std::runtime_error'\n  what():  NCCL Error 1: unhandled cuda error\nAborted (core dumped)", { category: 'nccl', line: 'what():  NCCL Error 1: unhandled cuda error' }],
     ['logged NCCL error', '2025-03-21 17:08:31,569 - finetrainers - ERROR - Error during training: NCCL error in: NCCLUtils.hpp:268, unhandled cuda error, NCCL version 2.21.5', { category: 'nccl' }],
+    [
+      'logged exception class, no traceback',
+      "2024-06-26 18:54:31 [ERROR] engine - <class 'RuntimeError'> at train_loop.py:88 - CUDA error: device-side assert triggered",
+      { category: 'cuda_error', exception: 'RuntimeError' },
+    ],
+    ["logged exception class with a plain cause", "[ERROR] runner - <class 'KeyError'> at data.py:12 - 'image_id'", { category: 'python_exception', exception: 'KeyError' }],
+    ['NaN exception line keeps its class', 'FloatingPointError: Loss became infinite or NaN at iteration=88!', { category: 'nan_loss', exception: 'FloatingPointError' }],
+    ['Killed glued to a Keras progbar', '12800/60000 [=====>........................] - ETA: 41s - loss: 0.4120Killed', { category: 'signal', line: 'Killed' }],
   ])('%s', (_n, text, want) => {
     expect(failure(text)).toMatchObject(want);
+  });
+});
+
+describe('container runtimes and launchers around the job', () => {
+  const pyxis = (...l: string[]) => l.map((x) => `slurmstepd: error: pyxis:     ${x}`).join('\n');
+  it.each<[string, string, Partial<Failure>]>([
+    [
+      'enroot import out of space, relayed by pyxis',
+      `pyxis: importing docker image: nvcr.io#nvidia/pytorch:24.01-py3\n${pyxis('[INFO] Creating squashfs filesystem...', 'Write failed because Disk quota exceeded', 'FATAL ERROR:Failed to write to output filesystem')}\nslurmstepd: error: pyxis: failed to import docker image\nsrun: error: n1: task 0: Exited with exit code 1`,
+      { category: 'disk', line: 'slurmstepd: error: pyxis:     Write failed because Disk quota exceeded' },
+    ],
+    [
+      'enroot-switchroot entrypoint missing',
+      `slurmstepd: error: pyxis: container start failed with error code: 1\n${pyxis('enroot-switchroot: failed to execute: python3: No such file or directory')}\nslurmstepd: error: pyxis: couldn't start container\nslurmstepd: error: spank: required plugin spank_pyxis.so: task_init() failed with rc=-1\nsrun: error: n1: task 0: Exited with exit code 1`,
+      { category: 'file_not_found', line: 'slurmstepd: error: pyxis:     enroot-switchroot: failed to execute: python3: No such file or directory' },
+    ],
+    [
+      'Apptainer bind source missing',
+      'WARNING: skipping mount of /etc/localtime: stat /etc/localtime: no such file or directory\nFATAL:   container creation failed: mount /scratch/data->/data error: while mounting /scratch/data: mount source /scratch/data doesn\'t exist',
+      { category: 'file_not_found', line: "FATAL:   container creation failed: mount /scratch/data->/data error: while mounting /scratch/data: mount source /scratch/data doesn't exist" },
+    ],
+    [
+      'Apptainer image missing',
+      'FATAL:   could not open image /home/u/img.sif: failed to retrieve path for /home/u/img.sif: lstat /home/u/img.sif: no such file or directory',
+      { category: 'file_not_found' },
+    ],
+    [
+      "OpenMPI's boxed exit status",
+      '--------------------------------------------------------------------------\nPrimary job  terminated normally, but 1 process returned\na non-zero exit code. Per user-direction, the job has been aborted.\n--------------------------------------------------------------------------\n--------------------------------------------------------------------------\nmpirun detected that one or more processes exited with non-zero status, thus causing\nthe job to be terminated. The first process to do so was:\n\n  Process name: [[4242,1],3]\n  Exit code:    2\n--------------------------------------------------------------------------',
+      { category: 'exit_code', line: 'mpirun detected that one or more processes exited with non-zero status, thus causing' },
+    ],
+    [
+      'DeepSpeed launcher, negative return code',
+      "[2024-05-02 10:00:01,123] [INFO] [launch.py:315:sigkill_handler] Killing subprocess 4242\n[2024-05-02 10:00:01,456] [ERROR] [launch.py:321:sigkill_handler] ['/usr/bin/python3', '-u', 'train.py', '--local_rank=0'] exits with return code = -9",
+      { category: 'signal' },
+    ],
+    [
+      'DeepSpeed launcher, positive return code',
+      "[2024-05-02 10:00:01,456] [ERROR] [launch.py:321:sigkill_handler] ['/usr/bin/python3', '-u', 'train.py', '--local_rank=0'] exits with return code = 1",
+      { category: 'exit_code' },
+    ],
+  ])('%s', (_n, text, want) => {
+    expect(failure(text)).toMatchObject(want);
+  });
+
+  it("a worker's exception beats the launcher's exit status", () => {
+    const text = `${tb('ValueError: bad shard')}\nmpirun detected that one or more processes exited with non-zero status, thus causing\nthe job to be terminated. The first process to do so was:\n\n  Process name: [[4242,1],0]\n  Exit code:    1`;
+    expect(failure(text)).toMatchObject({ category: 'python_exception', line: 'ValueError: bad shard' });
+  });
+
+  it('relayed enroot info and warnings are not failures', () => {
+    expect(failure(pyxis('[INFO] Fetching image manifest', '[WARN] /etc/enroot/hooks.d/98-nvidia.sh: No such file or directory'))).toBeNull();
+  });
+});
+
+describe('JSON-lines loggers keep the traceback in one field', () => {
+  const frames = (n: number) => Array.from({ length: n }, (_, k) => `  File "/home/u/train.py", line ${k + 10}, in step_${k}\n    out = model(batch)`).join('\n');
+  const record = (fields: Record<string, unknown>) => JSON.stringify(fields);
+  it.each<[string, string, Partial<Failure>]>([
+    [
+      'structlog JSONRenderer with format_exc_info, message continued by CUDA hints',
+      record({ event: 'training_failed', level: 'error', timestamp: '2024-05-01T12:00:00.123456Z', exception: `Traceback (most recent call last):\n${frames(2)}\nRuntimeError: CUDA error: an illegal memory access was encountered\nCUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect.\nFor debugging consider passing CUDA_LAUNCH_BLOCKING=1` }),
+      { category: 'cuda_error', line: 'RuntimeError: CUDA error: an illegal memory access was encountered', exception: 'RuntimeError' },
+    ],
+    [
+      'python-json-logger exc_info',
+      record({ asctime: '2024-05-01 12:00:00,123', levelname: 'ERROR', name: 'data', message: 'shard failed', exc_info: `Traceback (most recent call last):\n${frames(1)}\nFileNotFoundError: [Errno 2] No such file or directory: '/data/shard-0007.bin'` }),
+      { category: 'file_not_found', line: "FileNotFoundError: [Errno 2] No such file or directory: '/data/shard-0007.bin'", exception: 'FileNotFoundError' },
+    ],
+    [
+      'a record longer than the per-line view',
+      record({ event: 'crash', level: 'critical', exception: `Traceback (most recent call last):\n${frames(120)}\ntorch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.` }),
+      { category: 'oom_gpu', line: 'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.' },
+    ],
+  ])('%s', (_n, text, want) => {
+    expect(failure(text)).toMatchObject(want);
+  });
+
+  it('a record that merely mentions a traceback is not one', () => {
+    expect(failure(record({ event: 'note', msg: 'Traceback (most recent call last): see above' }))).toBeNull();
   });
 });
 

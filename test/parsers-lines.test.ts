@@ -29,6 +29,16 @@ describe('splitLogLines', () => {
     expect(splitLogLines(`\r${rich}\r${rich}${kill}`)).toEqual([rich.trimEnd(), kill]);
   });
 
+  it("splits the shell's job report glued to any unterminated progress line", () => {
+    const keras = '12800/60000 [=====>........................] - ETA: 41s - loss: 0.4120 - acc: 0.8800';
+    expect(splitLogLines(`\r${keras}Killed\n`)).toEqual([keras, 'Killed']);
+    expect(splitLogLines(`step 1200/5000 loss 2.31Segmentation fault (core dumped)\n`)).toEqual(['step 1200/5000 loss 2.31', 'Segmentation fault (core dumped)']);
+    const report = '/var/spool/slurmd/job4242/slurm_script: line 12: 31337 Killed                  python train.py';
+    expect(splitLogLines(`${keras}${report}\n`)).toEqual([keras, report]);
+    // Words that merely end in a signal name stay put.
+    expect(splitLogLines('pod status: OOMKilled\nworker was Killed\n')).toEqual(['pod status: OOMKilled', 'worker was Killed']);
+  });
+
   it('drops tqdm.write clear runs but keeps the bar state before the message', () => {
     const text = `\r${bar(9)}\r${' '.repeat(60)}\rstep 1000: loss 3.8667 ppl 47.76\n\r${bar(10)}`;
     expect(splitLogLines(text)).toEqual([bar(9), 'step 1000: loss 3.8667 ppl 47.76', bar(10)]);
@@ -80,6 +90,8 @@ describe('launcher prefixes', () => {
     ['worker-1: step 10/20', 'step 10/20'],
     ['stdout: Epoch 0/10', 'Epoch 0/10'],
     [' 3: loss 0.1', 'loss 0.1'],
+    ['2024-11-28 13:53:00 |   File "train.py", line 3, in <module>', '  File "train.py", line 3, in <module>'],
+    ['2024-11-28T13:53:00.123Z step 10/20', 'step 10/20'],
   ])('%s', (line, rest) => {
     expect(stripLinePrefix(line)).toBe(rest);
   });

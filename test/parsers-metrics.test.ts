@@ -23,6 +23,8 @@ describe('metrics', () => {
     ['bracketed multi-word keys', '[Epoch 3/200] [Batch 121/938] [D loss: 0.690012] [G loss: 0.715531]', { 'd loss': 0.690012, 'g loss': 0.715531 }],
     ['NaN and Inf as strings', "step 5 | loss nan | grad_norm inf\n{'loss': -inf, 'eval_loss': 0.5}", { loss: '-inf', grad_norm: 'inf', eval_loss: 0.5 }],
     ['last value wins', 'step 1 | loss 3.0\nstep 2 | loss 2.5\n', { loss: 2.5 }],
+    ['fairseq 0.x multi-word keys without a colon', '| epoch 004 | train loss 2.11 | train ppl 4.32 | s/checkpoint    3120 | words/s    980 | lr 0.250000 | clip 100% | gnorm 1.9042', { 'train loss': 2.11, 'train ppl': 4.32, lr: 0.25, gnorm: 1.9042 }],
+    ['Megatron/NeMo counters in a postfix', 'Epoch 0:   2%|▏         | 120/5000 [02:00<1:21:20,  1.00s/it, loss=5.2, v_num=, reduced_train_loss=5.190, global_step=119.0, consumed_samples=61440.0]', { loss: 5.2, reduced_train_loss: 5.19 }],
   ])('%s', (_n, text, want) => {
     expect(metrics(text)).toEqual(want);
   });
@@ -33,6 +35,7 @@ describe('metrics', () => {
     ['ids and sizes', '[rank0] world_size=4, per-device batch=32\nMax CUDA memory allocated was 18 GB\nCuda Malloc retires : 0\nJobId 103 pid=4242'],
     ['loss scale search', '[deepspeed] OVERFLOW! Rank 0 Skipping step. Attempted loss scale: 65536, reducing to 32768'],
     ['NCCL INFO', 'n1:1:2 [0] NCCL INFO NVLS comm 0x7f headRank 3 nHeads 4 buffSize 4194304'],
+    ['THCudaCheck error code', 'THCudaCheck FAIL file=/pytorch/aten/src/THC/THCCachingHostAllocator.cpp line=265 error=59 : device-side assert triggered'],
     ['traceback source lines', 'Traceback (most recent call last):\n  File "x.py", line 3, in f\n    loss = loss_fn(x, lr=0.1)\nValueError: bad'],
   ])('no metrics from %s', (_n, text) => {
     expect(metrics(text)).toEqual({});
@@ -49,6 +52,9 @@ describe('framework', () => {
     ['DeepSpeed beats HF bar', '  0%|▋     | 98/24128 [00:40<2:40:10,  2.50it/s][2021-11-27 00:36:55,194] [INFO] [stage2.py:1628:step] [deepscale] OVERFLOW! Rank 0 Skipping step.', 'deepspeed'],
     ['accelerate', 'The following values were not passed to `accelerate launch` and had defaults used instead:\nSteps:   3%|▎         | 312/10400 [05:12<2:48:03,  1.00it/s, lr=1e-05, step_loss=0.0812]', 'accelerate'],
     ['Keras', 'Epoch 1/10\n1079/1079 - 11s - loss: 0.2981 - 11s/epoch - 10ms/step', 'keras'],
+    ['Lightning v_num that is not a number', 'Epoch 0:   6%|▌         | 320/5000 [06:28<1:34:39,  1.37it/s, loss=2.6, v_num=95nc, reduced_train_loss=2.590]', 'lightning'],
+    ['Lightning empty v_num', 'Epoch 0:   1%|          | 79/7725 [09:07<14:41:01,  6.91s/it, loss=3.1, v_num=, reduced_train_loss=3.090]', 'lightning'],
+    ['an environment variable in a hint is not a user setting', 'RuntimeError: CUDA error: an illegal memory access was encountered\nFor debugging consider passing CUDA_LAUNCH_BLOCKING=1.\nCompile with `TORCH_USE_CUDA_DSA` to enable device-side assertions.', 'none'],
     ['plain step logs', 'step 100/5000 | loss 2.3', 'plain'],
     ['plain user key=value', "experiment: vit_b16_in1k  seed=42\nTraceback (most recent call last):\n  File \"x.py\", line 1, in <module>\nKeyError: 'x'", 'plain'],
     ['only errors', "torch 1.13.0a0, cuda available: False\nTraceback (most recent call last):\n  File \"x.py\", line 4, in <module>\n    import lightning as L\nModuleNotFoundError: No module named 'lightning'", 'none'],

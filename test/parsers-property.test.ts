@@ -136,6 +136,9 @@ describe('bounded time on hostile input (5 MB each, catastrophic backtracking gu
     ['multi-byte soup', rep('█▌━•\ufffd')],
     ['pipes and colons', rep('| a b: 1 ')],
     ['many short lines', rep('step 1/2 | loss 0.1 | 3.41 it/s\n')],
+    ['glued job reports', rep('1/x: line 1: 2 Killed ')],
+    ['glued signal words', rep('1Killed')],
+    ['JSON traceback field', `{"exception": "Traceback (most recent call last):${rep('\\n  a: b')}`],
   ];
   it.each(cases)('%s', (_name, s) => {
     expectBoundedTime((x) => analyzeLog(x), s);
