@@ -31,6 +31,8 @@ export interface ClaudeConfig {
   timeoutS?: number;
   /** Excerpt size budget in tokens (~4 chars each). */
   tokenBudget?: number;
+  /** Ask for the diagnosis as fields (`--json-schema`); false for a CLI without that flag. */
+  structured?: boolean;
 }
 
 export interface Config {
