@@ -4,7 +4,7 @@ import { UserError } from './errors.js';
 
 /** Everything the command line can say, already validated. */
 export interface CliOptions {
-  mode: 'tui' | 'summary' | 'inspect' | 'diagnose' | 'skill' | 'redact' | 'help' | 'version';
+  mode: 'tui' | 'summary' | 'inspect' | 'diagnose' | 'skill' | 'redact' | 'mcp' | 'help' | 'version';
   /** Job ids for the TUI/summary/diagnose, files for inspect and redact, `install` for skill. */
   positionals: string[];
   json: boolean;
@@ -36,6 +36,7 @@ Usage
   hpc-watch diagnose JOBID          ask Claude Code's monitor-slurm skill why a job failed
   hpc-watch skill install           write .claude/skills/monitor-slurm/SKILL.md
   hpc-watch redact [FILE...]        print files (or stdin) with secrets replaced by [REDACTED:kind]
+  hpc-watch mcp                     MCP server over stdio for Claude Code (claude mcp add hpc-watch -- hpc-watch mcp)
 
 Options
   --json               machine-readable output (summary, inspect, diagnose)
@@ -58,7 +59,7 @@ Options
 Exit codes: 0 ok; 1 a job failed or was not found; 2 usage or connection error.
 `;
 
-const SUBCOMMANDS = new Set(['inspect', 'diagnose', 'skill', 'redact']);
+const SUBCOMMANDS = new Set(['inspect', 'diagnose', 'skill', 'redact', 'mcp']);
 
 /** Parses argv into options; throws UserError with a one-line message on bad input. */
 export function parseCli(argv: string[]): CliOptions {
@@ -120,6 +121,7 @@ export function parseCli(argv: string[]): CliOptions {
   if (mode === 'diagnose' && positionals.length !== 1) throw new UserError('diagnose: give exactly one job id');
   if (mode === 'tui' && positionals.length > 1) throw new UserError('give one job id for the live view, or use --summary for several');
   if (mode === 'skill' && positionals[0] !== 'install') throw new UserError('skill: the only action is `skill install`');
+  if (mode === 'mcp' && positionals.length > 0) throw new UserError('mcp: takes no arguments (it serves your jobs; clusters come from --host or the config)');
   if (v.project && v.user) throw new UserError('skill install: choose --project or --user, not both');
 
   return {

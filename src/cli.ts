@@ -6,7 +6,7 @@ import { UserError } from './errors.js';
 declare const __HPCW_VERSION__: string | undefined;
 const VERSION = typeof __HPCW_VERSION__ === 'string' ? __HPCW_VERSION__ : '0.0.0-dev';
 
-const NEEDS_SETTINGS = new Set(['summary', 'tui', 'diagnose', 'inspect']);
+const NEEDS_SETTINGS = new Set(['summary', 'tui', 'diagnose', 'inspect', 'mcp']);
 
 async function main(argv: string[]): Promise<number> {
   const opts = parseCli(argv);
@@ -32,6 +32,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./diagnose/command.js')).runDiagnose(opts, s);
     case 'redact':
       return (await import('./headless/redact.js')).runRedact(opts);
+    case 'mcp':
+      return (await import('./mcp/command.js')).runMcp(opts, s);
     case 'skill':
       return (await import('./diagnose/skill.js')).runSkillInstall(opts);
     case 'tui':

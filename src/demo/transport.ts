@@ -75,6 +75,9 @@ export class DemoTransport implements Transport {
         const id = Number.parseInt(argv.at(-1) ?? '', 10);
         return this.sim.cancel(id) ? ok('') : fail(`scancel: error: Kill job error on job id ${argv.at(-1)}: Job/step already completing or completed`);
       }
+      case 'id':
+        // `id -un`: who may cancel what (the MCP server's cancel_job asks).
+        return argv[1] === '-un' ? ok(`${this.user}\n`) : fail('id: only -un is simulated');
       default:
         return { ...fail(`${argv[0]}: command not found`, 127), notFound: true };
     }

@@ -1,0 +1,64 @@
+/** How `hpc-watch mcp` uses its one session: polls on demand, at most once per interval; asks who the user is once. */
+import { describe, expect, it } from 'vitest';
+import type { Settings } from '../src/config.js';
+import { sessionDeps } from '../src/mcp/command.js';
+import type { Session } from '../src/session.js';
+import { SlurmError } from '../src/slurm/client.js';
+import { createJobStore } from '../src/store.js';
+import type { ExecResult, Transport } from '../src/transport/types.js';
+
+function fakeSession(tick: () => Promise<void>, exec: () => Promise<ExecResult>): Session {
+  const transport = { cluster: 'hpc', canWatch: false, exec } as unknown as Transport;
+  return { store: createJobStore(), clusters: [{ name: 'hpc', transport, poller: { tick }, logs: {} }], close: async () => {} } as unknown as Session;
+}
+
+const settings = { allUsers: false, sinceS: 86400, tailBytes: 1 << 20, intervalS: 3600, claude: {} } as unknown as Settings;
+const ok = (stdout: string, code = 0): ExecResult => ({ stdout, stderr: '', code, signal: null, timedOut: false, notFound: false, durationMs: 1 });
+
+describe('sessionDeps', () => {
+  it('polls on the first call, not again within the interval, shares a poll in flight, and again after invalidate', async () => {
+    let ticks = 0;
+    const deps = sessionDeps(
+      fakeSession(async () => {
+        ticks++;
+        await new Promise((r) => setTimeout(r, 20));
+      }, async () => ok('')),
+      settings,
+    );
+    await Promise.all([deps.refresh(), deps.refresh(), deps.refresh()]);
+    expect(ticks).toBe(1);
+    await deps.refresh();
+    expect(ticks).toBe(1);
+    deps.invalidate();
+    await deps.refresh();
+    expect(ticks).toBe(2);
+  });
+
+  it('throws the poll error only while there is nothing to show', async () => {
+    const s = fakeSession(async () => {
+      throw new SlurmError('unreachable', 'squeue: Unable to contact slurm controller');
+    }, async () => ok(''));
+    const deps = sessionDeps(s, settings);
+    await expect(deps.refresh()).rejects.toThrow(/Unable to contact slurm controller/);
+    s.store.setState({ jobs: { 'hpc/1': {} as never } });
+    deps.invalidate();
+    await expect(deps.refresh()).resolves.toBeUndefined();
+  });
+
+  it('asks `id -un` once per cluster, and again only after a failure', async () => {
+    const calls: string[][] = [];
+    let answer = ok('', 1);
+    const deps = sessionDeps(
+      fakeSession(async () => {}, async (...a: unknown[]) => {
+        calls.push(a[0] as string[]);
+        return answer;
+      }),
+      settings,
+    );
+    expect(await deps.loginUser('hpc')).toBeNull();
+    answer = ok('hpcuser\n');
+    expect(await deps.loginUser('hpc')).toBe('hpcuser');
+    expect(await deps.loginUser('hpc')).toBe('hpcuser');
+    expect(calls).toEqual([['id', '-un'], ['id', '-un']]);
+  });
+});
