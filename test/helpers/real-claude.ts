@@ -3,6 +3,7 @@
  * cache (CI runs it in .ci/run and exports HPCW_TEST_CLAUDE), run offline against the Messages-API
  * stand-in. Missing binary: the suite is skipped loudly, and under CI=true that is a failure.
  */
+import { spawn } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'vitest';
@@ -62,3 +63,32 @@ export function claudeEnv(standinUrl: string, home: string, extra: Record<string
 
 /** Occurrences of `needle` in `hay`. */
 export const count = (hay: string, needle: string): number => hay.split(needle).length - 1;
+
+/**
+ * Runs a program without blocking the event loop (spawnSync would starve the in-process
+ * stand-in that the program is talking to). Killed with SIGKILL after `timeoutMs`.
+ */
+export function runAsync(
+  cmd: string,
+  args: string[],
+  opts: { cwd?: string; env: Record<string, string>; timeoutMs?: number; input?: string },
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => {
+      stdout += b.toString('utf8');
+    });
+    child.stderr.on('data', (b: Buffer) => {
+      stderr += b.toString('utf8');
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      done({ status, stdout, stderr });
+    });
+    child.stdin.on('error', () => {});
+    child.stdin.end(opts.input ?? '');
+  });
+}
