@@ -172,6 +172,19 @@ describe('hpc-watch MCP server', () => {
     noSecret(r.text);
   });
 
+  it('redacts values, not the JSON text: a credential-looking line never breaks the document', async () => {
+    const e = store.getState().jobs['hpc/4103']!;
+    // In compact JSON a `token=` value would run on through the next fields up to a space.
+    for (const line of [`ValueError: bad batch: token=${secrets.huggingface}`, `KeyError: password=${secrets.urlPassword}`, `api_key: '${secrets.apiKey}'}`]) {
+      store.setState((s) => ({ jobs: { ...s.jobs, [e.key]: { ...e, analysis: { framework: 'none', progress: null, metrics: {}, failure: { category: 'python_exception', line } as never } } } }));
+      const r = await call('list_jobs', { state: 'failed' });
+      const j = JSON.parse(r.text).jobs[0];
+      expect(j.failure.line, line).toContain('[REDACTED:');
+      expect(j.cluster).toBe('hpc');
+      noSecret(r.text);
+    }
+  });
+
   it('get_job of a job outside the watched set asks the cluster once, and says so when nobody knows it', async () => {
     const r = await call('get_job', { job_id: '999' });
     expect(r).toEqual({ isError: true, text: 'job 999 not found (neither squeue nor sacct know it)' });

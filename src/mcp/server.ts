@@ -17,7 +17,8 @@ const READ_ONLY = { readOnlyHint: true, destructiveHint: false, openWorldHint: f
 /** Builds the server; `version` is hpc-watch's. */
 export function createMcpServer(deps: McpDeps, version: string): McpServer {
   const redactor = outboundRedactor(deps.env);
-  const safe = (v: unknown): string => redactDeep(typeof v === 'string' ? v : JSON.stringify(v), redactor);
+  // Values are redacted before they are serialised: redacting JSON text could eat its quotes.
+  const safe = (v: unknown): string => (typeof v === 'string' ? redactor(v).text : JSON.stringify(redactDeep(v, redactor)));
   const answer =
     <A>(fn: (deps: McpDeps, args: A) => Promise<unknown>) =>
     async (args: A): Promise<CallToolResult> => {
