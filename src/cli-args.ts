@@ -21,6 +21,11 @@ export interface CliOptions {
   force: boolean;
   autoDiagnose: boolean;
   skillScope: 'project' | 'user';
+  /** skill install: also write the MCP server into `.mcp.json` / add the SessionStart hook. */
+  writeMcp: boolean;
+  writeHook: boolean;
+  /** --summary: a few lines for a Claude Code session start (running, pending, new failures). */
+  brief: boolean;
   acceptNewHostKey: boolean;
   /** Flags given on the command line (long names): these win over the config file. */
   given: Set<string>;
@@ -32,9 +37,10 @@ Usage
   hpc-watch [JOBID]                 live view of your jobs (or of one job)
   hpc-watch --summary [JOBID...]    one snapshot, then exit (add --json for scripts)
   hpc-watch --summary --wait JOBID  block until the jobs end; exit 0 if all COMPLETED
+  hpc-watch --summary --brief       a few lines: running jobs, failures since the last --brief
   hpc-watch inspect FILE...         parse logs: framework, progress, metrics, failure
   hpc-watch diagnose JOBID          ask Claude Code's monitor-slurm skill why a job failed
-  hpc-watch skill install           write .claude/skills/monitor-slurm/SKILL.md
+  hpc-watch skill install           write .claude/skills/monitor-slurm/SKILL.md (--mcp, --hook: more)
   hpc-watch redact [FILE...]        print files (or stdin) with secrets replaced by [REDACTED:kind]
   hpc-watch mcp                     MCP server over stdio for Claude Code (claude mcp add hpc-watch -- hpc-watch mcp)
 
@@ -52,6 +58,8 @@ Options
   --force              diagnose: ignore the cache; skill install: overwrite
   --auto-diagnose      TUI: diagnose failed jobs without asking
   --project | --user   skill install: where to write the skill (default --project)
+  --mcp                skill install: add the MCP server to .mcp.json (--user: print the command)
+  --hook               skill install: add a SessionStart hook running --summary --brief
   --accept-new-host-key  trust an unknown SSH host key and remember it
   -h, --help           this help
   -V, --version        print the version
@@ -86,6 +94,9 @@ export function parseCli(argv: string[]): CliOptions {
         'auto-diagnose': { type: 'boolean' },
         project: { type: 'boolean' },
         user: { type: 'boolean' },
+        mcp: { type: 'boolean' },
+        hook: { type: 'boolean' },
+        brief: { type: 'boolean' },
         'accept-new-host-key': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'V' },
@@ -104,7 +115,8 @@ export function parseCli(argv: string[]): CliOptions {
   }
   if (v.help) mode = 'help';
   else if (v.version) mode = 'version';
-  if (v.wait && mode === 'tui') mode = 'summary';
+  if ((v.wait || v.brief) && mode === 'tui') mode = 'summary';
+  if (v.brief && v.wait) throw new UserError('--brief and --wait do not go together');
 
   const intervalS = v.interval === undefined ? 10 : Number(v.interval);
   if (!Number.isFinite(intervalS) || intervalS <= 0) throw new UserError(`--interval: not a number of seconds: ${v.interval}`);
@@ -141,6 +153,9 @@ export function parseCli(argv: string[]): CliOptions {
     force: Boolean(v.force),
     autoDiagnose: Boolean(v['auto-diagnose']),
     skillScope: v.user ? 'user' : 'project',
+    writeMcp: Boolean(v.mcp),
+    writeHook: Boolean(v.hook),
+    brief: Boolean(v.brief),
     acceptNewHostKey: Boolean(v['accept-new-host-key']),
     given: new Set(Object.keys(v)),
   };

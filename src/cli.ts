@@ -27,6 +27,7 @@ async function main(argv: string[]): Promise<number> {
     case 'inspect':
       return (await import('./headless/inspect.js')).runInspect(opts, s);
     case 'summary':
+      if (opts.brief) return (await import('./headless/summary-brief.js')).runBrief(opts, s);
       return (await import('./headless/summary.js')).runSummary(opts, s);
     case 'diagnose':
       return (await import('./diagnose/command.js')).runDiagnose(opts, s);

@@ -120,11 +120,14 @@ describe('skill install', () => {
       spawnSync(process.execPath, [cli, 'skill', 'install', ...args], { cwd: proj, encoding: 'utf8', env: { ...process.env, HOME: home } });
     let r = run();
     expect(r.status).toBe(0);
-    expect(r.stdout).toBe(`wrote ${join(proj, '.claude/skills/monitor-slurm/SKILL.md')}\n`);
+    expect(r.stdout.split('\n')[0]).toBe(`wrote ${join(proj, '.claude/skills/monitor-slurm/SKILL.md')}`);
+    // What else to wire up, as commands to paste.
+    expect(r.stdout).toMatch(/\n {2}MCP tools .*: {2}claude mcp add hpc-watch -- .* mcp\n/);
+    expect(r.stdout).toMatch(/SessionStart hook\): {2}.* skill install --hook\n$/);
     r = run('--project');
     expect(r.stdout).toMatch(/^already up to date: /);
     r = run('--user');
-    expect(r.stdout).toBe(`wrote ${join(home, '.claude/skills/monitor-slurm/SKILL.md')}\n`);
+    expect(r.stdout.split('\n')[0]).toBe(`wrote ${join(home, '.claude/skills/monitor-slurm/SKILL.md')}`);
     writeFileSync(join(home, '.claude/skills/monitor-slurm/SKILL.md'), 'edited');
     r = run('--user');
     expect(r.status).toBe(1);

@@ -97,6 +97,25 @@ describeCluster('hpc-watch with the real claude CLI against the real cluster', (
     }
   }, 150_000);
 
+  it('skill install --hook: every session starts with the brief in the model’s context', async () => {
+    const standin = await startStandin({ default: { text: 'ok' } });
+    try {
+      const proj = join(tmp, 'hook-proj');
+      const home = join(tmp, 'hook-home');
+      mkdirSync(proj, { recursive: true });
+      mkdirSync(home, { recursive: true });
+      const env = { ...claudeEnv(standin.url, home), SLURM_CONF, XDG_CACHE_HOME: join(tmp, 'hook-cache') };
+      const install = await runAsync(process.execPath, [cliPath(), 'skill', 'install', '--hook'], { cwd: proj, env });
+      expect(install.stdout).toContain('added a SessionStart hook (--summary --brief)');
+      const r = await runAsync(bin, ['-p', 'hi', '--output-format', 'json', '--no-session-persistence', '--tools', '', '--max-turns', '2'], { cwd: proj, env });
+      expect(JSON.parse(r.stdout)).toMatchObject({ subtype: 'success', result: 'ok' });
+      const [req] = standin.messages();
+      expect(JSON.stringify(req!.body.messages)).toMatch(/SessionStart:startup hook success: hpc-watch: \d+ running, \d+ pending; \d+ failed recently/);
+    } finally {
+      await standin.close();
+    }
+  }, 150_000);
+
   it('mcp: list_jobs and get_job name the failed job and its category, no secret; cancel_job refuses another user’s job', async () => {
     await until(() => sacctState(failed) === 'FAILED', 90_000);
     const tool = (name: string) => `mcp__hpc-watch__${name}`;
