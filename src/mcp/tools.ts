@@ -24,8 +24,9 @@ export class ToolError extends Error {}
 /** What the tools need: the session's store and transports, and ways to refresh and look up. */
 export interface McpDeps {
   store: Store;
-  clusters: readonly { name: string; transport: Transport }[];
-  /** Brings the store up to date (rate-limited); throws only when nothing can be shown. */
+  /** The session's clusters (empty until it has opened: call refresh first). */
+  readonly clusters: readonly { name: string; transport: Transport }[];
+  /** Brings the store up to date (rate-limited; waits for the session to open); throws only when nothing can be shown. */
   refresh(): Promise<void>;
   /** The next refresh polls even if the last one was recent (after a cancel). */
   invalidate(): void;
@@ -89,6 +90,7 @@ export async function listJobs(
   deps: McpDeps,
   a: { state?: string; since?: string; all_users?: boolean; cluster?: string; limit?: number },
 ): Promise<unknown> {
+  await deps.refresh();
   checkCluster(deps, a.cluster);
   const filters: ((e: JobEntry) => boolean)[] = [];
   if (a.state !== undefined) filters.push(stateFilter(a.state));
@@ -100,7 +102,6 @@ export async function listJobs(
     filters.push((e) => !isEnded(e.job.state) || !e.job.end_time || Date.parse(e.job.end_time) >= now - s * 1000);
   }
   if (a.all_users && !deps.allUsers) throw new ToolError('this server watches only your jobs; start it as `hpc-watch mcp --all-users` to list everyone’s');
-  await deps.refresh();
   const state = deps.store.getState();
   let entries = Object.values(state.jobs).filter((e) => !e.notFound && (a.cluster === undefined || e.cluster === a.cluster));
   if (deps.allUsers && !a.all_users) {
@@ -125,8 +126,8 @@ export async function listJobs(
 async function findJob(deps: McpDeps, jobId: string, cluster: string | undefined): Promise<JobEntry[]> {
   const id = parseJobId(jobId);
   if (id === null) throw new ToolError(`job_id: not a job id: ${JSON.stringify(jobId).slice(0, 40)} (expected e.g. 12345, 12345_7)`);
-  checkCluster(deps, cluster);
   await deps.refresh();
+  checkCluster(deps, cluster);
   const jobs = Object.values(deps.store.getState().jobs).filter((e) => !e.notFound && (cluster === undefined || e.cluster === cluster));
   let found = jobs.filter((e) => e.job.job_id === id);
   if (found.length === 0) found = jobs.filter((e) => e.job.array_job_id === id);
