@@ -40,7 +40,7 @@ Usage
   hpc-watch --summary --brief       a few lines: running jobs, failures since the last --brief
   hpc-watch inspect FILE...         parse logs: framework, progress, metrics, failure
   hpc-watch diagnose JOBID          ask Claude Code's monitor-slurm skill why a job failed
-  hpc-watch skill install           write .claude/skills/monitor-slurm/SKILL.md (--mcp, --hook: more)
+  hpc-watch skill install           write .claude/skills/monitor-slurm/SKILL.md; --mcp, --hook wire up more
   hpc-watch redact [FILE...]        print files (or stdin) with secrets replaced by [REDACTED:kind]
   hpc-watch mcp                     MCP server over stdio for Claude Code (claude mcp add hpc-watch -- hpc-watch mcp)
 
