@@ -1,6 +1,7 @@
 /** `npm run bench`: every speed and memory figure, printed. Targets live here, never in unit tests. */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { benchClaude } from './claude.js';
 import { benchInspect } from './inspect.js';
 import { benchRpc } from './rpc.js';
 
@@ -30,3 +31,4 @@ await optional('tui', 'tui.ts', 'benchTui');
 await optional('ssh', 'ssh.ts', 'benchSsh');
 await section('rpc', benchRpc);
 await optional('events', 'events.ts', 'benchEvents');
+await section('claude', benchClaude);

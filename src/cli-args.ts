@@ -4,7 +4,7 @@ import { UserError } from './errors.js';
 
 /** Everything the command line can say, already validated. */
 export interface CliOptions {
-  mode: 'tui' | 'summary' | 'inspect' | 'diagnose' | 'skill' | 'redact' | 'events' | 'help' | 'version';
+  mode: 'tui' | 'summary' | 'inspect' | 'diagnose' | 'skill' | 'redact' | 'events' | 'mcp' | 'help' | 'version';
   /** Job ids for the TUI/summary/diagnose, files for inspect and redact, `install` for skill. */
   positionals: string[];
   json: boolean;
@@ -21,6 +21,11 @@ export interface CliOptions {
   force: boolean;
   autoDiagnose: boolean;
   skillScope: 'project' | 'user';
+  /** skill install: also write the MCP server into `.mcp.json` / add the SessionStart hook. */
+  writeMcp: boolean;
+  writeHook: boolean;
+  /** --summary: a few lines for a Claude Code session start (running, pending, new failures). */
+  brief: boolean;
   acceptNewHostKey: boolean;
   /** `--notify SINK` values, as given (checked when settings are resolved). */
   notify: string[];
@@ -36,11 +41,13 @@ Usage
   hpc-watch [JOBID]                 live view of your jobs (or of one job)
   hpc-watch --summary [JOBID...]    one snapshot, then exit (add --json for scripts)
   hpc-watch --summary --wait JOBID  block until the jobs end; exit 0 if all COMPLETED
+  hpc-watch --summary --brief       a few lines: running jobs, failures since the last --brief
   hpc-watch inspect FILE...         parse logs: framework, progress, metrics, failure
   hpc-watch diagnose JOBID          ask Claude Code's monitor-slurm skill why a job failed
-  hpc-watch skill install           write .claude/skills/monitor-slurm/SKILL.md
+  hpc-watch skill install           write .claude/skills/monitor-slurm/SKILL.md; --mcp, --hook wire up more
   hpc-watch redact [FILE...]        print files (or stdin) with secrets replaced by [REDACTED:kind]
   hpc-watch events [JOBID...]       watch and print each event (start, end, failure, stall…) as it happens
+  hpc-watch mcp                     MCP server over stdio for Claude Code (claude mcp add hpc-watch -- hpc-watch mcp)
 
 Options
   --json               machine-readable output (summary, inspect, diagnose)
@@ -56,6 +63,8 @@ Options
   --force              diagnose: ignore the cache; skill install: overwrite
   --auto-diagnose      TUI: diagnose failed jobs without asking
   --project | --user   skill install: where to write the skill (default --project)
+  --mcp                skill install: add the MCP server to .mcp.json (--user: print the command)
+  --hook               skill install: add a SessionStart hook running --summary --brief
   --accept-new-host-key  trust an unknown SSH host key and remember it
   --notify SINK        events and TUI: also send events to SINK (repeatable): bell, osc,
                        tmux, desktop, http(s)://URL (JSON POST), ntfy:URL, slack:URL, cmd:PROGRAM
@@ -66,7 +75,7 @@ Options
 Exit codes: 0 ok; 1 a job failed or was not found; 2 usage or connection error.
 `;
 
-const SUBCOMMANDS = new Set(['inspect', 'diagnose', 'skill', 'redact', 'events']);
+const SUBCOMMANDS = new Set(['inspect', 'diagnose', 'skill', 'redact', 'events', 'mcp']);
 
 /** Parses argv into options; throws UserError with a one-line message on bad input. */
 export function parseCli(argv: string[]): CliOptions {
@@ -93,6 +102,9 @@ export function parseCli(argv: string[]): CliOptions {
         'auto-diagnose': { type: 'boolean' },
         project: { type: 'boolean' },
         user: { type: 'boolean' },
+        mcp: { type: 'boolean' },
+        hook: { type: 'boolean' },
+        brief: { type: 'boolean' },
         'accept-new-host-key': { type: 'boolean' },
         notify: { type: 'string', multiple: true },
         metrics: { type: 'string' },
@@ -113,7 +125,8 @@ export function parseCli(argv: string[]): CliOptions {
   }
   if (v.help) mode = 'help';
   else if (v.version) mode = 'version';
-  if (v.wait && mode === 'tui') mode = 'summary';
+  if ((v.wait || v.brief) && mode === 'tui') mode = 'summary';
+  if (v.brief && v.wait) throw new UserError('--brief and --wait do not go together');
 
   const intervalS = v.interval === undefined ? 10 : Number(v.interval);
   if (!Number.isFinite(intervalS) || intervalS <= 0) throw new UserError(`--interval: not a number of seconds: ${v.interval}`);
@@ -130,6 +143,7 @@ export function parseCli(argv: string[]): CliOptions {
   if (mode === 'diagnose' && positionals.length !== 1) throw new UserError('diagnose: give exactly one job id');
   if (mode === 'tui' && positionals.length > 1) throw new UserError('give one job id for the live view, or use --summary for several');
   if (mode === 'skill' && positionals[0] !== 'install') throw new UserError('skill: the only action is `skill install`');
+  if (mode === 'mcp' && positionals.length > 0) throw new UserError('mcp: takes no arguments (it serves your jobs; clusters come from --host or the config)');
   if (v.project && v.user) throw new UserError('skill install: choose --project or --user, not both');
 
   return {
@@ -149,6 +163,9 @@ export function parseCli(argv: string[]): CliOptions {
     force: Boolean(v.force),
     autoDiagnose: Boolean(v['auto-diagnose']),
     skillScope: v.user ? 'user' : 'project',
+    writeMcp: Boolean(v.mcp),
+    writeHook: Boolean(v.hook),
+    brief: Boolean(v.brief),
     acceptNewHostKey: Boolean(v['accept-new-host-key']),
     notify: (v.notify as string[] | undefined) ?? [],
     metrics: (v.metrics as string | undefined) ?? null,

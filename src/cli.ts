@@ -6,7 +6,7 @@ import { UserError } from './errors.js';
 declare const __HPCW_VERSION__: string | undefined;
 const VERSION = typeof __HPCW_VERSION__ === 'string' ? __HPCW_VERSION__ : '0.0.0-dev';
 
-const NEEDS_SETTINGS = new Set(['summary', 'tui', 'diagnose', 'inspect', 'events']);
+const NEEDS_SETTINGS = new Set(['summary', 'tui', 'diagnose', 'inspect', 'events', 'mcp']);
 
 async function main(argv: string[]): Promise<number> {
   const opts = parseCli(argv);
@@ -27,6 +27,7 @@ async function main(argv: string[]): Promise<number> {
     case 'inspect':
       return (await import('./headless/inspect.js')).runInspect(opts, s);
     case 'summary':
+      if (opts.brief) return (await import('./headless/summary-brief.js')).runBrief(opts, s);
       return (await import('./headless/summary.js')).runSummary(opts, s);
     case 'diagnose':
       return (await import('./diagnose/command.js')).runDiagnose(opts, s);
@@ -34,6 +35,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./events/command.js')).runEvents(opts, s);
     case 'redact':
       return (await import('./headless/redact.js')).runRedact(opts);
+    case 'mcp':
+      return (await import('./mcp/command.js')).runMcp(opts, s);
     case 'skill':
       return (await import('./diagnose/skill.js')).runSkillInstall(opts);
     case 'tui':

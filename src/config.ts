@@ -39,6 +39,8 @@ export interface ClaudeConfig {
   timeoutS?: number;
   /** Excerpt size budget in tokens (~4 chars each). */
   tokenBudget?: number;
+  /** Ask for the diagnosis as fields (`--json-schema`); false for a CLI without that flag. */
+  structured?: boolean;
 }
 
 /** A sink in the config file: a spec like `--notify` takes, or one with the events it wants. */

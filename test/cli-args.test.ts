@@ -12,6 +12,9 @@ describe('parseCli', () => {
     [['inspect', 'a.out', 'b.err'], 'inspect', ['a.out', 'b.err']],
     [['diagnose', '77'], 'diagnose', ['77']],
     [['skill', 'install'], 'skill', ['install']],
+    [['mcp'], 'mcp', []],
+    [['--brief'], 'summary', []],
+    [['--summary', '--brief'], 'summary', []],
     [['-V'], 'version', []],
     [['--help', 'inspect', 'x'], 'help', ['x']],
   ])('%j → %s', (argv, mode, pos) => {
@@ -37,6 +40,8 @@ describe('parseCli', () => {
     [['1', '2'], /one job id/],
     [['--summary', '12;rm -rf /'], /not a job id/],
     [['skill', 'remove'], /skill install/],
+    [['mcp', '123'], /mcp: takes no arguments/],
+    [['--summary', '--brief', '--wait'], /--brief and --wait/],
     [['--tail-bytes', '10'], /at least 1K/],
   ])('%j is a one-line usage error', (argv, msg) => {
     let err: unknown;

@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { claudeArgs, NOT_FOUND_MESSAGE, parseResultJson, resolveClaudeCommand, runClaude } from '../src/diagnose/claude.js';
+import { claudeArgs, claudePrompt, DEFAULT_MODEL, NOT_FOUND_MESSAGE, parseResultJson, resolveClaudeCommand, runClaude } from '../src/diagnose/claude.js';
+import { DIAGNOSIS_SCHEMA } from '../src/diagnose/structured.js';
 import { STUB_DIR, stubCalls } from './diagnose-helpers.js';
 
 let dir: string;
@@ -31,19 +32,28 @@ const run = (mode: string, config = {}, more = {}) =>
 describe('runClaude with the stand-in', () => {
   it('sends the exact argv and the excerpt on stdin, and reads cost and tokens', async () => {
     const r = await run('success', { maxTurns: 4, maxBudgetUsd: 0.5, model: 'haiku' });
-    expect(r).toMatchObject({ ok: true, costUsd: 0.0123, inputTokens: 1234, outputTokens: 456, numTurns: 1, sessionId: 'stub-session', retried: false, error: null });
+    expect(r).toMatchObject({ ok: true, costUsd: 0.0123, inputTokens: 1234, outputTokens: 456, numTurns: 1, sessionId: 'stub-session', retried: false, error: null, structured: null });
     expect(r.text).toContain('**Class:** GPU OOM');
     const [call] = stubCalls(rec);
     expect(call!.argv).toEqual([
       '-p', '/monitor-slurm 4103', '--output-format', 'json', '--no-session-persistence', '--tools', '',
-      '--max-turns', '4', '--max-budget-usd', '0.5', '--model', 'haiku',
+      '--max-turns', '4', '--max-budget-usd', '0.5', '--model', 'haiku', '--json-schema', JSON.stringify(DIAGNOSIS_SCHEMA),
     ]);
     expect(call!.stdin).toBe('### JOB\nid=4103\n');
   });
 
-  it('never asks for fewer than 2 turns', () => {
+  it('never asks for fewer than 2 turns; sends the default model; structured output can be turned off', () => {
     expect(claudeArgs('1', { maxTurns: 1 })).toContain('2');
-    expect(claudeArgs('1', {})).toEqual(['-p', '/monitor-slurm 1', '--output-format', 'json', '--no-session-persistence', '--tools', '', '--max-turns', '3', '--max-budget-usd', '0.25']);
+    expect(claudeArgs('1', { structured: false })).toEqual([
+      '-p', '/monitor-slurm 1', '--output-format', 'json', '--no-session-persistence', '--tools', '', '--max-turns', '3',
+      '--max-budget-usd', '0.25', '--model', DEFAULT_MODEL,
+    ]);
+  });
+
+  it('without the skill: a plain prompt and the skill text as system prompt, never the slash command', () => {
+    const args = claudeArgs('7', { structured: false }, '/tmp/skill.md');
+    expect(args.slice(0, 2)).toEqual(['-p', 'Diagnose SLURM job 7 from the failure bundle below.']);
+    expect(args.slice(-2)).toEqual(['--append-system-prompt-file', '/tmp/skill.md']);
   });
 
   it('retries once with the skill as system prompt when the skill did not load', async () => {
@@ -54,11 +64,12 @@ describe('runClaude with the stand-in', () => {
     expect(calls).toHaveLength(2);
     expect(calls[0]!.argv).not.toContain('--append-system-prompt-file');
     expect(calls[1]!.argv.slice(-2)).toEqual(['--append-system-prompt-file', skillFile]);
+    expect(calls[1]!.argv[1]).toBe(claudePrompt('4103', skillFile));
     expect(calls[1]!.appendText).toContain('Diagnose the bundle');
   });
 
-  it('sends the skill from the start when asked (skill not installed)', async () => {
-    const r = await run('skill-unloaded', {}, { appendSkillFirst: true });
+  it('sends the skill from the start when it is not installed', async () => {
+    const r = await run('skill-unloaded', {}, { skillInstalled: false });
     expect(r.ok).toBe(true);
     expect(stubCalls(rec)).toHaveLength(1);
     expect(stubCalls(rec)[0]!.argv).toContain('--append-system-prompt-file');

@@ -45,7 +45,9 @@ describe('hpc-watch diagnose (demo cluster)', () => {
     const [call] = stubCalls(rec);
     expect(call!.stdin).toContain("ModuleNotFoundError: No module named 'flash_attn'");
     expect(call!.stdin).toContain('id=4104 name=eval-llm state=FAILED exit=1:0');
-    expect(call!.argv.slice(0, 2)).toEqual(['-p', '/monitor-slurm 4104']);
+    // No skill where claude looks (cwd and HOME are fresh): plain prompt, skill text as system prompt.
+    expect(call!.argv.slice(0, 2)).toEqual(['-p', 'Diagnose SLURM job 4104 from the failure bundle below.']);
+    expect(call!.appendText).toContain('### TRACEBACK');
 
     r = cli(['diagnose', '4104', '--demo', '--json']);
     expect(JSON.parse(r.stdout)).toMatchObject({ cached: true, ok: true, text: j.text });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SlurmJob } from '../parsers/slurm-types.js';
 import { readCachedDiagnosis } from '../src/diagnose/cache.js';
+import { installSkill, skillPath } from '../src/diagnose/skill.js';
 import { diagnoseJob, type DiagnoseDeps, startDiagnosis } from '../src/diagnose/run.js';
 import type { Session } from '../src/session.js';
 import { createJobStore, type JobEntry, jobKey, type LogInfo, type Store } from '../src/store.js';
@@ -90,11 +91,24 @@ describe('diagnoseJob', () => {
     expect(call!.stdin).toContain('id=4103 name=finetune-bert state=FAILED exit=1:0');
     expect(call!.stdin).toContain('req_mem=512M');
     expect(call!.stdin).toMatch(/Epoch 0: {2}97%\|.*39\/40/);
-    expect(call!.argv.slice(0, 2)).toEqual(['-p', '/monitor-slurm 4103']);
-    // No skill installed where claude looks: its text goes along as system prompt.
+    // No skill installed where claude looks: a plain prompt, the skill text as system prompt.
+    expect(call!.argv.slice(0, 2)).toEqual(['-p', 'Diagnose SLURM job 4103 from the failure bundle below.']);
     expect(call!.argv).toContain('--append-system-prompt-file');
     expect(call!.appendText).toContain('### TRACEBACK');
     expect(readCachedDiagnosis(o.excerpt!.hash, env)).toMatchObject({ jobId: '4103', text: o.text, costUsd: 0.0123 });
+  });
+
+  it('uses the installed skill (found in a parent of cwd) through its slash command, with no system prompt', async () => {
+    const { out, err } = writeCrash('4103', '2026-11-28 10:00:00');
+    const key = addJob(failedJob(), out, err);
+    installSkill(skillPath('project', dir, env), false);
+    const cwd = join(dir, 'sub', 'dir');
+    mkdirSync(cwd, { recursive: true });
+    const o = await diagnoseJob(deps, { key, env, cwd });
+    expect(o).toMatchObject({ ok: true, skillFile: skillPath('project', dir, env) });
+    const [call] = stubCalls(rec);
+    expect(call!.argv.slice(0, 2)).toEqual(['-p', '/monitor-slurm 4103']);
+    expect(call!.argv).not.toContain('--append-system-prompt-file');
   });
 
   it('never lets a planted secret reach claude (stdin, argv) or the dry run', async () => {

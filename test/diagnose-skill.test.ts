@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cliPath } from './helpers/cluster.js';
-import { installSkill, skillPath, skillSystemPrompt } from '../src/diagnose/skill.js';
+import { findSkill, installSkill, skillIsStale, skillPath, skillSystemPrompt } from '../src/diagnose/skill.js';
 import { SKILL_MD } from '../src/diagnose/skill-text.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -40,7 +40,54 @@ describe('the monitor-slurm skill text', () => {
     const p = skillSystemPrompt();
     expect(p.startsWith('---')).toBe(false);
     expect(p).not.toContain('$ARGUMENTS');
+    expect(p).not.toContain('$0');
     expect(p).toContain('### TRACEBACK');
+  });
+
+  it('names only the job id ($0), never all arguments: the stdin bundle must not be expanded twice', () => {
+    expect(SKILL_MD).toContain('Job id: $0\n');
+    expect(SKILL_MD).not.toContain('$ARGUMENTS');
+  });
+});
+
+describe('findSkill: where Claude Code would load monitor-slurm from', () => {
+  const put = (p: string) => {
+    mkdirSync(join(p, '..'), { recursive: true });
+    writeFileSync(p, 'x');
+  };
+
+  it('finds a project skill in cwd or any parent, the personal one, and the legacy commands form', () => {
+    const home = join(dir, 'home');
+    const cwd = join(dir, 'a', 'b', 'c');
+    mkdirSync(cwd, { recursive: true });
+    const env = { HOME: home };
+    expect(findSkill(cwd, env)).toBeNull();
+    put(join(home, '.claude/commands/monitor-slurm.md'));
+    expect(findSkill(cwd, env)).toBe(join(home, '.claude/commands/monitor-slurm.md'));
+    put(join(home, '.claude/skills/monitor-slurm/SKILL.md'));
+    expect(findSkill(cwd, env)).toBe(join(home, '.claude/skills/monitor-slurm/SKILL.md'));
+    put(join(dir, 'a', '.claude/skills/monitor-slurm/SKILL.md'));
+    expect(findSkill(cwd, env)).toBe(join(dir, 'a', '.claude/skills/monitor-slurm/SKILL.md'));
+    put(join(cwd, '.claude/commands/monitor-slurm.md'));
+    expect(findSkill(cwd, env)).toBe(join(cwd, '.claude/commands/monitor-slurm.md'));
+  });
+
+  it('follows CLAUDE_CONFIG_DIR for the personal skill', () => {
+    const cfg = join(dir, 'cfg');
+    put(join(cfg, 'skills/monitor-slurm/SKILL.md'));
+    expect(findSkill(join(dir), { HOME: join(dir, 'nohome'), CLAUDE_CONFIG_DIR: cfg })).toBe(join(cfg, 'skills/monitor-slurm/SKILL.md'));
+    expect(skillPath('user', '/x', { CLAUDE_CONFIG_DIR: cfg })).toBe(join(cfg, 'skills/monitor-slurm/SKILL.md'));
+  });
+
+  it('calls an installed older skill stale only when it still expands $ARGUMENTS', () => {
+    const p = join(dir, 'SKILL.md');
+    writeFileSync(p, SKILL_MD.replace('Job id: $0', 'Arguments: $ARGUMENTS'));
+    expect(skillIsStale(p)).toBe(true);
+    writeFileSync(p, SKILL_MD);
+    expect(skillIsStale(p)).toBe(false);
+    writeFileSync(p, '# my own skill\nJob: $0\n');
+    expect(skillIsStale(p)).toBe(false);
+    expect(skillIsStale(join(dir, 'missing'))).toBe(false);
   });
 });
 
@@ -73,11 +120,14 @@ describe('skill install', () => {
       spawnSync(process.execPath, [cli, 'skill', 'install', ...args], { cwd: proj, encoding: 'utf8', env: { ...process.env, HOME: home } });
     let r = run();
     expect(r.status).toBe(0);
-    expect(r.stdout).toBe(`wrote ${join(proj, '.claude/skills/monitor-slurm/SKILL.md')}\n`);
+    expect(r.stdout.split('\n')[0]).toBe(`wrote ${join(proj, '.claude/skills/monitor-slurm/SKILL.md')}`);
+    // What else to wire up, as commands to paste.
+    expect(r.stdout).toMatch(/\n {2}MCP tools .*: {2}claude mcp add hpc-watch -- .* mcp\n/);
+    expect(r.stdout).toMatch(/SessionStart hook\): {2}.* skill install --hook\n$/);
     r = run('--project');
     expect(r.stdout).toMatch(/^already up to date: /);
     r = run('--user');
-    expect(r.stdout).toBe(`wrote ${join(home, '.claude/skills/monitor-slurm/SKILL.md')}\n`);
+    expect(r.stdout.split('\n')[0]).toBe(`wrote ${join(home, '.claude/skills/monitor-slurm/SKILL.md')}`);
     writeFileSync(join(home, '.claude/skills/monitor-slurm/SKILL.md'), 'edited');
     r = run('--user');
     expect(r.status).toBe(1);

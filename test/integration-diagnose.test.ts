@@ -34,6 +34,7 @@ describeCluster('diagnose against the real cluster', () => {
       CLAUDE_STUB_DIR: rec,
       CLAUDE_STUB_MODE: 'success',
       XDG_CACHE_HOME: join(tmp, 'cache'),
+      HOME: join(tmp, 'home'),
       HPCW_CLAUDE_CMD: '',
     };
     const r = runCli(['diagnose', id, '--json'], { env, timeoutMs: 90_000 });
@@ -53,7 +54,8 @@ describeCluster('diagnose against the real cluster', () => {
     expect(sent).toContain(`slurm-${id}.out`);
     expect(sent).toContain('### TRACEBACK');
     expect(sent).toContain('category=oom_gpu');
-    expect(calls[0]!.argv.slice(0, 2)).toEqual(['-p', `/monitor-slurm ${id}`]);
+    // No skill where claude would look (fresh HOME, no project skill): plain prompt, skill as system prompt.
+    expect(calls[0]!.argv.slice(0, 2)).toEqual(['-p', `Diagnose SLURM job ${id} from the failure bundle below.`]);
 
     // Asked again: the cache answers, the stand-in is not called.
     const again = runCli(['diagnose', id, '--json'], { env, timeoutMs: 90_000 });

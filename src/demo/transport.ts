@@ -76,7 +76,8 @@ export class DemoTransport implements Transport {
         return this.sim.cancel(id) ? ok('') : fail(`scancel: error: Kill job error on job id ${argv.at(-1)}: Job/step already completing or completed`);
       }
       case 'id':
-        // The demo user is uid 1000: the demo's own scancel reads `CANCELLED by 1000`.
+        // The demo user is uid 1000: the demo's own scancel reads `CANCELLED by 1000`; `id -un` says
+        // who may cancel what (the MCP server's cancel_job asks).
         return ok(argv.includes('-u') ? '1000\n' : `${this.user}\n`);
       default:
         return { ...fail(`${argv[0]}: command not found`, 127), notFound: true };

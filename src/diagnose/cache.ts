@@ -14,6 +14,8 @@ export interface CachedDiagnosis {
   jobId: string;
   cluster: string;
   text: string;
+  /** The fields (StructuredDiagnosis) when the model gave them; absent in older entries. */
+  structured?: unknown;
   costUsd: number | null;
   inputTokens: number | null;
   outputTokens: number | null;

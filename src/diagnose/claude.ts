@@ -1,14 +1,19 @@
 /**
- * Runs `claude -p "/monitor-slurm <id>"` once (or twice, see below) with the bundle on stdin and
- * turns whatever happens into a ClaudeResult; it never throws. Facts it relies on (Claude Code's
- * headless docs; the integration tests run the real CLI): stdout carries one
- * JSON result object whatever the exit code; success is
- * `subtype == "success" && !is_error`; SIGTERM leaves no result, so a timeout or cancel sends
- * SIGINT first; a "success" with `num_turns == 0` or an empty result means the skill never ran,
- * so we retry once with the skill text as `--append-system-prompt-file`.
+ * Runs one `claude -p` diagnosis with the bundle on stdin and turns whatever happens into a
+ * ClaudeResult; it never throws. The bundle travels once, on stdin: with the skill installed the
+ * prompt is `/monitor-slurm <id>` (the skill body names only `$0`, the id, so the bundle is not
+ * expanded a second time); without it the skill text goes as `--append-system-prompt-file` with a
+ * plain prompt. Which route is decided before spawning (findSkill): Claude Code 2.1.2xx+ sends an
+ * unknown slash command to the model anyway. Older CLIs answer it with `num_turns == 0` and no
+ * text; that still triggers one retry by the system-prompt route. Facts relied on (the real-CLI
+ * tests check them): stdout carries one JSON result object whatever the exit code; success is
+ * `subtype == "success" && !is_error`; `--json-schema` answers come as `structured_output`, and a
+ * model that answers in prose anyway leaves it out; SIGTERM leaves no result, so a timeout or
+ * cancel sends SIGINT first.
  */
 import { spawn } from 'node:child_process';
 import type { ClaudeConfig } from '../config.js';
+import { DIAGNOSIS_SCHEMA, parseStructured, type StructuredDiagnosis } from './structured.js';
 
 /** What a diagnosis run produced; `error` is one line for the user when `ok` is false. */
 export interface ClaudeResult {
@@ -21,6 +26,8 @@ export interface ClaudeResult {
   sessionId: string | null;
   model: string | null;
   error: string | null;
+  /** The answer as fields, when the model used the `--json-schema` tool. */
+  structured: StructuredDiagnosis | null;
   /** The skill did not load on the first try and the run was repeated with the skill as system prompt. */
   retried: boolean;
 }
@@ -30,10 +37,10 @@ export interface RunClaudeOptions {
   command: readonly string[];
   jobId: string;
   excerpt: string;
-  /** The skill text as a file, for the `--append-system-prompt-file` retry (or first try). */
+  /** The skill text as a file, for the system-prompt route. */
   skillFile?: string;
-  /** Send the skill as system prompt from the start (the skill is not installed where claude looks). */
-  appendSkillFirst?: boolean;
+  /** Whether Claude Code will find the skill (findSkill); false = the system-prompt route from the start. */
+  skillInstalled?: boolean;
   config: ClaudeConfig;
   signal?: AbortSignal;
   /** Working directory for claude (project skills load from `<cwd>/.claude/skills`). */
@@ -46,6 +53,8 @@ export interface RunClaudeOptions {
 export const DEFAULT_MAX_TURNS = 3;
 export const DEFAULT_MAX_BUDGET_USD = 0.25;
 export const DEFAULT_TIMEOUT_S = 180;
+/** Sent when claude.model is unset: a diagnosis reads a bounded bundle, it needs no frontier model. */
+export const DEFAULT_MODEL = 'haiku';
 const STDIN_CAP = 10 * 1024 * 1024;
 const STDOUT_CAP = 16 * 1024 * 1024;
 const STDERR_CAP = 64 * 1024;
@@ -80,13 +89,19 @@ export function maxTurns(config: ClaudeConfig): number {
   return Math.max(2, Math.floor(positive(config.maxTurns, DEFAULT_MAX_TURNS)));
 }
 
+/** The prompt: the skill's slash command, or plain words when the skill text is the system prompt. */
+export function claudePrompt(jobId: string, systemPromptFile?: string): string {
+  return systemPromptFile ? `Diagnose SLURM job ${jobId} from the failure bundle below.` : `/monitor-slurm ${jobId}`;
+}
+
 /** The argv after the command itself; exported so tests show exactly what is run. */
-export function claudeArgs(jobId: string, config: ClaudeConfig, skillFile?: string): string[] {
+export function claudeArgs(jobId: string, config: ClaudeConfig, systemPromptFile?: string): string[] {
   const turns = maxTurns(config);
   const budget = positive(config.maxBudgetUsd, DEFAULT_MAX_BUDGET_USD);
+  const model = typeof config.model === 'string' && config.model ? config.model : DEFAULT_MODEL;
   const args = [
     '-p',
-    `/monitor-slurm ${jobId}`,
+    claudePrompt(jobId, systemPromptFile),
     '--output-format',
     'json',
     '--no-session-persistence',
@@ -96,9 +111,11 @@ export function claudeArgs(jobId: string, config: ClaudeConfig, skillFile?: stri
     String(turns),
     '--max-budget-usd',
     String(budget),
+    '--model',
+    model,
   ];
-  if (typeof config.model === 'string' && config.model) args.push('--model', config.model);
-  if (skillFile) args.push('--append-system-prompt-file', skillFile);
+  if (config.structured !== false) args.push('--json-schema', JSON.stringify(DIAGNOSIS_SCHEMA));
+  if (systemPromptFile) args.push('--append-system-prompt-file', systemPromptFile);
   return args;
 }
 
@@ -274,11 +291,12 @@ export async function runClaude(opts: RunClaudeOptions): Promise<ClaudeResult> {
     sessionId: null,
     model: null,
     error: null,
+    structured: null,
     retried: false,
   };
   try {
     if (opts.command.length === 0) return { ...total, error: NOT_FOUND_MESSAGE };
-    const first = opts.appendSkillFirst && opts.skillFile ? opts.skillFile : undefined;
+    const first = opts.skillInstalled === false && opts.skillFile ? opts.skillFile : undefined;
     let attempt = await once(opts, first, timeoutS, total);
     if (attempt === 'skill-not-loaded' && opts.skillFile && !first) {
       total.retried = true;
@@ -306,7 +324,7 @@ async function once(opts: RunClaudeOptions, skillFile: string | undefined, timeo
     if (t.output !== null) total.outputTokens = (total.outputTokens ?? 0) + t.output;
     total.numTurns = num(j.num_turns);
     total.sessionId = str(j.session_id);
-    total.model = t.model ?? opts.config.model ?? null;
+    total.model = t.model ?? opts.config.model ?? DEFAULT_MODEL;
   }
   const success = !!j && j.type === 'result' && j.subtype === 'success' && j.is_error !== true;
   if (success) {
@@ -314,6 +332,7 @@ async function once(opts: RunClaudeOptions, skillFile: string | undefined, timeo
     if (num(j!.num_turns) === 0 || text === '') return 'skill-not-loaded';
     total.ok = true;
     total.text = text;
+    total.structured = parseStructured(j!.structured_output);
     total.error = null;
     return 'done';
   }

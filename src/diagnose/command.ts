@@ -11,6 +11,7 @@ import { openSession, pollOnce, type Session } from '../session.js';
 import type { JobEntry } from '../store.js';
 import { UserError } from '../errors.js';
 import { type DiagnosisOutcome, diagnoseJob } from './run.js';
+import { skillIsStale } from './skill.js';
 
 
 /** The job asked for; for an array id, its first failed task (with a note on stderr). */
@@ -46,6 +47,7 @@ function toJson(o: DiagnosisOutcome | null, jobId: string, error: string | null)
     cached: o?.cached ?? false,
     ok: o?.ok ?? false,
     text: o?.text ?? null,
+    diagnosis: o?.structured ?? null,
     cost_usd: o?.costUsd ?? null,
     input_tokens: o?.inputTokens ?? null,
     output_tokens: o?.outputTokens ?? null,
@@ -115,8 +117,10 @@ export async function runDiagnose(opts: CliOptions, settings: Settings): Promise
       return 1;
     }
     process.stdout.write(`${sanitizeLogLine(o.text ?? '').trimEnd()}\n\n${costLine(o)}\n`);
-    if (!o.skillInstalled && !o.cached) {
+    if (!o.skillFile && !o.cached) {
       process.stderr.write('hpc-watch: tip: `hpc-watch skill install` puts the monitor-slurm skill where Claude Code finds it\n');
+    } else if (o.skillFile && skillIsStale(o.skillFile)) {
+      process.stderr.write(`hpc-watch: tip: ${o.skillFile} is an older skill that sends the bundle twice; \`hpc-watch skill install --force\` updates it\n`);
     }
     return 0;
   } finally {

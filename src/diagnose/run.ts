@@ -15,7 +15,8 @@ import { readCachedDiagnosis, writeCachedDiagnosis } from './cache.js';
 import { type ClaudeResult, resolveClaudeCommand, runClaude } from './claude.js';
 import { buildExcerpt, DEFAULT_TOKEN_BUDGET, type Excerpt, type ExcerptLog } from './excerpt.js';
 import { outboundRedactor } from '../redact.js';
-import { skillInstalled, skillPromptFile } from './skill.js';
+import { findSkill, skillPromptFile } from './skill.js';
+import { diagnosisMarkdown, parseStructured, type StructuredDiagnosis } from './structured.js';
 
 /** What the runner needs from a session: the store and a transport per cluster. */
 export interface DiagnoseDeps {
@@ -55,8 +56,10 @@ export interface DiagnosisOutcome {
   redactions: number;
   excerpt: Excerpt | null;
   failure: Failure | null;
-  /** Whether the skill was found where claude looks (otherwise its text went as system prompt). */
-  skillInstalled: boolean;
+  /** The answer as fields when the model gave them (then `text` is their markdown). */
+  structured: StructuredDiagnosis | null;
+  /** The skill claude will load (findSkill), or null: then its text goes as system prompt. */
+  skillFile: string | null;
 }
 
 /** Adapts a session to DiagnoseDeps. */
@@ -182,7 +185,8 @@ export async function diagnoseJob(depsOrSession: DiagnoseDeps | Session, opts: D
     redactions: 0,
     excerpt: null,
     failure: null,
-    skillInstalled: skillInstalled(opts.cwd, env),
+    structured: null,
+    skillFile: findSkill(opts.cwd, env),
   };
   const fail = (error: string): DiagnosisOutcome => {
     if (!opts.dryRun) setDiagnosis(store, key, { status: 'error', error, text: null, cached: false });
@@ -207,7 +211,9 @@ export async function diagnoseJob(depsOrSession: DiagnoseDeps | Session, opts: D
 
     const cached = opts.force ? null : readCachedDiagnosis(excerpt.hash, env);
     if (cached) {
-      const res = { ...outcome, ok: true, cached: true, text: cached.text, costUsd: cached.costUsd, inputTokens: cached.inputTokens, outputTokens: cached.outputTokens, model: cached.model };
+      const structured = parseStructured(cached.structured);
+      const text = structured ? diagnosisMarkdown(structured) : cached.text;
+      const res = { ...outcome, ok: true, cached: true, text, structured, costUsd: cached.costUsd, inputTokens: cached.inputTokens, outputTokens: cached.outputTokens, model: cached.model };
       setDiagnosis(store, key, { status: 'done', text: res.text, cached: true, costUsd: res.costUsd, inputTokens: res.inputTokens, outputTokens: res.outputTokens });
       return res;
     }
@@ -222,7 +228,7 @@ export async function diagnoseJob(depsOrSession: DiagnoseDeps | Session, opts: D
         jobId: outcome.jobId,
         excerpt: excerpt.text,
         skillFile: skillPromptFile(env) ?? undefined,
-        appendSkillFirst: !outcome.skillInstalled,
+        skillInstalled: outcome.skillFile !== null,
         config,
         signal: opts.signal,
         cwd: opts.cwd,
@@ -235,7 +241,8 @@ export async function diagnoseJob(depsOrSession: DiagnoseDeps | Session, opts: D
       ...outcome,
       ok: r.ok,
       cached: joined,
-      text: r.text,
+      text: r.structured ? diagnosisMarkdown(r.structured) : r.text,
+      structured: r.structured,
       error: r.error,
       costUsd: r.costUsd,
       inputTokens: r.inputTokens,
@@ -250,6 +257,7 @@ export async function diagnoseJob(depsOrSession: DiagnoseDeps | Session, opts: D
           jobId: outcome.jobId,
           cluster: entry.cluster,
           text: r.text,
+          structured: r.structured,
           costUsd: r.costUsd,
           inputTokens: r.inputTokens,
           outputTokens: r.outputTokens,
@@ -262,7 +270,7 @@ export async function diagnoseJob(depsOrSession: DiagnoseDeps | Session, opts: D
     }
     setDiagnosis(store, key, {
       status: r.ok ? 'done' : 'error',
-      text: r.text,
+      text: res.text,
       error: r.error,
       cached: joined,
       costUsd: r.costUsd,
