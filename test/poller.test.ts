@@ -62,6 +62,36 @@ describe('Poller', () => {
     expect(calls).toEqual(['squeue']);
   });
 
+  it('shows the queue on the first tick before accounting answers, and asks for both at once', async () => {
+    const demo = await DemoTransport.start();
+    open.push(demo);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const started: string[] = [];
+    const t: Transport = {
+      cluster: demo.cluster,
+      canWatch: demo.canWatch,
+      async exec(argv, opts) {
+        started.push(argv[0]!);
+        if (argv[0] === 'sacct') await gate;
+        return demo.exec(argv, opts);
+      },
+      stat: (p) => demo.stat(p),
+      readRange: (p, s, l) => demo.readRange(p, s, l),
+      close: async () => {},
+    };
+    const store = createJobStore();
+    const poller = new Poller({ cluster: 'demo', runner: slurmRunner(t), store, logs: new LogService(store, t, 1 << 20), pathCache: new PathCache(null), jobIds: null, allUsers: false, sinceS: 86400, intervalS: 10 });
+    const tick = poller.tick();
+    await vi.waitFor(() => expect(Object.keys(store.getState().jobs).length).toBeGreaterThan(0));
+    expect(started).toContain('sacct');
+    const queuedOnly = Object.values(store.getState().jobs).length;
+    release();
+    await tick;
+    // accounting then adds the jobs that already left the queue
+    expect(Object.values(store.getState().jobs).length).toBeGreaterThan(queuedOnly);
+  });
+
   it('forgets jobs that ended before the --since window', async () => {
     const { poller, store } = await setup(null, undefined, undefined, 600);
     await poller.tick();

@@ -43,6 +43,7 @@ export interface PollerConfig {
 }
 
 const MAX_BACKOFF_MS = 5 * 60_000;
+const LOG_READS_AT_ONCE = 4;
 const MAX_DELAY_MS = 3 * 3600_000;
 
 type Work = Map<string, JobEntry>;
@@ -163,12 +164,18 @@ export class Poller {
     const { jobIds } = this.cfg;
     const offsetMinutes = await this.clusterOffset();
     const work: Work = new Map(Object.values(this.cfg.store.getState().jobs).filter((e) => e.cluster === this.cfg.cluster).map((e) => [e.key, e]));
+    const first = this.firstTick;
+    // The first tick's accounting query (recent history, or the ids asked for) does not depend on
+    // squeue's answer: run both at once, since a first frame and `--summary` wait for them.
+    const history = first ? this.accounting.query(jobIds ? { jobIds } : this.historyQuery(), offsetMinutes).then((rows) => ({ rows }), (error: unknown) => ({ error })) : null;
     const queued = await querySqueue(this.cfg.runner, { jobIds, allUsers: this.cfg.allUsers, offsetMinutes });
     const seen = new Set<string>();
     for (const job of queued) {
       seen.add(job.job_id);
       this.upsert(work, job, 'squeue');
     }
+    // Show the queue as soon as squeue answered; accounting and logs fill in.
+    if (first) this.commit(work);
     const left = [...this.inQueue].filter((id) => !seen.has(id));
     const ask = new Set<string>();
     for (const id of left) {
@@ -186,10 +193,17 @@ export class Poller {
     for (const job of queued) {
       if (!isEnded(job.state) || this.endAsked.has(job.job_id)) continue;
       this.endAsked.add(job.job_id);
-      // The first tick's history query (no ids) already covers them.
-      if (!this.firstTick || jobIds) ask.add(job.job_id);
+      ask.add(job.job_id);
     }
-    if (ask.size > 0 || (this.firstTick && !jobIds)) await this.pollAccounting(work, [...ask], seen, offsetMinutes);
+    if (history) {
+      // The first query covered the history, the ids and every job ended in the queue.
+      const h = await history;
+      if ('error' in h) throw h.error;
+      if (h.rows) this.mergeAccounting(work, h.rows, seen);
+    } else if (ask.size > 0) {
+      const rows = await this.accounting.query({ jobIds: [...ask] }, offsetMinutes);
+      if (rows) this.mergeAccounting(work, rows, seen);
+    }
     if (jobIds) this.markNotFound(work, jobIds);
     const signature = queued.map((j) => `${j.job_id}:${j.state}:${j.reason}`).join(',');
     this.unchangedTicks = signature === this.lastSignature && left.length === 0 ? this.unchangedTicks + 1 : 0;
@@ -203,10 +217,11 @@ export class Poller {
     this.cfg.pathCache.save();
   }
 
-  private async pollAccounting(work: Work, ids: string[], queued: Set<string>, offsetMinutes: number | undefined): Promise<void> {
-    const query = ids.length ? { jobIds: ids } : { allUsers: this.cfg.allUsers, since: `now-${Math.round(this.cfg.sinceS)}seconds` };
-    const rows = await this.accounting.query(query, offsetMinutes);
-    if (!rows) return;
+  private historyQuery(): { allUsers: boolean; since: string } {
+    return { allUsers: this.cfg.allUsers, since: `now-${Math.round(this.cfg.sinceS)}seconds` };
+  }
+
+  private mergeAccounting(work: Work, rows: SlurmJob[], queued: Set<string>): void {
     const queuedArrays = new Set([...queued].map((id) => id.split('_')[0]));
     for (const job of rows) {
       // squeue is the truth for unfinished jobs (sacct lists pending array tasks one by one where
@@ -276,18 +291,24 @@ export class Poller {
   private async readLogs(work: Work): Promise<void> {
     const keep = new Set<string>();
     const read = new Map<string, Awaited<ReturnType<LogService['read']>> & { final: boolean }>();
+    const todo: JobEntry[] = [];
     for (const e of work.values()) {
       if (!e.stdout || isQueued(e.job.state)) continue;
       const ended = isEnded(e.job.state);
       if (ended && this.finalized.has(e.key)) continue;
-      const current = this.cfg.store.getState().jobs[e.key] ?? e;
-      read.set(e.key, { ...(await this.cfg.logs.read(current, ended)), final: ended });
-      if (ended) this.finalized.add(e.key);
-      else {
+      todo.push(e);
+      if (!ended) {
         keep.add(e.stdout.path);
         if (e.stderr) keep.add(e.stderr.path);
       }
     }
+    // A few at a time: each read waits on a stat and a read (a network filesystem, an SFTP channel).
+    await forEachLimit(todo, LOG_READS_AT_ONCE, async (e) => {
+      const ended = isEnded(e.job.state);
+      const current = this.cfg.store.getState().jobs[e.key] ?? e;
+      read.set(e.key, { ...(await this.cfg.logs.read(current, ended)), final: ended });
+      if (ended) this.finalized.add(e.key);
+    });
     this.cfg.logs.retain(keep);
     if (read.size === 0) return;
     this.cfg.store.setState((s) => {
@@ -318,4 +339,13 @@ export class Poller {
       return { clusters: { ...s.clusters, [name]: { ...old, ...patch } } };
     });
   }
+}
+
+/** Runs `fn` over `items`, at most `limit` at once. */
+async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
