@@ -4,6 +4,7 @@
  * real-cluster run needs test/cluster/up.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cliPath, describeCluster, jobDir, SLURM_CONF, STATE, submit, until } from './helpers/cluster.js';
 
@@ -14,11 +15,11 @@ function tmux(...args: string[]): string {
   return execFileSync('tmux', args, { encoding: 'utf8' });
 }
 
-function start(args: string[], env: Record<string, string> = {}): string {
+function start(args: string[], env: Record<string, string> = {}, wrap: string[] = []): string {
   const name = `hpcw-e2e-${process.pid}-${sessions.length}`;
   sessions.push(name);
   const envArgs = Object.entries({ CI: 'true', TERM: 'xterm-256color', XDG_CACHE_HOME: `${STATE}/e2e-cache`, ...env }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-  tmux('new-session', '-d', '-s', name, '-x', '70', '-y', '30', ...envArgs, process.execPath, cliPath(), ...args);
+  tmux('new-session', '-d', '-s', name, '-x', '70', '-y', '30', ...envArgs, ...wrap, process.execPath, cliPath(), ...args);
   return name;
 }
 
@@ -72,6 +73,24 @@ describeTmux('TUI in tmux (--demo)', () => {
     keys(s, 'q');
     await until(() => !alive(s), 5_000, 100);
   }, 60_000);
+
+  it('quits when its terminal goes away without a SIGHUP (a pane killed under su or runuser)', async () => {
+    // setsid stands in for su/runuser: hpc-watch runs in a session of its own, so closing the
+    // pane sends it no SIGHUP; before, it polled the controller for ever.
+    const s = start(['--demo'], {}, ['setsid', '-w']);
+    await waitFor(s, /updated \d+s ago/);
+    const pane = tmux('display-message', '-p', '-t', s, '#{pane_pid}').trim();
+    const node = await until(() => spawnSync('ps', ['-o', 'pid=', '--ppid', pane], { encoding: 'utf8' }).stdout.trim(), 5_000, 100);
+    tmux('kill-session', '-t', s);
+    const running = () => {
+      try {
+        return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${node}/stat`, 'utf8'));
+      } catch {
+        return false;
+      }
+    };
+    await until(() => !running(), 10_000, 100);
+  }, 30_000);
 
   it('shows a failure banner with the root-cause line for a failed job', async () => {
     const s = start(['--demo', '4104']);

@@ -109,6 +109,11 @@ export async function runTui(opts: CliOptions, settings: Settings): Promise<numb
     { exitOnCtrlC: true, patchConsole: false, maxFps: 10 },
   );
   unmount = () => instance.unmount();
+  // A killed pane or a dropped SSH session under su/runuser sends no SIGHUP (they start a new
+  // session): the terminal's input ends and writes fail instead. Quit as on `q`, saving state.
+  const lost = () => unmount();
+  process.stdin.once('end', lost);
+  process.stdout.on('error', lost);
   // After the first frame: chokidar only makes appends show sooner than the 1 s timer.
   const watcher = watchLogs(session, { pollLogs: settings.pollLogs, onChange: refresh });
   try {
@@ -119,6 +124,7 @@ export async function runTui(opts: CliOptions, settings: Settings): Promise<numb
     await events.stop().catch(() => {});
     loaded.diagnosis?.cancelAllDiagnoses();
     process.off('exit', restore);
+    process.stdin.off('end', lost);
     restore();
     await (await watcher.catch(() => null))?.close().catch(() => {});
     await session.close().catch(() => {});
