@@ -4,7 +4,9 @@
  * real-cluster run needs test/cluster/up.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cliPath, describeCluster, jobDir, SLURM_CONF, STATE, submit, until } from './helpers/cluster.js';
 
@@ -90,6 +92,20 @@ describeTmux('TUI in tmux (--demo)', () => {
       }
     };
     await until(() => !running(), 10_000, 100);
+  }, 30_000);
+
+  it('quits at once on q while squeue hangs (a controller that does not answer)', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'hpcw-hang-'));
+    for (const cmd of ['squeue', 'sacct']) {
+      writeFileSync(join(bin, cmd), '#!/bin/sh\nexec sleep 120\n');
+      chmodSync(join(bin, cmd), 0o755);
+    }
+    // tmux's -e does not reach PATH (the server's own wins): set it in the pane's command.
+    const s = start([], {}, ['env', `PATH=${bin}:${process.env.PATH}`]);
+    await waitFor(s, /loading/);
+    keys(s, 'q');
+    // Before, the process stayed until squeue gave up (a minute when the controller is gone).
+    await until(() => !alive(s), 10_000, 100);
   }, 30_000);
 
   it('shows a failure banner with the root-cause line for a failed job', async () => {
