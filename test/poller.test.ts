@@ -39,13 +39,14 @@ async function setup(
   override?: (argv: readonly string[]) => ExecResult | null,
   remoteOffset?: () => Promise<number | null>,
   sinceS = 86400,
+  logsAfter?: Promise<unknown>,
 ) {
   const demo = await DemoTransport.start();
   open.push(demo);
   const { t, calls } = counting(demo, override);
   const store = createJobStore();
   const logs = new LogService(store, t, 1 << 20);
-  const poller = new Poller({ cluster: 'demo', runner: slurmRunner(t), store, logs, pathCache: new PathCache(null), jobIds, allUsers: false, sinceS, intervalS: 10, remoteOffset });
+  const poller = new Poller({ cluster: 'demo', runner: slurmRunner(t), store, logs, pathCache: new PathCache(null), jobIds, allUsers: false, sinceS, intervalS: 10, remoteOffset, logsAfter });
   return { store, poller, calls };
 }
 
@@ -99,6 +100,18 @@ describe('Poller', () => {
     expect(jobs['demo/4104']).toBeUndefined(); // ended 2 h ago
     expect(jobs['demo/4111']).toBeUndefined(); // ended 30 min ago
     expect(jobs['demo/4101']?.job.state).toBe('RUNNING');
+  });
+
+  it('holds the first log reads until the first frame is out, then fills progress in', async () => {
+    let framed!: () => void;
+    const { poller, store } = await setup(null, undefined, undefined, 86400, new Promise<void>((r) => (framed = r)));
+    const tick = poller.tick();
+    await vi.waitFor(() => expect(store.getState().jobs['demo/4101']?.stdout?.path).toMatch(/slurm-4101\.out$/));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(store.getState().jobs['demo/4101']!.analysis?.progress ?? null).toBeNull();
+    framed();
+    await tick;
+    expect(store.getState().jobs['demo/4101']!.analysis?.progress?.total).toBe(500);
   });
 
   it('fills the store with SLURM fields, resolved logs and parsed progress', async () => {

@@ -40,6 +40,11 @@ export interface PollerConfig {
    * local wall-clock times, and a laptop in another zone must not misread them.
    */
   remoteOffset?: () => Promise<number | null>;
+  /**
+   * The first log reads wait for this (the TUI's first frame): reading and parsing tails is CPU
+   * the first frame would otherwise wait for; progress fills its cells in a moment later.
+   */
+  logsAfter?: Promise<unknown>;
 }
 
 const MAX_BACKOFF_MS = 5 * 60_000;
@@ -213,6 +218,7 @@ export class Poller {
     for (const e of await this.paths.resolve([...work.values()], seen, offsetMinutes)) work.set(e.key, e);
     this.pruneOld(work);
     this.commit(work);
+    if (first && this.cfg.logsAfter) await this.cfg.logsAfter;
     await this.readLogs(work);
     this.cfg.pathCache.save();
   }

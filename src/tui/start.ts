@@ -67,7 +67,9 @@ export async function runTui(opts: CliOptions, settings: Settings): Promise<numb
   process.env.CI = 'false';
   process.env.CONTINUOUS_INTEGRATION = 'false';
   // Fatal connection errors (a host key) go to stderr now: once Ink owns the terminal they would vanish.
-  const session = await openSession(settings, { warn: (line) => process.stderr.write(`hpc-watch: ${line}\n`) });
+  let framed: () => void = () => {};
+  const logsAfter = new Promise<void>((resolve) => (framed = resolve));
+  const session = await openSession(settings, { warn: (line) => process.stderr.write(`hpc-watch: ${line}\n`), logsAfter });
   for (const c of session.clusters) c.poller.start();
   // Loading Ink is most of the start-up: do it while the first squeue runs (started just above).
   const ui = Promise.all([import('ink'), import('../../components/App.js')]);
@@ -109,6 +111,7 @@ export async function runTui(opts: CliOptions, settings: Settings): Promise<numb
     { exitOnCtrlC: true, patchConsole: false, maxFps: 10 },
   );
   unmount = () => instance.unmount();
+  framed(); // Ink wrote the first frame inside render()
   // A killed pane or a dropped SSH session under su/runuser sends no SIGHUP (they start a new
   // session): the terminal's input ends and writes fail instead. Quit as on `q`, saving state.
   const lost = () => unmount();
