@@ -11,7 +11,6 @@
  */
 import { eastAsianWidth } from 'get-east-asian-width';
 import realStringWidth from 'string-width';
-import stripAnsi from 'strip-ansi';
 
 interface Options {
   ambiguousIsNarrow?: boolean;
@@ -30,7 +29,8 @@ const cache = new Map<string, number>();
 
 function measure(s: string): number {
   if (PRINTABLE_ASCII.test(s)) return s.length;
-  if (NEEDS_SEGMENTER.test(s)) return realStringWidth(s);
+  // ANSI styling (rare here: Ink styles after measuring) goes to string-width, which strips it.
+  if (s.includes('\u001B') || s.includes('\u009B') || NEEDS_SEGMENTER.test(s)) return realStringWidth(s);
   let w = 0;
   for (const ch of s) w += eastAsianWidth(ch.codePointAt(0)!, { ambiguousAsWide: false });
   return w;
@@ -40,14 +40,13 @@ function measure(s: string): number {
 export default function stringWidth(input: unknown, options: Options = {}): number {
   if (typeof input !== 'string' || input.length === 0) return 0;
   if (options.ambiguousIsNarrow === false || options.countAnsiEscapeCodes) return realStringWidth(input, options);
-  const s = input.includes('\u001B') || input.includes('\u009B') ? stripAnsi(input) : input;
-  if (s.length > CACHE_LEN) return measure(s);
+  if (input.length > CACHE_LEN) return measure(input);
   // Frames repeat the same lines: a hit skips even the regex scans.
-  let w = cache.get(s);
+  let w = cache.get(input);
   if (w === undefined) {
-    w = measure(s);
+    w = measure(input);
     if (cache.size >= CACHE_MAX) cache.clear();
-    cache.set(s, w);
+    cache.set(input, w);
   }
   return w;
 }
