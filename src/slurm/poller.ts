@@ -1,6 +1,6 @@
 /**
  * The one poller per cluster. Each tick makes ONE squeue call for every watched job, one batched
- * sacct call only for jobs that just left the queue, and at most a few scontrol calls, once per
+ * sacct call only for jobs that just ended or left the queue, and at most a few scontrol calls, once per
  * job, where a log path cannot be had otherwise (log-paths.ts). Controllers are shared by
  * thousands of users: the interval stretches on a slow controller, when nothing changes, and
  * exponentially after errors.
@@ -53,6 +53,8 @@ export class Poller {
   private readonly paths: LogPathResolver;
   private offsetMinutes: number | undefined;
   private finalized = new Set<string>();
+  /** Ended jobs squeue still lists whose usage was asked for once already. */
+  private endedAsked = new Set<string>();
   private firstTick = true;
   private failures = 0;
   private unchangedTicks = 0;
@@ -147,6 +149,11 @@ export class Poller {
       .map((e) => e.key);
   }
 
+  /** The cluster's UTC offset in minutes once known (remote clusters), for on-demand queries. */
+  utcOffset(): number | undefined {
+    return this.offsetMinutes;
+  }
+
   private backoffMs(): number {
     return Math.min(MAX_BACKOFF_MS, this.cfg.intervalS * 1000 * 2 ** Math.min(this.failures, 8));
   }
@@ -170,7 +177,9 @@ export class Poller {
     }
     const left = [...this.inQueue].filter((id) => !seen.has(id));
     const ask = new Set<string>();
+    this.askEnded(queued, ask, !jobIds);
     for (const id of left) {
+      this.endedAsked.delete(id);
       // A pending array record (`83_[2-9%2]`) is replaced by its tasks; accounting knows them by the array id.
       const bracket = id.indexOf('_[');
       if (bracket > 0) {
@@ -192,6 +201,19 @@ export class Poller {
     this.commit(work);
     await this.readLogs(work);
     this.cfg.pathCache.save();
+  }
+
+  /**
+   * squeue lists an ended job for MinJobAge more (5 min by default), so sacct would only learn of
+   * its usage then. Ask once as soon as it ends, in the same batched call: --wait and the views get
+   * the efficiency at the end. The first tick's sacct already covers everything when no ids were given.
+   */
+  private askEnded(queued: SlurmJob[], ask: Set<string>, sinceQueryCovers: boolean): void {
+    for (const job of queued) {
+      if (!isEnded(job.state) || this.endedAsked.has(job.job_id)) continue;
+      this.endedAsked.add(job.job_id);
+      if (!(this.firstTick && sinceQueryCovers)) ask.add(job.job_id);
+    }
   }
 
   private async pollAccounting(work: Work, ids: string[], queued: Set<string>, offsetMinutes: number | undefined): Promise<void> {
