@@ -1,6 +1,8 @@
 /** The stable `--summary --json` document (documented in docs/summary.md). */
+import type { Efficiency } from '../../parsers/efficiency.js';
 import { compareJobIds as compareIds } from '../../parsers/slurm-fields.js';
 import type { Failure, Metrics, Progress } from '../../parsers/types.js';
+import { pendingInsight, type WaitTarget } from '../model/pending.js';
 import { type ClusterStatus, type JobEntry, type State, elapsedNow, timeLeftNow } from '../store.js';
 
 export interface SummaryJob {
@@ -32,6 +34,16 @@ export interface SummaryJob {
   finish_time: string | null;
   exit_note: string | null;
   not_found: boolean;
+  /** Ended jobs: what they used of their allocation (docs/summary.md). */
+  efficiency: Efficiency | null;
+  /** Queued jobs: why they wait and for what. */
+  pending: SummaryPending | null;
+}
+
+export interface SummaryPending {
+  reason_text: string | null;
+  est_start: string | null;
+  dependencies: WaitTarget[];
 }
 
 export interface SummaryDoc {
@@ -67,8 +79,8 @@ export function sortJobs(jobs: JobEntry[]): JobEntry[] {
 }
 
 
-/** One job as the JSON document shows it. */
-export function summaryJob(e: JobEntry, now: number): SummaryJob {
+/** One job as the JSON document shows it; `state` gives dependency targets and on-demand data. */
+export function summaryJob(e: JobEntry, now: number, state: Pick<State, 'jobs' | 'live'>): SummaryJob {
   const j = e.job;
   const running = j.state === 'RUNNING';
   const logStatus = e.stdout?.status ?? null;
@@ -101,7 +113,14 @@ export function summaryJob(e: JobEntry, now: number): SummaryJob {
     finish_time: running && e.finishAt !== null ? isoLocal(e.finishAt) : null,
     exit_note: e.exitNote,
     not_found: e.notFound,
+    efficiency: j.efficiency,
+    pending: summaryPending(e, state),
   };
+}
+
+function summaryPending(e: JobEntry, state: Pick<State, 'jobs' | 'live'>): SummaryPending | null {
+  const p = pendingInsight(e, state.jobs, state.live[e.key]);
+  return p && { reason_text: p.reason_text, est_start: p.est_start, dependencies: p.dependencies };
 }
 
 function round(x: number | null): number | null {
@@ -113,6 +132,6 @@ export function buildSummary(state: State, now: number): SummaryDoc {
   return {
     generated_at: isoLocal(now),
     clusters: Object.values(state.clusters).map((c: ClusterStatus) => ({ name: c.name, ok: c.ok, error: c.error })),
-    jobs: sortJobs(Object.values(state.jobs)).map((e) => summaryJob(e, now)),
+    jobs: sortJobs(Object.values(state.jobs)).map((e) => summaryJob(e, now, state)),
   };
 }
