@@ -124,10 +124,13 @@ describe('pending reasons in words', () => {
 
 describe('squeue --start (on demand)', () => {
   it('argv for one job; the earliest start in the output, N/A as none', () => {
-    expect(squeueStartArgs('51')).toEqual(['squeue', '--start', '--noheader', '--jobs=51', '--Format=JobID:\x1f,StartTime:\x1f']);
+    expect(squeueStartArgs('51')).toEqual(['squeue', '--start', '--noheader', '--jobs=51', '--format=%i|%S|']);
     expect(squeueStartArgs('83_[2-9%2]')).toBeNull();
-    expect(parseSqueueStart('51\x1f2026-12-02T00:10:44\x1f\n52\x1fN/A\x1f\n', UTC)).toBe('2026-12-02T00:10:44+00:00');
-    expect(parseSqueueStart('52\x1fN/A\x1f\n', UTC)).toBeNull();
+    // captured: a --begin job and a held one
+    expect(parseSqueueStart(fx('efficiency/squeue-start-ours.txt'), UTC)).toBe('2026-12-02T01:39:52+00:00');
+    expect(parseSqueueStart('105|N/A|\n', UTC)).toBeNull();
     expect(parseSqueueStart('', UTC)).toBeNull();
+    // the default --start layout (what -O would get) is not mistaken for ours
+    expect(parseSqueueStart(fx('efficiency/squeue-start-default.txt'), UTC)).toBeNull();
   });
 });

@@ -78,6 +78,13 @@ describe('efficiency from captured 22.05 sacct (seff definitions)', () => {
     expect(withUnits.time_used_ratio).toBeCloseTo(43 / 120, 3);
   });
 
+  it('captured with our own argv: the poller’s sacct call gives the efficiency', () => {
+    const [job] = mergeSacctRows(parseSacct(fx('efficiency/sacct-ours-burn.txt')), UTC);
+    expect(job!.efficiency).toMatchObject({ cpus: 2, mem_used_bytes: 265036 * 1024, mem_alloc_bytes: 512 * MiB, gpus: 0, gpu_util: null, time_used_ratio: 0.1722 });
+    expect(job!.efficiency!.cpu).toBeCloseTo((21.998 + 0.008) / (31 * 2), 4);
+    expect(job!.efficiency!.mem).toBeCloseTo(265036 / (512 * 1024), 4);
+  });
+
   it('jobs that are not over, or never ran, have no efficiency; -X output has no usage to show', () => {
     const line = (f: Record<string, string>) => SACCT_FIELDS.map((k) => f[k] ?? '').join(SACCT_SEP);
     const rows = parseSacct(
@@ -234,6 +241,7 @@ describe('sstat (on demand, running jobs)', () => {
     expect(parseSstat(ours('sstat-22.05-allsteps-batch.txt'))).toEqual({ cpu_used_s: 12, mem_used_bytes: 412664 * 1024, gpu_util_pct: null, steps: 2 });
     expect(parseSstat(ours('sstat-22.05-allsteps-srun.txt'))).toMatchObject({ cpu_used_s: 14, mem_used_bytes: 415172 * 1024, steps: 3 });
     expect(parseSstat(fx('efficiency/sstat-22.05-nostep.txt'))).toBeNull();
+    expect(parseSstat(fx('efficiency/sstat-ours-running.txt'))).toEqual({ cpu_used_s: 9, mem_used_bytes: 265036 * 1024, gpu_util_pct: null, steps: 2 });
     fc.assert(
       fc.property(fc.string({ maxLength: 300 }), (s) => {
         expect(() => parseSstat(`1.batch|${s}`)).not.toThrow();

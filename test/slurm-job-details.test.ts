@@ -15,7 +15,7 @@ function setup() {
       calls.push([...argv]);
       if (fail) throw fail;
       if (argv[0] === 'sstat') return { stdout: '2001.extern|cpu=00:00:00,mem=108K\n2001.batch|cpu=01:00:00,mem=2097152K,gres/gpuutil=80\n', durationMs: 5 };
-      return { stdout: '2003\x1f2026-11-28T13:30:00\x1f\n', durationMs: 5 };
+      return { stdout: '2003|2026-11-28T13:30:00|\n', durationMs: 5 };
     },
   };
   const store = storeWith(

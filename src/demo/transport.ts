@@ -199,13 +199,13 @@ export class DemoTransport implements Transport {
       .join('');
   }
 
-  /** `squeue --start -O JobID,StartTime`: pending jobs with the scheduler's estimate, or N/A. */
+  /** `squeue --start -o '%i|%S|'`: pending jobs with the scheduler's estimate, or N/A. */
   private startText(views: DemoJobView[]): string {
     return views
       .filter((v) => v.state === 'PENDING')
       .map((v) => {
         const at = v.spec.expectedStartAt;
-        return `${v.spec.id}${FIELD_SEP}${at === undefined ? 'N/A' : slurmTime(this.at(at))}${FIELD_SEP}\n`;
+        return `${v.spec.id}|${at === undefined ? 'N/A' : slurmTime(this.at(at))}|\n`;
       })
       .join('');
   }
