@@ -77,7 +77,7 @@ describe('on-demand job details', () => {
     expect(s.calls).toHaveLength(1);
   });
 
-  it('watch: one call at once, then on its interval until stopped — 6 sstat calls a minute', async () => {
+  it('watch: one call at once, then on its interval until stopped — 2 sstat calls a minute', async () => {
     vi.useFakeTimers({ now: NOW });
     const s = setup();
     const stop = s.details.watch('local/2001');
