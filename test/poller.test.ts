@@ -100,6 +100,16 @@ describe('Poller', () => {
     expect(keys.some((k) => k === 'demo/4101')).toBe(false);
   });
 
+  it('an array asked for by id: tasks that already left squeue come from accounting on the first tick', async () => {
+    const { poller, store } = await setup(['4105']);
+    await poller.tick();
+    const jobs = store.getState().jobs;
+    // tasks 0 and 1 ended 30 s before the demo started: squeue (15 s after the end) no longer lists them
+    expect(jobs['demo/4105_0']?.job.state).toBe('COMPLETED');
+    expect(jobs['demo/4105_1']?.job.state).toBe('COMPLETED');
+    expect(jobs['demo/4105_2']?.job.state).toBe('RUNNING');
+  });
+
   it('backs off exponentially and keeps the last data, marked stale, when the controller fails', async () => {
     let down = false;
     const { poller, store } = await setup(null, (argv) =>

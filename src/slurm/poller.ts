@@ -188,7 +188,9 @@ export class Poller {
         if (![...seen].some((s) => s.startsWith(`${arrayId}_`))) ask.add(arrayId);
       } else ask.add(id);
     }
-    if (jobIds) for (const id of jobIds) if (!this.known(work, id)) ask.add(id);
+    // Ids asked for are looked up in accounting once at the start too: an array's first tasks may
+    // have ended and left squeue already while later ones still run.
+    if (jobIds) for (const id of jobIds) if (this.firstTick || !this.known(work, id)) ask.add(id);
     if (ask.size > 0 || (this.firstTick && !jobIds)) await this.pollAccounting(work, [...ask], seen, offsetMinutes);
     if (jobIds) this.markNotFound(work, jobIds);
     const signature = queued.map((j) => `${j.job_id}:${j.state}:${j.reason}`).join(',');
