@@ -91,9 +91,12 @@ function stepGpus(step: Row, jobGpus: number | null): number | null {
   return tresCount(parseTres(step.alloctres), 'gres/gpu') ?? jobGpus;
 }
 
-/** True when the rows hold GPU usage of a step with several GPUs: then the Slurm version matters. */
+/**
+ * True when the rows hold GPU usage of a step that may have several GPUs (a step without its own
+ * count takes the job's): then the Slurm version matters.
+ */
 export function needsSlurmVersion(rows: Row[]): boolean {
-  return rows.some((r) => parseTres(r.tresusageintot).has('gres/gpuutil') && (stepGpus(r, null) ?? 0) > 1);
+  return rows.some((r) => parseTres(r.tresusageintot).has('gres/gpuutil') && (stepGpus(r, null) ?? 2) > 1);
 }
 
 /** Efficiency of an ended job from its sacct job row and step rows (`.batch`, `.extern`, `.0`, …). */

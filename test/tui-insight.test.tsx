@@ -74,7 +74,7 @@ describe('job view: why it waits, what it used', () => {
       live: { ...s.live, 'local/41': { usage: { cpu_used_s: 3600 * 2.5, mem_used_bytes: 12 * GiB, gpu_util_pct: null, steps: 2 }, usageAt: app.now, estStart: null, estStartAt: null, error: null } },
     }));
     await new Promise((r) => setTimeout(r, 50));
-    expect(lineWith(app.frame(), 'using now:')).toContain('CPU 2.5 of 8 on average · mem peak 12G of 32G (sstat)');
+    expect(lineWith(app.frame(), 'used so far:')).toContain('CPU 2.5 of 8 on average · mem peak 12G of 32G (sstat)');
   });
 });
 

@@ -75,7 +75,7 @@ function liveLines(e: JobEntry, live: LiveInfo | undefined): HeaderLine[] {
   const cpus = tresCount(alloc, 'cpu');
   const memAlloc = tresBytes(alloc, 'mem', 'megabytes');
   const el = elapsedNow(e, live.usageAt);
-  const parts: CellPart[] = [p('using now: ', 'dim')];
+  const parts: CellPart[] = [p('used so far: ', 'dim')];
   if (u.cpu_used_s !== null && cpus && el) parts.push(p(`CPU ${(u.cpu_used_s / el).toFixed(1)} of ${cpus} on average`));
   if (u.mem_used_bytes !== null) {
     if (parts.length > 1) parts.push(p(' · ', 'dim'));
