@@ -142,3 +142,24 @@ export function wrapToWidth(s: string, width: number): string[] {
   }
   return out;
 }
+
+/** Wraps sanitised prose at spaces into lines of at most `width` columns; a longer word is hard-wrapped. */
+export function wrapWords(s: string, width: number): string[] {
+  if (typeof s !== 'string') return [''];
+  const w = Number.isFinite(width) ? Math.max(1, Math.floor(width)) : Number.POSITIVE_INFINITY;
+  const out: string[] = [];
+  let line = '';
+  for (const word of s.split(/ +/)) {
+    const candidate = line === '' ? word : `${line} ${word}`;
+    if (displayWidth(candidate) <= w) {
+      line = candidate;
+      continue;
+    }
+    if (line !== '') out.push(line);
+    const pieces = displayWidth(word) <= w ? [word] : wrapToWidth(word, w);
+    out.push(...pieces.slice(0, -1));
+    line = pieces.at(-1) ?? '';
+  }
+  out.push(line);
+  return out;
+}

@@ -3,6 +3,8 @@
  * asks the controller for, and what lands in the store.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SACCT_FIELDS, SACCT_SEP } from '../parsers/sacct.js';
+import { FIELD_SEP, SQUEUE_FIELDS } from '../parsers/squeue.js';
 import { DemoTransport } from '../src/demo/transport.js';
 import { slurmRunner } from '../src/slurm/client.js';
 import { PathCache } from '../src/slurm/path-cache.js';
@@ -141,6 +143,16 @@ describe('Poller', () => {
     expect(keys.some((k) => k === 'demo/4101')).toBe(false);
   });
 
+  it('an array asked for by id: tasks that already left squeue come from accounting on the first tick', async () => {
+    const { poller, store } = await setup(['4105']);
+    await poller.tick();
+    const jobs = store.getState().jobs;
+    // tasks 0 and 1 ended 30 s before the demo started: squeue (15 s after the end) no longer lists them
+    expect(jobs['demo/4105_0']?.job.state).toBe('COMPLETED');
+    expect(jobs['demo/4105_1']?.job.state).toBe('COMPLETED');
+    expect(jobs['demo/4105_2']?.job.state).toBe('RUNNING');
+  });
+
   it('backs off exponentially and keeps the last data, marked stale, when the controller fails', async () => {
     let down = false;
     const { poller, store } = await setup(null, (argv) =>
@@ -185,6 +197,36 @@ describe('Poller', () => {
     const start = store.getState().jobs['demo/4101']!.job.start_time!;
     expect(start).toMatch(/\+02:00$/);
     expect(ask).toHaveBeenCalledTimes(1);
+  });
+
+  it('an ended job still listed by squeue gets its usage from one sacct call, kept until it leaves the queue', async () => {
+    let listed = true;
+    const squeueLine = (fields: Record<string, string>) => `${SQUEUE_FIELDS.map((f) => `${fields[f] ?? ''}${FIELD_SEP}`).join('')}\n`;
+    const sacctLine = (fields: Record<string, string>) => SACCT_FIELDS.map((f) => fields[f] ?? '').join(SACCT_SEP);
+    const ok = (stdout: string): ExecResult => ({ stdout, stderr: '', code: 0, signal: null, timedOut: false, notFound: false, durationMs: 1 });
+    const done = { State: 'COMPLETED', NodeList: 'n1' };
+    const { poller, store, calls } = await setup(['555'], (argv) => {
+      if (argv[0] === 'squeue') return ok(listed ? squeueLine({ ...done, JobArrayID: '555', JobID: '555', Name: 'x', Reason: 'None', TimeUsed: '1:40', EndTime: '2026-11-28T10:01:40' }) : '');
+      if (argv[0] === 'sacct') {
+        return ok(
+          [
+            sacctLine({ ...done, JobID: '555', Start: '2026-11-28T10:00:00', ElapsedRaw: '100', AllocTRES: 'cpu=2,mem=1G,node=1', JobName: 'x' }),
+            sacctLine({ ...done, JobID: '555.batch', ElapsedRaw: '100', TotalCPU: '01:40.000', TRESUsageInTot: 'cpu=00:01:40,mem=512M' }),
+          ].join('\n'),
+        );
+      }
+      return null;
+    });
+    await poller.tick();
+    expect(calls.filter((c) => c === 'sacct')).toHaveLength(1);
+    expect(store.getState().jobs['demo/555']!.job.efficiency).toMatchObject({ cpu: 0.5, mem: 0.5 });
+    calls.length = 0;
+    await poller.tick();
+    expect(calls).toEqual(['squeue']);
+    expect(store.getState().jobs['demo/555']!.job.efficiency?.cpu).toBe(0.5);
+    listed = false;
+    await poller.tick();
+    expect(calls.filter((c) => c === 'sacct')).toHaveLength(1);
   });
 
   it('never stops the caller when SLURM is missing: the error says what to do', async () => {

@@ -1,6 +1,6 @@
 /**
  * The one poller per cluster. Each tick makes ONE squeue call for every watched job, one batched
- * sacct call only for jobs that just left the queue, and at most a few scontrol calls, once per
+ * sacct call only for jobs that just ended or left the queue, and at most a few scontrol calls, once per
  * job, where a log path cannot be had otherwise (log-paths.ts). Controllers are shared by
  * thousands of users: the interval stretches on a slow controller, when nothing changes, and
  * exponentially after errors.
@@ -152,6 +152,11 @@ export class Poller {
     return Object.values(this.cfg.store.getState().jobs)
       .filter((e) => e.cluster === this.cfg.cluster && e.stdout && isRunning(e.job.state))
       .map((e) => e.key);
+  }
+
+  /** The cluster's UTC offset in minutes once known (remote clusters), for on-demand queries. */
+  utcOffset(): number | undefined {
+    return this.offsetMinutes;
   }
 
   private backoffMs(): number {
