@@ -66,7 +66,10 @@ export function sessionDeps(opening: Promise<Session>, store: Store, settings: S
       const c = e && session?.clusters.find((x) => x.name === e.cluster);
       if (!c) return;
       let d = details.get(c.name);
-      if (!d) details.set(c.name, (d = new JobDetails(slurmRunner(c.transport, 15_000), store, () => c.poller.utcOffset())));
+      if (!d) {
+        d = new JobDetails(slurmRunner(c.transport, 15_000), store, () => c.poller.utcOffset());
+        details.set(c.name, d);
+      }
       await d.refresh(key);
     },
     lookup: (cluster, jobId) => lookupJob(cluster, transportOf(cluster), jobId, settings.tailBytes),

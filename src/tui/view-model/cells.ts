@@ -1,9 +1,7 @@
 /** What table cells and the job header are made of: text pieces with a meaning, and the shared texts. */
-import { sanitizeField } from '../../../parsers/sanitize.js';
-import { fmtProgressCount, fmtRate, fmtShortDuration, progressPercent } from '../../format.js';
+import { fmtShortDuration, progressPercent } from '../../format.js';
 import { elapsedNow, type JobEntry } from '../../store.js';
-import type { ColumnId } from './columns.js';
-import { groupSummary, isFinished, type Row, stateLabel } from './rows.js';
+import { isFinished, type Row } from './rows.js';
 
 /** What a piece of a cell means; the view maps it to a theme token. */
 export type CellTone =
