@@ -185,6 +185,14 @@ function jobFrom(row: SacctRow, group: SacctRow[], offsetMinutes: number | undef
   job.req_mem = clean(row.reqmem);
   job.alloc_tres = clean(row.alloctres);
   job.max_rss = maxRss(group);
+  // A short job on a busy slurmdbd: the end record can land before the start record, and sacct then
+  // shows a stand-in row named `allocation` with no partition, time limit or work dir and a garbled
+  // ReqMem (`16?`). Those fields are unknown, not what the row says.
+  if (row.jobname?.trim() === 'allocation' && clean(row.partition) === null && clean(row.timelimit) === null) {
+    job.name = '';
+    job.req_mem = null;
+    job.accountingIncomplete = true;
+  }
   actualTimes(job, row.nodelist !== undefined);
   const ran = job.start_time !== null || (job.elapsed_s ?? 0) > 0;
   if (isEnded(job.state) && ran) job.efficiency = sacctEfficiency(row, group.filter((r) => r !== row), job, eff);

@@ -47,4 +47,9 @@ export interface SlurmJob {
   efficiency: Efficiency | null;
   /** The dependency field as Slurm prints it (`afterok:123(unfulfilled)`); null when none is left. */
   dependency: string | null;
+  /**
+   * sacct had only slurmdbd's stand-in for the job (its end arrived before its start record): name,
+   * partition, time limit, memory and work dir are unknown for now, and worth asking again.
+   */
+  accountingIncomplete?: true;
 }

@@ -12,6 +12,7 @@ import { Poller } from '../src/slurm/poller.js';
 import { createJobStore } from '../src/store.js';
 import { LogService } from '../src/tail/log-service.js';
 import type { ExecOptions, ExecResult, Transport } from '../src/transport/types.js';
+import { fx } from './slurm-helpers.js';
 
 const open: Transport[] = [];
 afterEach(async () => {
@@ -114,6 +115,46 @@ describe('Poller', () => {
     framed();
     await tick;
     expect(store.getState().jobs['demo/4101']!.analysis?.progress?.total).toBe(500);
+  });
+
+  it("asks sacct again while it has only slurmdbd's stand-in for a job that just ended", async () => {
+    // Captured on 22.05: the same job a second after its end, and seconds later (test/slurm-sacct.test.ts).
+    const captured = 'JobID,JobIDRaw,User,Account,Partition,State,ExitCode,DerivedExitCode,Reason,Submit,Start,End,Elapsed,ElapsedRaw,Timelimit,NNodes,NodeList,ReqMem,AllocTRES,MaxRSS,WorkDir,TotalCPU,TRESUsageInTot,AdminComment,JobName'.split(',');
+    const asToday = (file: string) =>
+      fx(file)
+        .trimEnd()
+        .split('\n')
+        .map((line) => {
+          const v = Object.fromEntries(line.split(SACCT_SEP).map((x, i) => [captured[i], x]));
+          return SACCT_FIELDS.map((f) => v[f] ?? '').join(SACCT_SEP);
+        })
+        .join('\n');
+    const answers = [asToday('sacct-dbd-standin.psv'), asToday('sacct-dbd-complete.psv')];
+    const sacct: string[][] = [];
+    const ok = (stdout: string): ExecResult => ({ stdout: `${stdout}\n`, stderr: '', code: 0, signal: null, timedOut: false, notFound: false, durationMs: 1 });
+    const t: Transport = {
+      cluster: 'hpc',
+      canWatch: false,
+      async exec(argv) {
+        if (argv[0] === 'sacct') {
+          sacct.push([...argv]);
+          return ok(answers[Math.min(sacct.length - 1, 1)]!);
+        }
+        return argv[0] === 'squeue' ? ok('') : { ...ok(''), code: 1 };
+      },
+      stat: async () => null,
+      readRange: async () => new Uint8Array(),
+      close: async () => {},
+    };
+    const store = createJobStore();
+    const poller = new Poller({ cluster: 'hpc', runner: slurmRunner(t), store, logs: new LogService(store, t, 1 << 20), pathCache: new PathCache(null), jobIds: null, allUsers: false, sinceS: 10 * 365 * 86400, intervalS: 10 });
+    await poller.tick();
+    expect(store.getState().jobs['hpc/833']!.job).toMatchObject({ state: 'FAILED', exit_code: '1:0', time_limit_s: null });
+    await poller.tick();
+    expect(sacct[1]!.at(-1)).toBe('--jobs=833');
+    expect(store.getState().jobs['hpc/833']!.job).toMatchObject({ name: 'leaky-train', partition: 'debug', time_limit_s: 600 });
+    await poller.tick();
+    expect(sacct).toHaveLength(2);
   });
 
   it('fills the store with SLURM fields, resolved logs and parsed progress', async () => {

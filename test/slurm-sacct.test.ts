@@ -176,3 +176,21 @@ describe('sacctArgs', () => {
     expect(sacctRejectedField('')).toBeNull();
   });
 });
+
+describe("slurmdbd's stand-in row: a short job's end recorded before its start", () => {
+  // The field list these two captures were made with (22.05, our argv of the day).
+  const CAPTURED = 'JobID,JobIDRaw,User,Account,Partition,State,ExitCode,DerivedExitCode,Reason,Submit,Start,End,Elapsed,ElapsedRaw,Timelimit,NNodes,NodeList,ReqMem,AllocTRES,MaxRSS,WorkDir,TotalCPU,TRESUsageInTot,AdminComment,JobName'.split(',');
+  const job = (file: string) => byId(mergeSacctRows(parseSacct(fx(file), { fields: CAPTURED, delimiter: SACCT_SEP }), UTC), '833');
+
+  it('keeps the end (state, exit code, times) and leaves what the stand-in does not know unknown', () => {
+    const j = job('sacct-dbd-standin.psv');
+    expect(j).toMatchObject({ state: 'FAILED', exit_code: '1:0', elapsed_s: 1, name: '', partition: null, time_limit_s: null, req_mem: null, work_dir: null });
+    expect(j.accountingIncomplete).toBe(true);
+  });
+
+  it('reads the same job seconds later as complete', () => {
+    const j = job('sacct-dbd-complete.psv');
+    expect(j).toMatchObject({ state: 'FAILED', name: 'leaky-train', partition: 'debug', time_limit_s: 600, req_mem: '256M' });
+    expect(j.accountingIncomplete).toBeUndefined();
+  });
+});

@@ -28,8 +28,9 @@ export function placeholderEntry(cluster: string, jobId: string, now: number): J
 
 /**
  * The entry after a new record: SLURM fields from the record, except what the record cannot know
- * (sacct hands non-ASCII names back as `?`; squeue leaves WorkDir and log patterns out once a job
- * ends, and has no usage figures), which is kept from before or from the path cache. Logs and history carry over.
+ * (sacct hands non-ASCII names back as `?`, or a stand-in row while slurmdbd lags; squeue leaves
+ * WorkDir and log patterns out once a job ends, and has no usage figures), which is kept from before
+ * or from the path cache. Logs and history carry over.
  */
 export function mergeRecord(
   old: JobEntry | undefined,
@@ -40,10 +41,15 @@ export function mergeRecord(
   now: number,
 ): JobEntry {
   const knownName = old?.job.name || cached?.name;
-  const name = source === 'sacct' && knownName && /\?/.test(job.name) ? (old?.job.name || cached!.name!) : job.name;
+  const name = source === 'sacct' && knownName && (/\?/.test(job.name) || job.name === '') ? knownName : job.name;
+  // slurmdbd's stand-in row (see sacct.ts) knows none of these; squeue did.
+  const was = job.accountingIncomplete ? old?.job : undefined;
   const merged: SlurmJob = {
     ...job,
     name,
+    partition: job.partition ?? was?.partition ?? null,
+    time_limit_s: job.time_limit_s ?? was?.time_limit_s ?? null,
+    req_mem: job.req_mem ?? was?.req_mem ?? null,
     work_dir: job.work_dir ?? old?.job.work_dir ?? cached?.workDir ?? null,
     stdout_pattern: job.stdout_pattern ?? old?.job.stdout_pattern ?? null,
     stderr_pattern: job.stderr_pattern ?? old?.job.stderr_pattern ?? null,

@@ -49,6 +49,7 @@ export interface PollerConfig {
 
 const MAX_BACKOFF_MS = 5 * 60_000;
 const LOG_READS_AT_ONCE = 4;
+const REASK_TRIES = 5;
 const MAX_DELAY_MS = 3 * 3600_000;
 
 type Work = Map<string, JobEntry>;
@@ -60,6 +61,8 @@ export class Poller {
   private offsetMinutes: number | undefined;
   private finalized = new Set<string>();
   private endAsked = new Set<string>();
+  /** Jobs whose accounting was slurmdbd's stand-in row: asked again next tick, a few times. */
+  private reask = new Map<string, number>();
   private firstTick = true;
   private failures = 0;
   private unchangedTicks = 0;
@@ -205,6 +208,7 @@ export class Poller {
       this.endAsked.add(job.job_id);
       ask.add(job.job_id);
     }
+    for (const id of this.reask.keys()) ask.add(id);
     if (history) {
       // The first query covered the history, the ids and every job ended in the queue.
       const h = await history;
@@ -235,6 +239,9 @@ export class Poller {
   private mergeAccounting(work: Work, rows: SlurmJob[], queued: Set<string>): void {
     const queuedArrays = new Set([...queued].map((id) => id.split('_')[0]));
     for (const job of rows) {
+      const tries = this.reask.get(job.job_id) ?? 0;
+      if (job.accountingIncomplete && tries < REASK_TRIES) this.reask.set(job.job_id, tries + 1);
+      else this.reask.delete(job.job_id);
       // squeue is the truth for unfinished jobs (sacct lists pending array tasks one by one where
       // squeue shows one `83_[4-9%2]` record); for ended ones accounting knows more (`by <uid>`).
       const inQueue = queued.has(job.job_id) || (job.array_job_id !== null && queuedArrays.has(job.array_job_id));
