@@ -45,6 +45,23 @@ describe('job lifecycle', () => {
     expect(ev!.message).toMatch(/^job 2 \(job-2\) FAILED after 1h: oom_gpu: torch\.OutOfMemoryError/);
   });
 
+  it("an end known only from slurmdbd's stand-in (no work dir, so no log yet) waits for the full record", () => {
+    const d = new EventDeriver(opts);
+    d.update(snap(running('4')), T0);
+    expect(d.update(snap(ended('4', 'FAILED', { name: '', accountingIncomplete: true }, { stdout: null })), T0 + MIN)).toEqual([]);
+    const [ev] = d.update(snap(ended('4', 'FAILED', { name: 'train' })), T0 + MIN + 10_000);
+    expect(ev).toMatchObject({ event: 'job_failed', name: 'train' });
+  });
+
+  it("an end seen first in squeue's record (no log paths yet) waits for the poll to bring the logs", () => {
+    const d = new EventDeriver(opts);
+    d.update(snap(running('5')), T0);
+    expect(d.update(snap(ended('5', 'FAILED', {}, { stdout: null, logsFinal: false, source: 'squeue' })), T0 + MIN)).toEqual([]);
+    const fail = { failure: { category: 'python_exception' as const, line: 'RuntimeError: the data loader died', exception: 'RuntimeError' } };
+    const [ev] = d.update(snap(ended('5', 'FAILED', {}, { source: 'sacct', analysis: analysis(fail) })), T0 + MIN + 500);
+    expect(ev).toMatchObject({ event: 'job_failed', failure: { line: 'RuntimeError: the data loader died' } });
+  });
+
   it('an end whose logs are never re-read is told after a while anyway', () => {
     expect(run([
       [T0, snap(running('3'))],

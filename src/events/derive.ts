@@ -117,9 +117,12 @@ export class EventDeriver {
     if (prev !== s) {
       if (isEnded(s) && !isEnded(prev)) {
         // Hold the end until the logs were read after it, so the failure line is the final one.
+        // squeue's record of an ended job has no log paths (sacct or the path cache bring them in
+        // the same poll), and slurmdbd's stand-in row has no work dir: more is coming then too.
         const held = this.heldSince.get(e.key) ?? now;
         this.heldSince.set(e.key, held);
-        if (!e.logsFinal && e.stdout && now - held < HOLD_END_MS) return;
+        const more = (!e.logsFinal && (e.stdout !== null || e.source === 'squeue')) || e.job.accountingIncomplete === true;
+        if (more && now - held < HOLD_END_MS) return;
         this.heldSince.delete(e.key);
         if (isQueued(prev) && e.job.start_time) out.push(this.event('job_started', e, now, late));
         out.push(this.event(this.endEvent(e), e, now, late));
