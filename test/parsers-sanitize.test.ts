@@ -3,6 +3,7 @@ import { expectBoundedTime } from './helpers/linear.js';
 import { runs } from './helpers/prop.js';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
+import { splitLogLines, stripControls } from '../parsers/lines.js';
 import { sanitizeField, sanitizeLogLine, sanitizeStyledLine } from '../parsers/sanitize.js';
 import { displayWidth, truncateToWidth, wrapToWidth } from '../parsers/text-width.js';
 
@@ -28,6 +29,15 @@ describe('sanitizeLogLine: nasty inputs', () => {
     ['DCS (e.g. sixel/tmux passthrough)', `a${ESC}Pq#0;2;0;0;0${ESC}\\b`, 'ab'],
     ['8-bit DCS ended by 8-bit ST', 'a\x90payload\x9cb', 'ab'],
     ['APC / PM / SOS', `a${ESC}_apc${ESC}\\b${ESC}^pm${ESC}\\c${ESC}Xsos${ESC}\\d`, 'abcd'],
+    ['XTGETTCAP query (DCS +q): its payload is not text', `a${ESC}P+q544e${ESC}\\b`, 'ab'],
+    ['unterminated DCS goes to the end of its line, not beyond', `a${ESC}P+q544e\nb`, 'a\nb'],
+    ['unterminated DCS at the end of the text', `a${ESC}P+q544e`, 'a'],
+    ['unterminated DCS ends where the next escape starts', `a${ESC}P+q544e${ESC}[31mred`, 'ared'],
+    ['tmux passthrough (doubled ESC inside a DCS)', `a${ESC}Ptmux;${ESC}${ESC}]0;t\x07${ESC}\\b`, 'ab'],
+    ['8-bit DCS without a terminator', 'a\x90+q544e', 'a'],
+    ['8-bit DCS ended by the next 8-bit introducer', 'a\x90+q\x9b31mb', 'ab'],
+    ['8-bit APC / PM / SOS ended by ST', 'a\x9fapc\x9cb\x9epm\x9cc\x98sos\x9cd', 'abcd'],
+    ['CAN cancels a DCS', `a${ESC}Pq#0\x18b`, 'ab'],
     ['charset switch (nF escape)', `a${ESC}(0lqqk${ESC}(Bb`, 'alqqkb'],
     ['two-char escapes (RIS, save cursor, keypad)', `a${ESC}cb${ESC}7c${ESC}=d`, 'abcd'],
     ['stray ESC', `a${ESC}é${ESC}\n${ESC}`, 'aé\n'],
@@ -273,6 +283,24 @@ describe('sanitize properties', () => {
     );
   });
 
+  // XTGETTCAP, DECRQSS, sixel: whatever the payload, none of it is shown, and the text around it stays.
+  const plain = fc.string({ unit: fc.constantFrom(...'abc xyz0123;:+#$=|/-_'), maxLength: 20 });
+  const intro = fc.constantFrom(`${ESC}P`, `${ESC}_`, `${ESC}^`, `${ESC}X`, '\x90', '\x9f', '\x9e', '\x98');
+  const end = fc.constantFrom(`${ESC}\\`, '\x07', '\x9c', '\x18');
+  it('DCS/APC/PM/SOS strings go whole, terminated or cut by the end of the line', () => {
+    fc.assert(
+      fc.property(plain, intro, plain, end, plain, (a, i, payload, e, b) => {
+        const s = `${a}${i}${payload}${e}${b}`;
+        expect(sanitizeLogLine(s)).toBe(`${a}${b}`);
+        expect(sanitizeField(s)).toBe(`${a}${b}`);
+        expect(stripControls(s)).toBe(`${a}${b}`);
+        expect(sanitizeLogLine(`${a}${i}${payload}\n${b}`)).toBe(`${a}\n${b}`);
+        expect(splitLogLines(`${a}${i}${payload}\n${b}`)).toEqual(splitLogLines(`${a}\n${b}`));
+      }),
+      RUNS,
+    );
+  });
+
   const wideText = fc
     .array(fc.constantFrom('作', '业', '完', '成', '👩‍💻', '✅', '🇯🇵', '👍🏽', 'a', 'b', ' ', 'é', 'e\u0301', '１', 'ᄀ', 'ᅡ', '각'), {
       maxLength: 30,
@@ -339,10 +367,14 @@ describe('linear time on megabyte lines', () => {
     ['carriage returns', 'progress\r'.repeat(big / 9)],
     ['long CSI parameters', `${ESC}[${'1;'.repeat(big / 2)}m`],
     ['8-bit introducers', '\x9b\x9d\x90'.repeat(big / 3)],
+    ['unterminated DCS introducers', `${ESC}P+q`.repeat(big / 4)],
+    ['DCS without terminator then text', `${ESC}P${'a'.repeat(big)}`],
+    ['doubled ESC inside DCS strings', `${ESC}P${`${ESC}${ESC}P`.repeat(big / 3)}`],
     ['one tab after a long CJK run', `${'作业 '.repeat(big / 3)}\tx`],
   ])('%s', (_n, input) => {
     expectBoundedTime((x) => sanitizeLogLine(x), input);
     expectBoundedTime((x) => sanitizeStyledLine(x), input);
+    expectBoundedTime((x) => stripControls(x), input);
   });
 
   it('truncate and wrap stay fast on a huge line', () => {
