@@ -5,7 +5,7 @@ import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 import { splitLogLines, stripControls } from '../parsers/lines.js';
 import { sanitizeField, sanitizeLogLine, sanitizeStyledLine } from '../parsers/sanitize.js';
-import { displayWidth, truncateToWidth, wrapToWidth } from '../parsers/text-width.js';
+import { displayWidth, truncateToWidth, wrapPieces, wrapToWidth } from '../parsers/text-width.js';
 
 const ESC = '\x1b';
 const FORBIDDEN = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
@@ -197,6 +197,14 @@ describe('width helpers', () => {
     ['empty', '', 4, ['']],
     ['wide glyph in a 1-column pane', '作a', 1, ['…', 'a']],
     ['infinite width', 'ab\ncd', Number.POSITIVE_INFINITY, ['ab', 'cd']],
+    ['breaks at a space, dropping it', 'hello world foo', 10, ['hello', 'world foo']],
+    ['a word that ends the row drops the space after it', 'abcde fgh', 5, ['abcde', 'fgh']],
+    ['the failure banner case', '1.12 GiB free; 3.00 GiB reserved', 16, ['1.12 GiB free;', '3.00 GiB', 'reserved']],
+    ['only a word longer than the row is cut', 'x supercalifragilistic y', 6, ['x', 'superc', 'alifra', 'gilist', 'ic y']],
+    ['runs of spaces at a break all go', 'a    b', 2, ['a', 'b']],
+    ['spaces inside a row stay', 'a  b  c', 7, ['a  b  c']],
+    ['indentation stays with the first word', '  ab cd', 4, ['  ab', 'cd']],
+    ['CJK without spaces breaks between glyphs', '作业完成 作业', 5, ['作业', '完成', '作业']],
   ])('wrapToWidth: %s', (_n, s, w, expected) => {
     expect(wrapToWidth(s, w)).toEqual(expected);
   });
@@ -328,14 +336,36 @@ describe('sanitize properties', () => {
     );
   });
 
-  it('wrapToWidth pieces are never wider than width and lose nothing when glyphs fit', () => {
+  /**
+   * What word wrap promises when every glyph fits: rows are the text's own slices, in order; only
+   * spaces (and the `\n`) are left out between them; a row is cut mid-word only when it holds no
+   * earlier break; and a row breaks at a space only when the next word would not have fitted.
+   */
+  function expectWordWrap(s: string, w: number): void {
+    const pieces = wrapPieces(s, w);
+    expect(pieces.map((p) => p.text)).toEqual(wrapToWidth(s, w));
+    expect(s.slice(0, pieces[0]!.start)).toBe('');
+    expect(s.slice(pieces.at(-1)!.end)).toMatch(/^ *$/);
+    for (const [i, p] of pieces.entries()) {
+      expect(p.text).toBe(s.slice(p.start, p.end));
+      const next = pieces[i + 1];
+      if (!next) continue;
+      const gap = s.slice(p.end, next.start);
+      expect(gap).toMatch(/^ *\n?$/);
+      if (gap.includes('\n')) continue;
+      if (gap === '') expect(p.text).not.toMatch(/\S +\S/);
+      else expect(stringWidth(p.text) + gap.length + stringWidth(s.slice(next.start).split(/[ \n]/)[0]!)).toBeGreaterThan(w);
+    }
+    expect(pieces.filter((p, i) => i > 0 && s.slice(pieces[i - 1]!.end, p.start).includes('\n'))).toHaveLength(s.split('\n').length - 1);
+  }
+
+  const wrapText = fc.array(fc.oneof(wideText, fc.constantFrom('  ', '\n', 'word')), { maxLength: 8 }).map((a) => a.join(''));
+  it('wrapToWidth pieces are never wider than width, and wrap at spaces when glyphs fit', () => {
     fc.assert(
-      fc.property(wideText, fc.integer({ min: 1, max: 20 }), (s, w) => {
+      fc.property(wrapText, fc.integer({ min: 1, max: 20 }), (s, w) => {
         const pieces = wrapToWidth(s, w);
         for (const p of pieces) expect(stringWidth(p)).toBeLessThanOrEqual(w);
-        if (w >= 2 && ![...segmenter.segment(s)].some((g) => stringWidth(g.segment) > w)) {
-          expect(pieces.join('')).toBe(s);
-        }
+        if (w >= 2 && ![...segmenter.segment(s)].some((g) => stringWidth(g.segment) > w)) expectWordWrap(s, w);
       }),
       RUNS,
     );
@@ -346,9 +376,7 @@ describe('sanitize properties', () => {
     fc.assert(
       fc.property(long, fc.integer({ min: 2, max: 30 }), (s, w) => {
         expect(displayWidth(s)).toBe(stringWidth(s));
-        if (![...segmenter.segment(s)].some((g) => stringWidth(g.segment) > w)) {
-          expect(wrapToWidth(s, w).join('')).toBe(s);
-        }
+        if (![...segmenter.segment(s)].some((g) => stringWidth(g.segment) > w)) expectWordWrap(s, w);
       }),
       runs(300),
     );

@@ -64,3 +64,59 @@ describe('escape strings in a log are not text', () => {
     expect(f).not.toMatch(/P\+q/);
   });
 });
+
+describe('text wraps at spaces', () => {
+  const OOM =
+    'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 39.39 GiB of which 1.12 GiB free; 3.00 GiB reserved in total by PyTorch';
+  const ADVICE =
+    'The job ran out of GPU memory while allocating activations for the backward pass. Halve the per-device batch size or enable gradient checkpointing; 1.12 GiB free is far below what step 1 needs.';
+  const failed = (now: number) => [
+    jobWithLogs(now, { job_id: '7002', name: 'oom-run', state: 'FAILED', exit_code: '1:0', end_time: new Date(now - 60_000).toISOString() }, {
+      out: ['step 1', 'Traceback (most recent call last):', '  File "train.py", line 3, in <module>', OOM, ''].join('\n'),
+    }),
+  ];
+  /** The indented rows under the frame line that starts with `title`, trimmed. */
+  const block = (frame: string, title: string) => {
+    const lines = frame.split('\n');
+    const at = lines.findIndex((l) => l.startsWith(title));
+    const rows: string[] = [];
+    for (const l of lines.slice(at + 1)) {
+      if (!l.startsWith('  ')) break;
+      rows.push(l.trim());
+    }
+    return rows;
+  };
+
+  test.each(WIDTHS)('the failure banner and the diagnosis pane at %i columns never cut a word', async (columns) => {
+    const app = await renderApp({ jobs: failed, columns, rows: 40, initialJobKey: 'local/7002' });
+    app.store.setState({
+      diagnoses: {
+        'local/7002': { status: 'done', text: ADVICE, error: null, cached: false, costUsd: null, inputTokens: null, outputTokens: null },
+      },
+    });
+    await new Promise((r) => setTimeout(r, 30));
+    const f = app.frame();
+    expect(widestLine(f)).toBeLessThanOrEqual(columns);
+    expect(f).toContain('✖ FAILED · oom_gpu');
+    // The banner shows up to three rows of the root cause; each row is whole words of it.
+    const banner = block(f, '✖ FAILED');
+    expect(banner.length).toBeGreaterThanOrEqual(columns < 120 ? 2 : 1);
+    expect(OOM.startsWith(banner.join(' '))).toBe(true);
+    expect(OOM.slice(banner.join(' ').length)).toMatch(/^( |$)/);
+    expect(block(f, 'Diagnosis').join(' ')).toBe(ADVICE);
+  });
+
+  test.each(WIDTHS)('w wraps a long log line at spaces at %i columns', async (columns) => {
+    const app = await renderApp({ jobs: failed, columns, rows: 40, initialJobKey: 'local/7002' });
+    await app.press('w');
+    const f = app.frame();
+    expect(widestLine(f)).toBeLessThanOrEqual(columns);
+    const marked = f.split('\n').findIndex((l) => l.startsWith('▶'));
+    const rows: string[] = [];
+    for (const l of f.split('\n').slice(marked)) {
+      if (rows.join(' ').length >= OOM.length) break;
+      rows.push(l.slice(1).trim());
+    }
+    expect(rows.join(' ')).toBe(OOM);
+  });
+});
