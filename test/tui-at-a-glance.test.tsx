@@ -120,3 +120,46 @@ describe('text wraps at spaces', () => {
     expect(rows.join(' ')).toBe(OOM);
   });
 });
+
+describe("the table's % is the run's, like the ETA", () => {
+  const bar = (desc: string, n: number, total: number, eta: string) =>
+    `\r${desc}: ${Math.floor((100 * n) / total)}%|████      | ${n}/${total} [01:00<${eta},  2.00it/s, loss=0.5]`;
+  const jobs = (now: number) => [
+    // epoch 5 of 10 at 80%: 4.8 of 10 epochs done, 50 s + 5 × 250 s left
+    jobWithLogs(now, { job_id: '7101', name: 'resnet-epochs' }, { out: 'start\n', err: bar('Epoch 5/10', 400, 500, '00:50') }),
+    // no epoch count: the bar is the run
+    jobWithLogs(now, { job_id: '7102', name: 'pretrain-steps' }, { out: bar('pretrain', 450, 1000, '04:35') }),
+    // Lightning names the epoch but not how many: nothing to scale by
+    jobWithLogs(now, { job_id: '7103', name: 'lightning-run' }, { out: bar('Epoch 3', 30, 100, '00:35') }),
+  ];
+
+  test.each(WIDTHS)('at %i columns', async (columns) => {
+    const f = (await renderApp({ jobs, columns })).frame();
+    expect(widestLine(f)).toBeLessThanOrEqual(columns);
+    const epochs = lineWith(f, '7101')!;
+    expect(epochs).toMatch(/\b48%/);
+    expect(epochs).not.toContain('80%');
+    expect(epochs).toMatch(/\b2[12]m\b/);
+    expect(lineWith(f, '7102')).toMatch(/\b45%/);
+    expect(lineWith(f, '7103')).toMatch(/\b30%/);
+    if (columns >= 120) expect(epochs).toMatch(/█{4}▊?░{5}/);
+  });
+
+  test.each(WIDTHS)('the job view shows the epoch bar and the run bar, labelled, at %i columns', async (columns) => {
+    const f = (await renderApp({ jobs, columns, initialJobKey: 'local/7101' })).frame();
+    expect(widestLine(f)).toBeLessThanOrEqual(columns);
+    const epoch = lineWith(f, 'epoch 5/10')!;
+    const run = f.split('\n').find((l) => l.startsWith('run '))!;
+    expect(epoch).toMatch(/^epoch 5\/10 █+[▏▎▍▌▋▊▉]?░+ 400\/500 80%$/);
+    expect(run).toMatch(/^run {8}█+[▏▎▍▌▋▊▉]?░+ 48%$/);
+    // One bar width for both, so their lengths compare at a glance.
+    expect(run.indexOf(' 48%')).toBe(epoch.indexOf(' 400/500'));
+    expect(f).toMatch(/ETA 2[12]m/);
+  });
+
+  test('a job without an epoch count has one bar, as before', async () => {
+    const f = (await renderApp({ jobs, columns: 80, initialJobKey: 'local/7102' })).frame();
+    expect(lineWith(f, '450/1000')).toMatch(/^█+░+ 450\/1000 45%$/);
+    expect(f.split('\n').some((l) => l.startsWith('run '))).toBe(false);
+  });
+});

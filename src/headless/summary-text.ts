@@ -1,7 +1,8 @@
 /** `--summary` as text: fits 80 columns, one line per job plus a detail line when it matters. */
 import { sanitizeField } from '../../parsers/sanitize.js';
 import { truncateToWidth, displayWidth } from '../../parsers/text-width.js';
-import { fmtDuration, fmtRate, fmtShortDuration, progressPercent } from '../format.js';
+import { fmtDuration, fmtRate, fmtShortDuration } from '../format.js';
+import { runPercent } from '../model/progress.js';
 import type { SummaryDoc, SummaryJob } from './summary-json.js';
 
 const COLS: [string, number][] = [
@@ -37,7 +38,7 @@ export function formatSummary(doc: SummaryDoc, width = 80): string {
       out.push(`${cell(id, 11)} not found (neither in the queue nor in accounting)`);
       continue;
     }
-    const pct = progressPercent(j.progress);
+    const pct = runPercent(j.progress);
     const limit = j.time_limit_s === null ? 'none' : fmtDuration(j.time_limit_s);
     const state = j.state.startsWith('CANCELLED') ? 'CANCELLED' : j.state;
     const row = [

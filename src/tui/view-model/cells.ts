@@ -1,6 +1,7 @@
 /** What table cells and the job header are made of: text pieces with a meaning, and the shared texts. */
 import { sanitizeField } from '../../../parsers/sanitize.js';
-import { fmtProgressCount, fmtRate, fmtShortDuration, progressPercent } from '../../format.js';
+import { fmtProgressCount, fmtRate, fmtShortDuration } from '../../format.js';
+import { runPercent } from '../../model/progress.js';
 import { elapsedNow, type JobEntry } from '../../store.js';
 import type { ColumnId } from './columns.js';
 import { groupSummary, isFinished, type Row, stateLabel } from './rows.js';
@@ -55,9 +56,9 @@ export function etaText(e: JobEntry, now: number): string {
   return s === null ? '' : fmtEta(s);
 }
 
-/** `45%`, or empty without a known total. */
+/** The run's `45%` (all epochs, like the ETA), or empty without a known total. */
 export function pctText(e: JobEntry): string {
-  const p = progressPercent(e.analysis?.progress);
+  const p = runPercent(e.analysis?.progress);
   return p === null ? '' : `${Math.floor(p)}%`;
 }
 
