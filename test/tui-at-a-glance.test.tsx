@@ -163,3 +163,70 @@ describe("the table's % is the run's, like the ETA", () => {
     expect(f.split('\n').some((l) => l.startsWith('run '))).toBe(false);
   });
 });
+
+describe('the log pane opens on the stream that matters', () => {
+  const tqdm = (n: number) => `\rEpoch 2/3: ${Math.floor((100 * n) / 40)}%|████      | ${n}/40 [00:04<00:06,  3.97batch/s, loss=1.7]`;
+  const TRACE = ['Traceback (most recent call last):', '  File "train.py", line 3, in <module>', 'RuntimeError: CUDA error: device-side assert triggered', ''].join('\n');
+  const jobs = (now: number) => [
+    // tqdm on stderr (--error apart from --output): stdout holds one line
+    jobWithLogs(now, { job_id: '7201', name: 'tqdm-err' }, { out: 'Loaded dataset\n', err: tqdm(16) }),
+    // crashed: the traceback is on stderr, stdout has the prints
+    jobWithLogs(
+      now,
+      { job_id: '7202', name: 'crashed', state: 'FAILED', exit_code: '1:0', end_time: new Date(now - 60_000).toISOString() },
+      { out: 'Loaded dataset\nstarting epoch 1\n', err: `${tqdm(16)}\n${TRACE}` },
+    ),
+    // still running, bar on stderr, a NaN loss on stdout: both matter
+    jobWithLogs(now, { job_id: '7203', name: 'nan-run' }, { out: 'step 10 loss=0.53\nstep 20 loss=nan\n', err: tqdm(20) }),
+    // one file for both: nothing to choose
+    jobWithLogs(now, { job_id: '7204', name: 'one-file' }, { out: `Loaded dataset\n${tqdm(8)}` }),
+  ];
+  const title = (f: string) => f.split('\n').find((l) => l.startsWith('─ '))!;
+
+  test.each(WIDTHS)('tqdm on stderr: opens on stderr, says so, at %i columns', async (columns) => {
+    const f = (await renderApp({ jobs, columns, initialJobKey: 'local/7201' })).frame();
+    expect(widestLine(f)).toBeLessThanOrEqual(columns);
+    expect(title(f)).toMatch(/^─ stderr slurm-7201\.err · progress · following ─+$/);
+    expect(f).toMatch(/ Epoch 2\/3: 40%\|████ +\| 16\/40/);
+    expect(f).not.toContain('Loaded dataset');
+  });
+
+  test.each(WIDTHS)('a failure: opens on the stream with the root cause at %i columns', async (columns) => {
+    const f = (await renderApp({ jobs, columns, initialJobKey: 'local/7202' })).frame();
+    expect(widestLine(f)).toBeLessThanOrEqual(columns);
+    expect(title(f)).toMatch(/^─ stderr slurm-7202\.err · progress · root cause · following/);
+    expect(f.split('\n').find((l) => l.startsWith('▶'))).toContain('RuntimeError: CUDA error');
+  });
+
+  test.each(WIDTHS)('a running job with progress and a failure apart: split, each pane titled, at %i columns', async (columns) => {
+    const f = (await renderApp({ jobs, columns, rows: 30, initialJobKey: 'local/7203' })).frame();
+    expect(widestLine(f)).toBeLessThanOrEqual(columns);
+    const titles = f.split('\n').filter((l) => l.startsWith('─ '));
+    expect(titles).toHaveLength(2);
+    expect(titles[0]).toMatch(/^─ stdout slurm-7203\.out · root cause /);
+    expect(titles[1]).toMatch(/^─ stderr slurm-7203\.err · progress /);
+    expect(f).toContain('step 20 loss=nan');
+    expect(f).toContain('20/40');
+  });
+
+  test('one file for both streams: stdout, as before', async () => {
+    const f = (await renderApp({ jobs, columns: 80, initialJobKey: 'local/7204' })).frame();
+    expect(title(f)).toMatch(/^─ stdout slurm-7204\.out · following/);
+  });
+
+  test("the user's o wins over the logs once pressed", async () => {
+    const app = await renderApp({ jobs, columns: 80, initialJobKey: 'local/7201' });
+    expect(title(app.frame())).toMatch(/^─ stderr /);
+    await app.press('o');
+    expect(app.frame().split('\n').filter((l) => l.startsWith('─ '))).toHaveLength(2);
+    await app.press('o');
+    expect(title(app.frame())).toMatch(/^─ stdout slurm-7201\.out/);
+    // The bar moves on and a failure shows up on stderr: the pane stays where the user put it.
+    const now = app.clock();
+    const next = jobWithLogs(now, { job_id: '7201', name: 'tqdm-err' }, { out: 'Loaded dataset\n', err: `${tqdm(30)}\n${TRACE}` });
+    app.store.setState((s) => ({ jobs: { ...s.jobs, [next.key]: next } }));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(title(app.frame())).toMatch(/^─ stdout slurm-7201\.out/);
+    expect(app.frame()).toContain('Loaded dataset');
+  });
+});
