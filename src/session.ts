@@ -30,6 +30,8 @@ export interface SessionOptions {
   /** Fatal connection errors, printed before a full-screen view takes the terminal; null = nowhere. */
   warn?: ((line: string) => void) | null;
   store?: Store;
+  /** Logs of jobs that ended before we looked, read per tick (default all at once; see PollerConfig). */
+  historyLogsPerTick?: number;
 }
 
 /** Builds the session the settings ask for: demo, SSH hosts, or the local login node. */
@@ -61,6 +63,7 @@ export async function openSession(settings: Settings, o: SessionOptions = {}): P
       intervalS: settings.demo ? Math.min(settings.intervalS, 2) : settings.intervalS,
       connected: () => transport.connected ?? true,
       remoteOffset: transport instanceof LocalTransport || settings.demo ? undefined : () => remoteUtcOffset(transport),
+      historyLogsPerTick: o.historyLogsPerTick,
     });
     const local = transport instanceof LocalTransport;
     return { name: transport.cluster, transport, poller, logs, uid: loginUid(transport, local && !settings.demo) };

@@ -39,14 +39,27 @@ async function setup(
   override?: (argv: readonly string[]) => ExecResult | null,
   remoteOffset?: () => Promise<number | null>,
   sinceS = 86400,
+  historyLogsPerTick?: number,
 ) {
   const demo = await DemoTransport.start();
   open.push(demo);
   const { t, calls } = counting(demo, override);
   const store = createJobStore();
   const logs = new LogService(store, t, 1 << 20);
-  const poller = new Poller({ cluster: 'demo', runner: slurmRunner(t), store, logs, pathCache: new PathCache(null), jobIds, allUsers: false, sinceS, intervalS: 10, remoteOffset });
-  return { store, poller, calls };
+  const poller = new Poller({
+    cluster: 'demo',
+    runner: slurmRunner(t),
+    store,
+    logs,
+    pathCache: new PathCache(null),
+    jobIds,
+    allUsers: false,
+    sinceS,
+    intervalS: 10,
+    remoteOffset,
+    historyLogsPerTick,
+  });
+  return { store, poller, calls, demo };
 }
 
 describe('Poller', () => {
@@ -121,6 +134,41 @@ describe('Poller', () => {
     await poller.tick();
     expect(store.getState().clusters.demo).toMatchObject({ ok: true, error: null, stale: false });
     expect(poller.nextDelayMs()).toBe(10_000);
+  });
+
+  it('reads finished jobs\' logs a few a tick when asked to: the ones in view first, then the newest', async () => {
+    const { poller, store } = await setup(null, undefined, undefined, 86400, 1);
+    poller.want(['demo/4101', 'demo/4104']);
+    const final = () =>
+      Object.values(store.getState().jobs)
+        .filter((e) => e.logsFinal)
+        .map((e) => e.key);
+    await poller.tick();
+    // 4104 is in view (4101 runs: its log is read every tick anyway); other finished jobs wait.
+    expect(final()).toEqual(['demo/4104']);
+    const jobs = store.getState().jobs;
+    expect(jobs['demo/4104']!.analysis?.failure?.category).toBe('import_error');
+    // Unread, a finished job still says how it ended, from SLURM: the same category everywhere.
+    expect(jobs['demo/4111']!.stdout?.status).toBe('unknown');
+    expect(jobs['demo/4111']!.analysis?.failure).toMatchObject({ category: 'oom_host', line: expect.stringMatching(/^slurm: State=OUT_OF_MEMORY/) });
+    await poller.tick();
+    expect(final()).toHaveLength(2);
+    // Newest ended next: array task 4105_3 (a minute ago), whose log turns exit_code into nan_loss.
+    expect(final()).toContain('demo/4105_3');
+    expect(store.getState().jobs['demo/4105_3']!.analysis?.failure?.category).toBe('nan_loss');
+  });
+
+  it('a job that ends while watched has its logs read at once, whatever the history budget', async () => {
+    const { poller, store, demo } = await setup(null, undefined, undefined, 86400, 0);
+    await poller.tick();
+    expect(store.getState().jobs['demo/4106']!.job.state).toBe('RUNNING');
+    await demo.exec(['scancel', '4106']);
+    await poller.tick();
+    const e = store.getState().jobs['demo/4106']!;
+    expect(e.job.state).toBe('CANCELLED');
+    expect(e.logsFinal).toBe(true);
+    expect(e.analysis?.failure?.line).toMatch(/slurmstepd.*CANCELLED AT/);
+    expect(store.getState().jobs['demo/4104']!.logsFinal).toBe(false);
   });
 
   it('stretches the interval when nothing changes, but never below --interval', async () => {

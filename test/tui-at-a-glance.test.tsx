@@ -6,6 +6,8 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { analyzeLogDetailed } from '../parsers/log.js';
 import type { SlurmJob } from '../parsers/slurm-types.js';
+import { buildSummary } from '../src/headless/summary-json.js';
+import { formatSummary } from '../src/headless/summary-text.js';
 import { derive } from '../src/model/derive.js';
 import type { JobEntry, LogInfo } from '../src/store.js';
 import { lineWith, renderApp } from './helpers/app.js';
@@ -228,5 +230,69 @@ describe('the log pane opens on the stream that matters', () => {
     await new Promise((r) => setTimeout(r, 30));
     expect(title(app.frame())).toMatch(/^─ stdout slurm-7201\.out/);
     expect(app.frame()).toContain('Loaded dataset');
+  });
+});
+
+describe('a finished job says the same thing in the table, the job view and --summary', () => {
+  const ended = (now: number, ago: number) => new Date(now - ago * 1000).toISOString();
+  const missing = (path: string): LogInfo => ({ path, status: 'waiting', size: 0, mtimeMs: null, error: null, analysis: null, lines: [], failureLine: null });
+  const jobs = (now: number) => [
+    // cancelled from the queue's history: its log not read (yet)
+    jobWithLogs(now, { job_id: '7301', name: 'cancelled-run', state: 'CANCELLED', state_detail: 'by 1002', exit_code: '0:0', end_time: ended(now, 600) }, {}),
+    // its --output directory did not exist: SLURM says 0:53 and there is no log
+    derive({
+      ...entry(now, { job_id: '7302', name: 'no-dir', state: 'FAILED', exit_code: '0:53', elapsed_s: 0, end_time: ended(now, 900) }),
+      stdout: missing('/home/alice/run/missing/slurm-7302.out'),
+    }),
+    // cancelled, its log read: the slurmstepd line
+    jobWithLogs(now, { job_id: '7303', name: 'cancelled-read', state: 'CANCELLED', state_detail: 'by 1002', exit_code: '0:15', end_time: ended(now, 1200) }, {
+      out: 'step 1\nslurmstepd: error: *** JOB 7303 ON gpu-a01 CANCELLED AT 2026-11-26T11:40:00 ***\n',
+    }),
+  ];
+  const cases = [
+    ['7301', 'cancelled', 'cancelled by 1002'],
+    ['7302', 'file_not_found', 'output directory does not exist'],
+    ['7303', 'cancelled', 'slurmstepd: error: *** JOB 7303 ON gpu-a01 CANCELLED AT'],
+  ] as const;
+
+  test.each(WIDTHS)('at %i columns', async (columns) => {
+    const app = await renderApp({ jobs, columns, rows: 30 });
+    const table = app.frame();
+    expect(widestLine(table)).toBeLessThanOrEqual(columns);
+    const summary = formatSummary(buildSummary(app.store.getState(), app.now), 200);
+    for (const [id, category, why] of cases) {
+      // The table's cell is cut to its width; it is the start of the same category.
+      const cell = lineWith(table, id)!.trim().split(/\s+/).at(-1)!.replace(/…$/, '');
+      expect(cell.length).toBeGreaterThanOrEqual(7);
+      expect(category.startsWith(cell)).toBe(true);
+      const detail = summary.split('\n')[summary.split('\n').findIndex((l) => l.startsWith(id)) + 1]!;
+      expect(detail).toContain(`└ ${category}: ${why}`);
+    }
+    for (const [id, category, why] of cases) {
+      const view = await renderApp({ jobs, columns, rows: 30, initialJobKey: `local/${id}` });
+      const f = view.frame();
+      expect(widestLine(f)).toBeLessThanOrEqual(columns);
+      expect(lineWith(f, '✖')).toMatch(new RegExp(` · ${category}$`));
+      expect(f.replace(/\n {2}/g, ' ')).toContain(why);
+      view.unmount();
+    }
+  });
+});
+
+describe('the table tells the pollers which jobs are on screen', () => {
+  const many = (now: number) =>
+    Array.from({ length: 40 }, (_, i) =>
+      jobWithLogs(now, { job_id: String(8000 + i), state: 'CANCELLED', end_time: new Date(now - (i + 1) * 60_000).toISOString() }, {}),
+    );
+  test.each(WIDTHS)('at %i columns: the rows in view, top first, again after scrolling', async (columns) => {
+    const app = await renderApp({ jobs: many, columns, rows: 20 });
+    const first = app.controller.showing.mock.lastCall![0];
+    // 20 rows: title, header, status and key lines leave 15 (newest ended first).
+    expect(first).toEqual(Array.from({ length: 15 }, (_, i) => `local/${8000 + i}`));
+    const calls = app.controller.showing.mock.calls.length;
+    await app.press('j');
+    expect(app.controller.showing.mock.calls.length).toBe(calls);
+    await app.press('G');
+    expect(app.controller.showing.mock.lastCall![0]).toEqual(Array.from({ length: 15 }, (_, i) => `local/${8025 + i}`));
   });
 });

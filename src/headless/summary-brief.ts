@@ -11,6 +11,7 @@ import { sanitizeField } from '../../parsers/sanitize.js';
 import type { CliOptions } from '../cli-args.js';
 import type { Settings } from '../config.js';
 import { fmtShortDuration } from '../format.js';
+import { explainEnd } from '../model/merge-analysis.js';
 import { runPercent } from '../model/progress.js';
 import { cacheDir } from '../paths.js';
 import { outboundRedactor } from '../redact.js';
@@ -35,7 +36,7 @@ function running(doc: SummaryDoc, j: SummaryJob): string {
 }
 
 function failed(doc: SummaryDoc, j: SummaryJob): string {
-  const why = j.failure ? `${j.failure.category}: ${sanitizeField(j.failure.line)}` : (j.exit_note ?? `exit ${j.exit_code ?? '?'}`);
+  const why = sanitizeField(explainEnd(j.failure, j.exit_note)?.line ?? `exit ${j.exit_code ?? '?'}`);
   return `${id(doc, j)} ${sanitizeField(j.name)} ${j.state} · ${why}`;
 }
 

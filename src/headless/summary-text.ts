@@ -2,6 +2,7 @@
 import { sanitizeField } from '../../parsers/sanitize.js';
 import { truncateToWidth, displayWidth } from '../../parsers/text-width.js';
 import { fmtDuration, fmtRate, fmtShortDuration } from '../format.js';
+import { explainEnd } from '../model/merge-analysis.js';
 import { runPercent } from '../model/progress.js';
 import type { SummaryDoc, SummaryJob } from './summary-json.js';
 
@@ -64,8 +65,8 @@ function details(j: SummaryJob): string[] {
   if (j.state === 'RUNNING' && j.will_timeout && j.time_left_s !== null && j.eta_s !== null) {
     d.push(`will hit its time limit: needs ~${fmtShortDuration(j.eta_s)}, has ${fmtShortDuration(j.time_left_s)}`);
   }
-  if (j.failure) d.push(`${j.failure.category}: ${sanitizeField(j.failure.line)}`);
-  else if (j.exit_note) d.push(j.exit_note);
+  const end = explainEnd(j.failure, j.exit_note);
+  if (end) d.push(sanitizeField(end.line));
   if (j.state === 'RUNNING' && j.log_status === 'waiting') d.push('log not written yet');
   return d;
 }

@@ -40,6 +40,11 @@ export interface PollerConfig {
    * local wall-clock times, and a laptop in another zone must not misread them.
    */
   remoteOffset?: () => Promise<number | null>;
+  /**
+   * Logs of jobs that had already ended when first seen, read per tick (default: all at once, for a
+   * one-shot --summary). The TUI reads a few a tick, the rows in view first (want()).
+   */
+  historyLogsPerTick?: number;
 }
 
 const MAX_BACKOFF_MS = 5 * 60_000;
@@ -53,6 +58,9 @@ export class Poller {
   private readonly paths: LogPathResolver;
   private offsetMinutes: number | undefined;
   private finalized = new Set<string>();
+  // Seen queued or running: when these end, their logs are read at once (events wait for them).
+  private live = new Set<string>();
+  private wanted: string[] = [];
   private endAsked = new Set<string>();
   private firstTick = true;
   private failures = 0;
@@ -139,6 +147,11 @@ export class Poller {
     if (this.timer) clearTimeout(this.timer);
     this.unchangedTicks = 0;
     this.start();
+  }
+
+  /** The jobs a view shows, most important first: their logs are read before other finished ones. */
+  want(keys: readonly string[]): void {
+    this.wanted = [...keys];
   }
 
   /** Keys of this cluster's jobs whose logs may still grow (for the faster log timer). */
@@ -248,6 +261,7 @@ export class Poller {
       if (!Number.isFinite(end) || end >= cutoff) continue;
       work.delete(e.key);
       this.finalized.delete(e.key);
+      this.live.delete(e.key);
       this.endAsked.delete(e.job.job_id);
       this.paths.forget(e.key);
     }
@@ -272,18 +286,27 @@ export class Poller {
     });
   }
 
-  /** Running jobs' logs are read every tick; finished ones once more after they end. One store update. */
+  /**
+   * Running jobs' logs are read every tick; finished ones once more after they end, at once when
+   * they ended while watched, else (history) a bounded few a tick. One store update.
+   */
   private async readLogs(work: Work): Promise<void> {
     const keep = new Set<string>();
     const read = new Map<string, Awaited<ReturnType<LogService['read']>> & { final: boolean }>();
+    const prompt: JobEntry[] = [];
+    const history: JobEntry[] = [];
     for (const e of work.values()) {
-      if (!e.stdout || isQueued(e.job.state)) continue;
       const ended = isEnded(e.job.state);
-      if (ended && this.finalized.has(e.key)) continue;
+      if (!ended) this.live.add(e.key);
+      if (!e.stdout || isQueued(e.job.state) || (ended && this.finalized.has(e.key))) continue;
+      (ended && !this.live.has(e.key) ? history : prompt).push(e);
+    }
+    for (const e of [...prompt, ...this.historyToRead(history)]) {
+      const ended = isEnded(e.job.state);
       const current = this.cfg.store.getState().jobs[e.key] ?? e;
       read.set(e.key, { ...(await this.cfg.logs.read(current, ended)), final: ended });
       if (ended) this.finalized.add(e.key);
-      else {
+      else if (e.stdout) {
         keep.add(e.stdout.path);
         if (e.stderr) keep.add(e.stderr.path);
       }
@@ -298,6 +321,16 @@ export class Poller {
       }
       return { jobs };
     });
+  }
+
+  /** Which finished jobs' logs to read this tick: the ones in view first, then the newest ended. */
+  private historyToRead(history: JobEntry[]): JobEntry[] {
+    const limit = this.cfg.historyLogsPerTick ?? Number.POSITIVE_INFINITY;
+    if (history.length <= limit) return history;
+    const rank = new Map(this.wanted.map((k, i) => [k, i]));
+    const order = (e: JobEntry) => rank.get(e.key) ?? rank.size;
+    const ended = (e: JobEntry) => (e.job.end_time ? Date.parse(e.job.end_time) || 0 : 0);
+    return history.sort((a, b) => order(a) - order(b) || ended(b) - ended(a)).slice(0, limit);
   }
 
   private setCluster(patch: Partial<ClusterStatus>): void {

@@ -6,6 +6,7 @@ import { sanitizeField } from '../../../parsers/sanitize.js';
 import { wrapToWidth } from '../../../parsers/text-width.js';
 import type { MetricValue, Progress } from '../../../parsers/types.js';
 import { fmtProgressCount, fmtRate, fmtShortDuration, progressPercent } from '../../format.js';
+import { explainEnd } from '../../model/merge-analysis.js';
 import { hasEpochBar, runPercent } from '../../model/progress.js';
 import { elapsedNow, type JobEntry, timeLeftNow } from '../../store.js';
 import { barText, type CellPart, etaSeconds, fmtEta } from './cells.js';
@@ -132,12 +133,13 @@ export function headerLines(e: JobEntry, now: number, width: number): HeaderLine
   const m = metricsLine(e);
   if (m.length) lines.push({ parts: m });
   const failure = e.analysis?.failure;
-  if (failure && j.state !== 'COMPLETED') {
+  const end = j.state !== 'COMPLETED' ? explainEnd(failure, e.exitNote) : null;
+  if (failure && end) {
     lines.push({ parts: [p(`✖ ${stateLabel(e)} · ${failure.category}`, 'error')] });
-    for (const l of wrapToWidth(sanitizeField(failure.line), Math.max(10, width - 2)).slice(0, 3)) {
+    for (const l of wrapToWidth(sanitizeField(end.why), Math.max(10, width - 2)).slice(0, 3)) {
       lines.push({ parts: [p(`  ${l}`, 'error')] });
     }
   }
-  if (e.exitNote && e.exitNote !== failure?.line) lines.push({ parts: [p(sanitizeField(e.exitNote), 'dim')] });
+  if (e.exitNote && e.exitNote !== (failure ? end?.why : null)) lines.push({ parts: [p(sanitizeField(e.exitNote), 'dim')] });
   return lines;
 }
