@@ -1,10 +1,13 @@
 /**
  * Controller load, measured with sdiag's per-user RPC counts on the real cluster:
- * hpc-watch watching 40 pending jobs and 1 running job, against `squeue` every 2 s.
- * Needs root and test/cluster/up; prints a skip line otherwise.
+ * hpc-watch watching 40 pending jobs and 1 running job, against `squeue` every 2 s; and the
+ * TUI on its table, then with the running job's view open (on-demand sstat).
+ * Needs root and test/cluster/up (and tmux for the TUI rows); prints a skip line otherwise.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseSdiagUserRpcCounts } from '../parsers/sdiag.js';
 import { asUser, cliCopyForUsers, clusterProblem, jobDir, SLURM_CONF, submit } from '../test/helpers/cluster.js';
 
@@ -63,6 +66,7 @@ export async function benchRpc(): Promise<void> {
       );
       return () => p.kill('SIGINT');
     }, base);
+    await measureTui(base, cli, ids.at(-1)!);
     await measure('naive `squeue --me` every 2 s', () => {
       let on = true;
       void (async () => {
@@ -77,6 +81,41 @@ export async function benchRpc(): Promise<void> {
     }, base);
   } finally {
     asUser(USER, ['scancel', ...ids]);
+  }
+}
+
+/**
+ * The TUI in tmux as the user: first on the table, then on the running job's view, where it asks
+ * sstat on demand. A PATH shim counts the sstat runs; sdiag counts what reaches the controller.
+ */
+async function measureTui(base: number, cli: string, runningId: string): Promise<void> {
+  if (spawnSync('tmux', ['-V']).status !== 0) {
+    console.log('TUI rows skipped: no tmux');
+    return;
+  }
+  const shim = mkdtempSync(join(tmpdir(), 'hpcw-sstat-shim-'));
+  const log = join(shim, 'calls.log');
+  writeFileSync(log, '');
+  writeFileSync(join(shim, 'sstat'), `#!/bin/sh\necho x >> ${log}\nexec /usr/bin/sstat "$@"\n`);
+  chmodSync(shim, 0o755);
+  chmodSync(join(shim, 'sstat'), 0o755);
+  chmodSync(log, 0o666);
+  const tui = (label: string, args: string[]) =>
+    measure(label, () => {
+      const name = `hpcw-bench-${process.pid}-${args.length}`;
+      const env = ['env', '-i', `PATH=${shim}:/usr/bin:/bin`, `SLURM_CONF=${SLURM_CONF}`, `HOME=/home/${USER}`, 'TERM=xterm-256color'];
+      execFileSync('tmux', ['new-session', '-d', '-s', name, '-x', '140', '-y', '40', 'runuser', '-u', USER, '--', ...env, process.execPath, cli, ...args]);
+      return () => spawnSync('tmux', ['kill-session', '-t', name]);
+    }, base);
+  try {
+    await tui('hpc-watch TUI on the job table (41 jobs, default interval)', []);
+    writeFileSync(log, '');
+    const started = Date.now();
+    await tui(`hpc-watch TUI with the running job ${runningId} in view`, [runningId]);
+    const calls = readFileSync(log, 'utf8').split('\n').filter(Boolean).length;
+    console.log(`  sstat: ${((calls * 60_000) / (Date.now() - started)).toFixed(1)} calls/min while the job view is open (${calls} in ${Math.round((Date.now() - started) / 1000)} s)`);
+  } finally {
+    rmSync(shim, { recursive: true, force: true });
   }
 }
 

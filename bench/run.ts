@@ -26,6 +26,7 @@ async function optional(name: string, file: string, fn: string): Promise<void> {
 
 await optional('parse', 'parse.ts', 'benchParse');
 await optional('redact', 'redact.ts', 'benchRedact');
+await section('startup', async () => (await import('./startup.js')).benchStartup());
 await section('inspect', benchInspect);
 await optional('tui', 'tui.ts', 'benchTui');
 await optional('ssh', 'ssh.ts', 'benchSsh');

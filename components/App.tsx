@@ -127,6 +127,8 @@ function Screen({
   useEffect(() => {
     if (jobKey !== null) controller.refreshLogs(jobKey);
   }, [jobKey, controller]);
+  // Live usage / expected start of the job in view, only while it is in view.
+  useEffect(() => (jobKey === null ? undefined : controller.watchDetails(jobKey)), [jobKey, controller]);
 
   const small = columns < MIN_COLUMNS || rows < MIN_ROWS;
   useBindings('table', { quit: controller.quit }, small);
@@ -189,6 +191,7 @@ function Screen({
             jobKey={jobKey}
             entry={state.jobs[jobKey]}
             diagnosis={state.diagnoses[jobKey]}
+            context={{ live: state.live[jobKey], jobs: state.jobs }}
             width={columns}
             height={bodyH}
             now={now}

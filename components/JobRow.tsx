@@ -1,4 +1,4 @@
-import { Box, Text } from 'ink';
+import { Text } from 'ink';
 import type { CellPart } from '../src/tui/view-model/cells.js';
 import { displayWidth } from '../parsers/text-width.js';
 import { type Column, cellParts } from '../src/tui/view-model/columns.js';
@@ -16,30 +16,30 @@ export interface JobRowProps {
   dim: boolean;
 }
 
-/** One table row: fixed-width cells that never shrink, the name cut with `…`. */
+/**
+ * One table row: cells already cut and padded to their widths, so the row is one line of text.
+ * One Text (not a Box per cell) keeps the layout tree to a node per row; a 50-row table with a
+ * Box per cell cost Yoga a few hundred nodes and the first frame ~100 ms.
+ */
 export function JobRow({ row, columns, now, selected, dim }: JobRowProps) {
   const theme = useTheme();
   return (
-    <Box flexDirection="row" flexShrink={0}>
-      <Box width={1} flexShrink={0}>
-        <Text color={theme.accent}>{selected ? '›' : ' '}</Text>
-      </Box>
+    <Text wrap="truncate-end">
+      <Text color={theme.accent}>{selected ? '›' : ' '}</Text>
       {columns.map((c, i) => {
         const parts = fitParts(cellParts(row, c, now), c.width);
         const gap = Math.max(0, c.width - displayWidth(parts.map((p) => p.text).join('')));
         const sep = i < columns.length - 1 ? ' ' : '';
         return (
-          <Box key={c.id} width={c.width + sep.length} flexShrink={0}>
-            <Text wrap="truncate-end" inverse={selected} dimColor={dim}>
-              {c.align === 'right' ? ' '.repeat(gap) : ''}
-              <Parts parts={parts} />
-              {c.align === 'left' ? ' '.repeat(gap) : ''}
-              {sep}
-            </Text>
-          </Box>
+          <Text key={c.id} inverse={selected} dimColor={dim}>
+            {c.align === 'right' ? ' '.repeat(gap) : ''}
+            <Parts parts={parts} />
+            {c.align === 'left' ? ' '.repeat(gap) : ''}
+            {sep}
+          </Text>
         );
       })}
-    </Box>
+    </Text>
   );
 }
 

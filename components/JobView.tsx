@@ -4,6 +4,7 @@ import { sanitizeField } from '../parsers/sanitize.js';
 import type { DiagnosisState, JobEntry, LogInfo } from '../src/store.js';
 import type { CellPart } from '../src/tui/view-model/cells.js';
 import { diagnosisLines } from '../src/tui/view-model/diagnosis.js';
+import type { JobContext } from '../src/tui/view-model/insight-lines.js';
 import { headerLines } from '../src/tui/view-model/job-header.js';
 import { layoutLog, matchLines, rowOfLine, styleLines } from '../src/tui/view-model/log-lines.js';
 import {
@@ -30,6 +31,8 @@ export interface JobViewProps {
   jobKey: string;
   entry: JobEntry | undefined;
   diagnosis: DiagnosisState | undefined;
+  /** On-demand data and the other jobs (dependency targets). */
+  context?: JobContext;
   width: number;
   height: number;
   now: number;
@@ -82,7 +85,7 @@ export function JobView(props: JobViewProps) {
   const rows = useMemo(() => layoutLog(styled, logW, s.wrap, s.query), [styled, logW, s.wrap, s.query]);
   const errRows = useMemo(() => layoutLog(errStyled, logW, s.wrap, ''), [errStyled, logW, s.wrap]);
 
-  const header = e ? headerLines(e, now, width) : [];
+  const header = e ? headerLines(e, now, width, props.context) : [];
   const diag = props.diagnosis ? diagnosisLines(props.diagnosis, width, Math.max(0, Math.min(8, height - 8)), frame) : [];
   const promptH = s.draft !== null ? 1 : 0;
   const avail = height - promptH;

@@ -1,4 +1,6 @@
 /** sacct for jobs that left the queue: argv, row parser, and the job/step merge. */
+import { type EfficiencyOptions, sacctEfficiency } from './efficiency.js';
+import { isEnded } from './job-state.js';
 import {
   actualTimes,
   blankJob,
@@ -45,6 +47,10 @@ export const SACCT_FIELDS = [
   'AllocTRES',
   'MaxRSS',
   'WorkDir',
+  // Efficiency: per-step CPU time and usage, and the jobstats summary some sites keep in AdminComment.
+  'TotalCPU',
+  'TRESUsageInTot',
+  'AdminComment',
   'JobName',
 ] as const;
 
@@ -147,7 +153,7 @@ function maxRss(rows: SacctRow[]): string | null {
   return best;
 }
 
-function jobFrom(row: SacctRow, group: SacctRow[], offsetMinutes: number | undefined): SlurmJob {
+function jobFrom(row: SacctRow, group: SacctRow[], offsetMinutes: number | undefined, eff: EfficiencyOptions): SlurmJob {
   const id = (row.jobid ?? '').trim();
   const job = blankJob(id);
   Object.assign(job, idParts(id));
@@ -180,15 +186,18 @@ function jobFrom(row: SacctRow, group: SacctRow[], offsetMinutes: number | undef
   job.alloc_tres = clean(row.alloctres);
   job.max_rss = maxRss(group);
   actualTimes(job, row.nodelist !== undefined);
+  const ran = job.start_time !== null || (job.elapsed_s ?? 0) > 0;
+  if (isEnded(job.state) && ran) job.efficiency = sacctEfficiency(row, group.filter((r) => r !== row), job, eff);
   return job;
 }
 
 /**
  * One SlurmJob per job or array task, with its steps (`.batch`, `.extern`, `.0`, …) folded in:
  * MaxRSS is the maximum over all rows, ExitCode is the job row's (the `.batch` row's only when the
- * job row has none), `CANCELLED by 1001` becomes state + state_detail. Steps without a job row are dropped.
+ * job row has none), `CANCELLED by 1001` becomes state + state_detail, an ended job that ran gets
+ * its efficiency. Steps without a job row are dropped.
  */
-export function mergeSacctRows(rows: SacctRow[], offsetMinutes?: number): SlurmJob[] {
+export function mergeSacctRows(rows: SacctRow[], offsetMinutes?: number, eff: EfficiencyOptions = {}): SlurmJob[] {
   const groups = new Map<string, SacctRow[]>();
   for (const r of rows) {
     const id = (r.jobid ?? '').trim();
@@ -200,7 +209,7 @@ export function mergeSacctRows(rows: SacctRow[], offsetMinutes?: number): SlurmJ
   const jobs: SlurmJob[] = [];
   for (const [base, group] of groups) {
     const jobRow = group.find((r) => (r.jobid ?? '').trim() === base);
-    if (jobRow) jobs.push(jobFrom(jobRow, group, offsetMinutes));
+    if (jobRow) jobs.push(jobFrom(jobRow, group, offsetMinutes, eff));
   }
   return jobs;
 }

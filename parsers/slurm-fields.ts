@@ -46,6 +46,8 @@ export function blankJob(job_id: string): SlurmJob {
     req_mem: null,
     alloc_tres: null,
     max_rss: null,
+    efficiency: null,
+    dependency: null,
   };
 }
 

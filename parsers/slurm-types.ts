@@ -1,3 +1,4 @@
+import type { Efficiency } from './efficiency.js';
 import type { JobState } from './job-state.js';
 
 /** A job as hpc-watch knows it, merged from squeue, sacct and scontrol.
@@ -42,4 +43,8 @@ export interface SlurmJob {
   req_mem: string | null;
   alloc_tres: string | null;
   max_rss: string | null;
+  /** What an ended job used of its allocation (sacct); null while queued or running. */
+  efficiency: Efficiency | null;
+  /** The dependency field as Slurm prints it (`afterok:123(unfulfilled)`); null when none is left. */
+  dependency: string | null;
 }

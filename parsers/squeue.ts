@@ -65,6 +65,7 @@ export const SQUEUE_FIELDS = [
   'STDOUT',
   'STDERR',
   'Command',
+  'Dependency',
   'Name',
 ] as const;
 
@@ -126,6 +127,7 @@ const LETTERS: Record<string, string> = {
   Z: 'workdir',
   o: 'command',
   m: 'minmemory',
+  E: 'dependency',
 };
 
 interface Layout {
@@ -254,6 +256,7 @@ function toJob(rec: Map<string, string>, offsetMinutes: number | undefined): Slu
   job.alloc_tres = clean(rec.get('tres-alloc'));
   job.work_dir = clean(rec.get('workdir'));
   job.command = clean(rec.get('command'));
+  job.dependency = clean(rec.get('dependency'));
   job.stdout_pattern = fixArrayDefault(clean(rec.get('stdout')), job);
   job.stderr_pattern = fixArrayDefault(clean(rec.get('stderr')), job);
   actualTimes(job, rec.has('nodelist'));

@@ -2,7 +2,7 @@
  * Display width, truncation and wrapping by terminal columns (CJK = 2, emoji ZWJ sequences = 1 glyph).
  * Separate from sanitize.ts because loading string-width costs ~20 ms of regex compilation.
  */
-import stringWidth from 'string-width';
+import stringWidth from './string-width.js';
 
 const segmenter = new Intl.Segmenter();
 

@@ -32,6 +32,8 @@ export interface SessionOptions {
   store?: Store;
   /** Logs of jobs that ended before we looked, read per tick (default all at once; see PollerConfig). */
   historyLogsPerTick?: number;
+  /** See PollerConfig.logsAfter. */
+  logsAfter?: Promise<unknown>;
 }
 
 /** Builds the session the settings ask for: demo, SSH hosts, or the local login node. */
@@ -64,6 +66,7 @@ export async function openSession(settings: Settings, o: SessionOptions = {}): P
       connected: () => transport.connected ?? true,
       remoteOffset: transport instanceof LocalTransport || settings.demo ? undefined : () => remoteUtcOffset(transport),
       historyLogsPerTick: o.historyLogsPerTick,
+      logsAfter: o.logsAfter,
     });
     const local = transport instanceof LocalTransport;
     return { name: transport.cluster, transport, poller, logs, uid: loginUid(transport, local && !settings.demo) };

@@ -5,6 +5,7 @@
  */
 import { createStore } from 'zustand/vanilla';
 import type { SlurmJob } from '../parsers/slurm-types.js';
+import type { LiveUsage } from '../parsers/sstat.js';
 import type { LogAnalysis } from '../parsers/types.js';
 
 export type LogStatus = 'unknown' | 'waiting' | 'ok' | 'error';
@@ -86,10 +87,23 @@ export interface DiagnosisState {
   outputTokens: number | null;
 }
 
+/** What was asked for on demand for the job in view (never per tick): `sstat`, `squeue --start`. */
+export interface LiveInfo {
+  usage: LiveUsage | null;
+  /** When `usage` was read (ms). */
+  usageAt: number | null;
+  /** The scheduler's expected start (ISO), null when it has none. */
+  estStart: string | null;
+  estStartAt: number | null;
+  error: string | null;
+}
+
 export interface State {
   jobs: Record<string, JobEntry>;
   clusters: Record<string, ClusterStatus>;
   diagnoses: Record<string, DiagnosisState>;
+  /** Keyed like `jobs`. */
+  live: Record<string, LiveInfo>;
 }
 
 export type Store = ReturnType<typeof createJobStore>;
@@ -101,7 +115,7 @@ export function jobKey(cluster: string, jobId: string): string {
 
 /** A fresh store; tests and each CLI run make their own. */
 export function createJobStore() {
-  return createStore<State>()(() => ({ jobs: {}, clusters: {}, diagnoses: {} }));
+  return createStore<State>()(() => ({ jobs: {}, clusters: {}, diagnoses: {}, live: {} }));
 }
 
 const HISTORY_MAX = 240;

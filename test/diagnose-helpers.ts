@@ -37,6 +37,8 @@ export function failedJob(over: Partial<SlurmJob> = {}): SlurmJob {
     req_mem: '512M',
     alloc_tres: 'cpu=1,mem=512M,node=1,billing=1,gres/gpu=1',
     max_rss: '498M',
+    efficiency: null,
+    dependency: null,
     ...over,
   };
 }

@@ -10,7 +10,7 @@ const MIN = 60_000;
 const opts: DeriveOptions = { stallFactor: 10, stallMinMs: 10 * MIN, selfUid: () => 1001 };
 const iso = (ms: number) => new Date(ms).toISOString();
 
-const snap = (...jobs: JobEntry[]): State => ({ jobs: Object.fromEntries(jobs.map((j) => [j.key, j])), clusters: {}, diagnoses: {} });
+const snap = (...jobs: JobEntry[]): State => ({ jobs: Object.fromEntries(jobs.map((j) => [j.key, j])), clusters: {}, diagnoses: {}, live: {} });
 const names = (evs: JobEvent[]) => evs.map((e) => `${e.job_id}:${e.event}`);
 
 /** Feeds snapshots at times; returns the events of each step. */

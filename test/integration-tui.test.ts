@@ -4,7 +4,8 @@
  * real-cluster run needs test/cluster/up.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { asUser, cliPath, describeCluster, jobDir, SLURM_CONF, STATE, submit, until } from './helpers/cluster.js';
@@ -16,11 +17,11 @@ function tmux(...args: string[]): string {
   return execFileSync('tmux', args, { encoding: 'utf8' });
 }
 
-function start(args: string[], env: Record<string, string> = {}): string {
+function start(args: string[], env: Record<string, string> = {}, wrap: string[] = []): string {
   const name = `hpcw-e2e-${process.pid}-${sessions.length}`;
   sessions.push(name);
   const envArgs = Object.entries({ CI: 'true', TERM: 'xterm-256color', XDG_CACHE_HOME: `${STATE}/e2e-cache`, ...env }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-  tmux('new-session', '-d', '-s', name, '-x', '70', '-y', '30', ...envArgs, process.execPath, cliPath(), ...args);
+  tmux('new-session', '-d', '-s', name, '-x', '70', '-y', '30', ...envArgs, ...wrap, process.execPath, cliPath(), ...args);
   return name;
 }
 
@@ -74,6 +75,38 @@ describeTmux('TUI in tmux (--demo)', () => {
     keys(s, 'q');
     await until(() => !alive(s), 5_000, 100);
   }, 60_000);
+
+  it('quits when its terminal goes away without a SIGHUP (a pane killed under su or runuser)', async () => {
+    // setsid stands in for su/runuser: hpc-watch runs in a session of its own, so closing the
+    // pane sends it no SIGHUP; before, it polled the controller for ever.
+    const s = start(['--demo'], {}, ['setsid', '-w']);
+    await waitFor(s, /updated \d+s ago/);
+    const pane = tmux('display-message', '-p', '-t', s, '#{pane_pid}').trim();
+    const node = await until(() => spawnSync('ps', ['-o', 'pid=', '--ppid', pane], { encoding: 'utf8' }).stdout.trim(), 5_000, 100);
+    tmux('kill-session', '-t', s);
+    const running = () => {
+      try {
+        return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${node}/stat`, 'utf8'));
+      } catch {
+        return false;
+      }
+    };
+    await until(() => !running(), 10_000, 100);
+  }, 30_000);
+
+  it('quits at once on q while squeue hangs (a controller that does not answer)', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'hpcw-hang-'));
+    for (const cmd of ['squeue', 'sacct']) {
+      writeFileSync(join(bin, cmd), '#!/bin/sh\nexec sleep 120\n');
+      chmodSync(join(bin, cmd), 0o755);
+    }
+    // tmux's -e does not reach PATH (the server's own wins): set it in the pane's command.
+    const s = start([], {}, ['env', `PATH=${bin}:${process.env.PATH}`]);
+    await waitFor(s, /loading/);
+    keys(s, 'q');
+    // Before, the process stayed until squeue gave up (a minute when the controller is gone).
+    await until(() => !alive(s), 10_000, 100);
+  }, 30_000);
 
   it('shows a failure banner with the root-cause line for a failed job', async () => {
     const s = start(['--demo', '4104']);

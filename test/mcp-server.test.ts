@@ -16,6 +16,7 @@ import { inspectFile, toJson } from '../src/headless/inspect.js';
 import { buildSummary } from '../src/headless/summary-json.js';
 import { createMcpServer } from '../src/mcp/server.js';
 import { compactJob, type McpDeps } from '../src/mcp/tools.js';
+import { JobDetails } from '../src/slurm/job-details.js';
 import { createJobStore, type JobEntry, jobKey, type LogInfo, type Store } from '../src/store.js';
 import { LocalTransport } from '../src/transport/local.js';
 import type { ExecResult, Transport } from '../src/transport/types.js';
@@ -183,6 +184,28 @@ describe('hpc-watch MCP server', () => {
       expect(j.cluster).toBe('hpc');
       noSecret(r.text);
     }
+  });
+
+  it("get_job shows a running job's usage, asked for once per interval (sstat); list_jobs never asks", async () => {
+    const sstat: string[][] = [];
+    const runner = {
+      async run(argv: readonly string[]) {
+        sstat.push([...argv]);
+        return { stdout: '4200.batch|cpu=01:00:00,mem=2097152K\n', durationMs: 1 };
+      },
+    };
+    const details = new JobDetails(runner, store, () => 0, () => NOW);
+    deps.details = (key) => details.refresh(key);
+    await json('list_jobs');
+    expect(sstat).toEqual([]);
+    const j = await json('get_job', { job_id: '4200' });
+    expect(j.usage).toMatchObject({ cpu_used_s: 3600, mem_used_bytes: 2 * 1024 ** 3, steps: 1 });
+    expect(sstat).toHaveLength(1);
+    await json('get_job', { job_id: '4200' });
+    expect(sstat).toHaveLength(1);
+    // an ended job has nothing live to ask for
+    expect((await json('get_job', { job_id: '4000' })).usage).toBeUndefined();
+    expect(sstat).toHaveLength(1);
   });
 
   it('get_job of a job outside the watched set asks the cluster once, and says so when nobody knows it', async () => {

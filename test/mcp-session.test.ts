@@ -5,11 +5,12 @@ import { sessionDeps } from '../src/mcp/command.js';
 import type { Session } from '../src/session.js';
 import { SlurmError } from '../src/slurm/client.js';
 import { createJobStore } from '../src/store.js';
+import { entry } from './helpers/fixtures.js';
 import type { ExecResult, Transport } from '../src/transport/types.js';
 
 function fakeSession(tick: () => Promise<void>, exec: (...a: unknown[]) => Promise<ExecResult>): Session {
   const transport = { cluster: 'hpc', canWatch: false, exec } as unknown as Transport;
-  return { store: createJobStore(), clusters: [{ name: 'hpc', transport, poller: { tick }, logs: {} }], close: async () => {} } as unknown as Session;
+  return { store: createJobStore(), clusters: [{ name: 'hpc', transport, poller: { tick, utcOffset: () => undefined }, logs: {} }], close: async () => {} } as unknown as Session;
 }
 
 const settings = { allUsers: false, sinceS: 86400, tailBytes: 1 << 20, intervalS: 3600, claude: {} } as unknown as Settings;
@@ -70,5 +71,21 @@ describe('sessionDeps', () => {
     expect(await deps.loginUser('hpc')).toBe('hpcuser');
     expect(await deps.loginUser('hpc')).toBe('hpcuser');
     expect(calls).toEqual([['id', '-un'], ['id', '-un']]);
+  });
+
+  it("asks sstat for a running job's details through that job's cluster, once per interval", async () => {
+    const calls: string[][] = [];
+    const s = fakeSession(async () => {}, async (...a: unknown[]) => {
+      calls.push(a[0] as string[]);
+      return ok('7.batch|cpu=00:10:00,mem=1024K\n');
+    });
+    s.store.setState({ jobs: { 'hpc/7': entry(Date.now(), { job_id: '7', raw_job_id: '7' }, { cluster: 'hpc' }) } });
+    const deps = sessionDeps(Promise.resolve(s), s.store, settings);
+    await deps.refresh();
+    await deps.details!('hpc/7');
+    await deps.details!('hpc/7');
+    await deps.details!('hpc/unknown');
+    expect(calls.map((c) => c[0])).toEqual(['sstat']);
+    expect(s.store.getState().live['hpc/7']?.usage?.cpu_used_s).toBe(600);
   });
 });

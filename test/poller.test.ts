@@ -3,6 +3,8 @@
  * asks the controller for, and what lands in the store.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SACCT_FIELDS, SACCT_SEP } from '../parsers/sacct.js';
+import { FIELD_SEP, SQUEUE_FIELDS } from '../parsers/squeue.js';
 import { DemoTransport } from '../src/demo/transport.js';
 import { slurmRunner } from '../src/slurm/client.js';
 import { PathCache } from '../src/slurm/path-cache.js';
@@ -39,6 +41,7 @@ async function setup(
   override?: (argv: readonly string[]) => ExecResult | null,
   remoteOffset?: () => Promise<number | null>,
   sinceS = 86400,
+  logsAfter?: Promise<unknown>,
   historyLogsPerTick?: number,
 ) {
   const demo = await DemoTransport.start();
@@ -57,6 +60,7 @@ async function setup(
     sinceS,
     intervalS: 10,
     remoteOffset,
+    logsAfter,
     historyLogsPerTick,
   });
   return { store, poller, calls, demo };
@@ -75,6 +79,36 @@ describe('Poller', () => {
     expect(calls).toEqual(['squeue']);
   });
 
+  it('shows the queue on the first tick before accounting answers, and asks for both at once', async () => {
+    const demo = await DemoTransport.start();
+    open.push(demo);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const started: string[] = [];
+    const t: Transport = {
+      cluster: demo.cluster,
+      canWatch: demo.canWatch,
+      async exec(argv, opts) {
+        started.push(argv[0]!);
+        if (argv[0] === 'sacct') await gate;
+        return demo.exec(argv, opts);
+      },
+      stat: (p) => demo.stat(p),
+      readRange: (p, s, l) => demo.readRange(p, s, l),
+      close: async () => {},
+    };
+    const store = createJobStore();
+    const poller = new Poller({ cluster: 'demo', runner: slurmRunner(t), store, logs: new LogService(store, t, 1 << 20), pathCache: new PathCache(null), jobIds: null, allUsers: false, sinceS: 86400, intervalS: 10 });
+    const tick = poller.tick();
+    await vi.waitFor(() => expect(Object.keys(store.getState().jobs).length).toBeGreaterThan(0));
+    expect(started).toContain('sacct');
+    const queuedOnly = Object.values(store.getState().jobs).length;
+    release();
+    await tick;
+    // accounting then adds the jobs that already left the queue
+    expect(Object.values(store.getState().jobs).length).toBeGreaterThan(queuedOnly);
+  });
+
   it('forgets jobs that ended before the --since window', async () => {
     const { poller, store } = await setup(null, undefined, undefined, 600);
     await poller.tick();
@@ -82,6 +116,18 @@ describe('Poller', () => {
     expect(jobs['demo/4104']).toBeUndefined(); // ended 2 h ago
     expect(jobs['demo/4111']).toBeUndefined(); // ended 30 min ago
     expect(jobs['demo/4101']?.job.state).toBe('RUNNING');
+  });
+
+  it('holds the first log reads until the first frame is out, then fills progress in', async () => {
+    let framed!: () => void;
+    const { poller, store } = await setup(null, undefined, undefined, 86400, new Promise<void>((r) => (framed = r)));
+    const tick = poller.tick();
+    await vi.waitFor(() => expect(store.getState().jobs['demo/4101']?.stdout?.path).toMatch(/slurm-4101\.out$/));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(store.getState().jobs['demo/4101']!.analysis?.progress ?? null).toBeNull();
+    framed();
+    await tick;
+    expect(store.getState().jobs['demo/4101']!.analysis?.progress?.total).toBe(500);
   });
 
   it('fills the store with SLURM fields, resolved logs and parsed progress', async () => {
@@ -111,6 +157,16 @@ describe('Poller', () => {
     expect(keys.some((k) => k === 'demo/4101')).toBe(false);
   });
 
+  it('an array asked for by id: tasks that already left squeue come from accounting on the first tick', async () => {
+    const { poller, store } = await setup(['4105']);
+    await poller.tick();
+    const jobs = store.getState().jobs;
+    // tasks 0 and 1 ended 30 s before the demo started: squeue (15 s after the end) no longer lists them
+    expect(jobs['demo/4105_0']?.job.state).toBe('COMPLETED');
+    expect(jobs['demo/4105_1']?.job.state).toBe('COMPLETED');
+    expect(jobs['demo/4105_2']?.job.state).toBe('RUNNING');
+  });
+
   it('backs off exponentially and keeps the last data, marked stale, when the controller fails', async () => {
     let down = false;
     const { poller, store } = await setup(null, (argv) =>
@@ -137,7 +193,7 @@ describe('Poller', () => {
   });
 
   it('reads finished jobs\' logs a few a tick when asked to: the ones in view first, then the newest', async () => {
-    const { poller, store } = await setup(null, undefined, undefined, 86400, 1);
+    const { poller, store } = await setup(null, undefined, undefined, 86400, undefined, 1);
     poller.want(['demo/4101', 'demo/4104']);
     const final = () =>
       Object.values(store.getState().jobs)
@@ -159,7 +215,7 @@ describe('Poller', () => {
   });
 
   it('a job that ends while watched has its logs read at once, whatever the history budget', async () => {
-    const { poller, store, demo } = await setup(null, undefined, undefined, 86400, 0);
+    const { poller, store, demo } = await setup(null, undefined, undefined, 86400, undefined, 0);
     await poller.tick();
     expect(store.getState().jobs['demo/4106']!.job.state).toBe('RUNNING');
     await demo.exec(['scancel', '4106']);
@@ -190,6 +246,36 @@ describe('Poller', () => {
     const start = store.getState().jobs['demo/4101']!.job.start_time!;
     expect(start).toMatch(/\+02:00$/);
     expect(ask).toHaveBeenCalledTimes(1);
+  });
+
+  it('an ended job still listed by squeue gets its usage from one sacct call, kept until it leaves the queue', async () => {
+    let listed = true;
+    const squeueLine = (fields: Record<string, string>) => `${SQUEUE_FIELDS.map((f) => `${fields[f] ?? ''}${FIELD_SEP}`).join('')}\n`;
+    const sacctLine = (fields: Record<string, string>) => SACCT_FIELDS.map((f) => fields[f] ?? '').join(SACCT_SEP);
+    const ok = (stdout: string): ExecResult => ({ stdout, stderr: '', code: 0, signal: null, timedOut: false, notFound: false, durationMs: 1 });
+    const done = { State: 'COMPLETED', NodeList: 'n1' };
+    const { poller, store, calls } = await setup(['555'], (argv) => {
+      if (argv[0] === 'squeue') return ok(listed ? squeueLine({ ...done, JobArrayID: '555', JobID: '555', Name: 'x', Reason: 'None', TimeUsed: '1:40', EndTime: '2026-11-28T10:01:40' }) : '');
+      if (argv[0] === 'sacct') {
+        return ok(
+          [
+            sacctLine({ ...done, JobID: '555', Start: '2026-11-28T10:00:00', ElapsedRaw: '100', AllocTRES: 'cpu=2,mem=1G,node=1', JobName: 'x' }),
+            sacctLine({ ...done, JobID: '555.batch', ElapsedRaw: '100', TotalCPU: '01:40.000', TRESUsageInTot: 'cpu=00:01:40,mem=512M' }),
+          ].join('\n'),
+        );
+      }
+      return null;
+    });
+    await poller.tick();
+    expect(calls.filter((c) => c === 'sacct')).toHaveLength(1);
+    expect(store.getState().jobs['demo/555']!.job.efficiency).toMatchObject({ cpu: 0.5, mem: 0.5 });
+    calls.length = 0;
+    await poller.tick();
+    expect(calls).toEqual(['squeue']);
+    expect(store.getState().jobs['demo/555']!.job.efficiency?.cpu).toBe(0.5);
+    listed = false;
+    await poller.tick();
+    expect(calls.filter((c) => c === 'sacct')).toHaveLength(1);
   });
 
   it('never stops the caller when SLURM is missing: the error says what to do', async () => {

@@ -24,6 +24,11 @@ const ids = Object.fromEntries(
     .map((m) => [m[1], m[2]]),
 ) as Record<string, string>;
 const LONG = `${'n'.repeat(90)}-long-name-${'x'.repeat(99)}`;
+// The field lists these files were captured with (live-README.txt records the argv); ours have grown since.
+const README = fx('live-README.txt');
+const SQUEUE_FORMAT_THEN = (/--Format=([^' ]+)/.exec(README)?.[1] ?? '').replaceAll('\\037', '\x1f');
+const SACCT_FIELDS_THEN = (/--format=(\S+)/.exec(README)?.[1] ?? '').split('\\,');
+const squeueThen = (f: string) => parseSqueue(fx(f), { format: SQUEUE_FORMAT_THEN, offsetMinutes: UTC });
 const nonEmpty = (f: string) => fx(f).split('\n').filter((l) => l.trim() !== '').length;
 // The last match: snapshots are concatenated oldest first, so this is the latest state.
 const find = (jobs: SlurmJob[], pred: (j: SlurmJob) => boolean, what: string): SlurmJob => {
@@ -35,10 +40,10 @@ const raw = (jobs: SlurmJob[], id: string | undefined) => find(jobs, (j) => j.ra
 
 describe('live squeue (our -O format, \\x1f separated)', () => {
   const snaps = ['live-squeue-t4.txt', 'live-squeue-t20.txt', 'live-squeue-end.txt'];
-  const all = snaps.flatMap((f) => parseSqueue(fx(f), { offsetMinutes: UTC }));
+  const all = snaps.flatMap(squeueThen);
 
   it.each(snaps)('%s: every line is a job', (f) => {
-    expect(parseSqueue(fx(f), { offsetMinutes: UTC })).toHaveLength(nonEmpty(f));
+    expect(squeueThen(f)).toHaveLength(nonEmpty(f));
   });
 
   it('names come back intact and untruncated', () => {
@@ -52,7 +57,7 @@ describe('live squeue (our -O format, \\x1f separated)', () => {
     expect(raw(all, ids.no_dir)).toMatchObject({ state: 'FAILED', reason: 'JobLaunchFailure', exit_code: '0:53' });
     expect(raw(all, ids.oom)).toMatchObject({ state: 'OUT_OF_MEMORY', reason: 'OutOfMemory', exit_code: '0:125' });
     expect(raw(all, ids.crash_import)).toMatchObject({ state: 'FAILED', exit_code: '1:0' });
-    const end = parseSqueue(fx('live-squeue-end.txt'), { offsetMinutes: UTC });
+    const end = squeueThen('live-squeue-end.txt');
     expect(raw(end, ids.timeout)).toMatchObject({ state: 'TIMEOUT', reason: 'TimeLimit', exit_code: '0:15', time_limit_s: 60 });
     const parent = find(all, (j) => j.job_id === `${ids.array}_[2-9%2]`, 'array parent');
     expect(parent).toMatchObject({ state: 'PENDING', reason: 'JobArrayTaskLimit', array_task_id: '[2-9%2]', raw_job_id: ids.array, start_time: null });
@@ -111,7 +116,7 @@ describe('live scontrol show job -o', () => {
 });
 
 describe('live sacct (steps included, \\x1f separated)', () => {
-  const rows = parseSacct(fx('live-sacct.txt'));
+  const rows = parseSacct(fx('live-sacct.txt'), { fields: SACCT_FIELDS_THEN });
   const jobs = mergeSacctRows(rows, UTC);
 
   it('every line is a row; steps fold into jobs', () => {

@@ -133,6 +133,7 @@ describe('parseSqueue on hand-made lines in our own format', () => {
       STDOUT: '/home/alice/run/slurm-123.out',
       STDERR: '/home/alice/run/slurm-123.out',
       Command: '/home/alice/run/job.sh',
+      Dependency: '(null)',
       Name: 'train',
       ...over,
     };
@@ -175,7 +176,10 @@ describe('parseSqueue on hand-made lines in our own format', () => {
       req_mem: '4G',
       alloc_tres: 'cpu=4,mem=4G,node=4',
       max_rss: null,
+      efficiency: null,
+      dependency: null,
     });
+    expect(one({ State: 'PENDING', Dependency: 'afterok:35(failed)?afterany:34(unfulfilled)' }).dependency).toBe('afterok:35(failed)?afterany:34(unfulfilled)');
   });
 
   it.each([

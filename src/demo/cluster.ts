@@ -15,9 +15,23 @@ export interface DemoJobView {
   logPath: string;
   /** Still shown by squeue (queued, running, or ended in the last 15 s). */
   inQueue: boolean;
+  /** The dependency field as Slurm prints it; null when none is left. */
+  dependency: string | null;
 }
 
 const IN_QUEUE_AFTER_END_S = 15;
+
+/** Slurm's dependency field and reason for a pending job: satisfied items vanish, a failed afterok never starts. */
+function waitFor(v: DemoJobView, all: DemoJobView[]): void {
+  const dep = v.spec.dependsOn;
+  if (!dep) return;
+  const target = all.find((x) => x.spec.id === dep.id);
+  const ended = target !== undefined && target.endAt !== null;
+  if (ended && (dep.type === 'afterany' || target.state === 'COMPLETED')) return;
+  const failed = ended && dep.type === 'afterok';
+  v.dependency = `${dep.type}:${dep.id}(${failed ? 'failed' : 'unfulfilled'})`;
+  v.reason = failed ? 'DependencyNeverSatisfied' : 'Dependency';
+}
 
 /** Owns the demo's temp dir and advances every job's log as time passes. */
 export class DemoCluster {
@@ -92,8 +106,10 @@ export class DemoCluster {
         exitCode: state === 'CANCELLED' ? '0:15' : ended ? spec.exitCode : '0:0',
         logPath: this.logPath(spec),
         inQueue: !ended || t - endAt! < IN_QUEUE_AFTER_END_S,
+        dependency: null,
       });
     }
+    for (const v of out) if (v.state === 'PENDING') waitFor(v, out);
     return out;
   }
 

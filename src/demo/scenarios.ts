@@ -28,6 +28,16 @@ export interface DemoJob {
   pendingReason: string;
   endReason: string;
   gpus: number;
+  /** `--mem` in GiB (32 when not set). */
+  askMemGiB?: number;
+  /** What the job uses: share of its 8 CPUs busy, peak memory, GPU peak percent per GPU. */
+  usage?: { cpu: number; memGiB: number; gpuPct?: number };
+  /** Per-GPU time-averaged utilisation, published as a Princeton jobstats AdminComment. */
+  jobstatsGpuPct?: number[];
+  /** Waits for another demo job: `afterok` on 4106 prints `afterok:4106(unfulfilled)`. */
+  dependsOn?: { type: 'afterok' | 'afterany'; id: number };
+  /** The scheduler's expected start (`squeue --start`), seconds relative to the demo start. */
+  expectedStartAt?: number;
   log: (startAt: number) => Generator<LogEvent>;
 }
 
@@ -76,6 +86,35 @@ export function demoJobs(): DemoJob[] {
   const base = { partition: 'gpu', exitCode: '0:0', pendingReason: 'Priority', endReason: 'None', gpus: 1 };
   const jobs: DemoJob[] = [
     {
+      // Asked for far more than it used: the right-sizing hints' showcase.
+      ...base,
+      id: 4100,
+      name: 'prep-tokenize',
+      partition: 'debug',
+      limitS: 10 * 3600,
+      submitAt: -5000,
+      startAt: -4980,
+      endAt: -4980 + 41 * 60 + 12,
+      endState: 'COMPLETED',
+      askMemGiB: 64,
+      usage: { cpu: 0.1625, memGiB: 3.1 },
+      log: (s) => header(s, ['tokenizing 48 shards', 'wrote 1.2B tokens to /scratch/tokens']),
+    },
+    {
+      ...base,
+      id: 4113,
+      name: 'ddp-smoke-test',
+      limitS: 3600,
+      submitAt: -3700,
+      startAt: -3650,
+      endAt: -3650 + 20 * 60,
+      endState: 'COMPLETED',
+      gpus: 2,
+      usage: { cpu: 0.7, memGiB: 24 },
+      jobstatsGpuPct: [91, 0],
+      log: (s) => header(s, ['DDP world_size=2', 'rank 1 never joined the process group; rank 0 trained alone', 'done']),
+    },
+    {
       ...base,
       id: 4101,
       name: 'train-resnet50',
@@ -84,6 +123,7 @@ export function demoJobs(): DemoJob[] {
       startAt: -1200,
       endAt: -1200 + 10 * 250,
       endState: 'COMPLETED',
+      usage: { cpu: 0.29, memGiB: 5.1, gpuPct: 91 },
       log: (s) => chain(
         header(s, ['[rank0] world_size=1 · dataset imagenet-subset (128k images)']),
         epochs({ t0: s, epochs: 10, steps: 500, rate: 2, desc: (e) => `Epoch ${e}/10`, loss: decay(900),
@@ -101,6 +141,9 @@ export function demoJobs(): DemoJob[] {
       endAt: -3000 + 90 * 60,
       endState: 'TIMEOUT',
       endReason: 'TimeLimit',
+      gpus: 2,
+      usage: { cpu: 0.8, memGiB: 27 },
+      jobstatsGpuPct: [88.4, 0.2],
       log: (s) => chain(
         header(s, ['[2026-11-28 09:00:00] pretraining gpt-small, 20000 steps']),
         epochs({ t0: s, epochs: 1, steps: 20000, rate: 3.1, every: 1, desc: () => 'pretrain', unit: 'step', loss: decay(4000) }),
@@ -172,6 +215,7 @@ export function demoJobs(): DemoJob[] {
       endState: 'COMPLETED',
       pendingReason: 'Resources',
       gpus: 8,
+      expectedStartAt: 45 * 60,
       log: () => header(0, []),
     },
     {
@@ -184,6 +228,22 @@ export function demoJobs(): DemoJob[] {
       endAt: null,
       endState: 'COMPLETED',
       pendingReason: 'Dependency',
+      dependsOn: { type: 'afterok', id: 4106 },
+      log: () => header(0, []),
+    },
+    {
+      ...base,
+      id: 4112,
+      name: 'report-bert',
+      partition: 'debug',
+      limitS: 600,
+      submitAt: -50,
+      startAt: null,
+      endAt: null,
+      endState: 'COMPLETED',
+      pendingReason: 'Dependency',
+      // 4103 fails at 28 s: from then on this one can never start.
+      dependsOn: { type: 'afterok', id: 4103 },
       log: () => header(0, []),
     },
     {
@@ -214,6 +274,7 @@ export function demoJobs(): DemoJob[] {
       endState: 'OUT_OF_MEMORY',
       exitCode: '0:125',
       endReason: 'OutOfMemory',
+      usage: { cpu: 0.12, memGiB: 32 },
       log: (s) => chain(
         epochs({ t0: s, epochs: 1, steps: 100, rate: 0.1, every: 10, desc: () => 'caching shards', unit: 'shard', stopAt: s + 60 }),
         header(s + 60, ['slurmstepd-gpu-003: error: Detected 1 oom-kill event(s) in StepId=4111.batch. Some of your processes may have been killed by the cgroup out-of-memory handler.']),

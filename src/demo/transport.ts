@@ -4,6 +4,7 @@
  * parsers, poller, store and views run unchanged. Logs are real files.
  */
 import { userInfo } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { SACCT_FIELDS, SACCT_SEP } from '../../parsers/sacct.js';
 import { formatDuration } from '../../parsers/slurm-time.js';
 import { FIELD_SEP, SQUEUE_FIELDS } from '../../parsers/squeue.js';
@@ -60,12 +61,15 @@ export class DemoTransport implements Transport {
     const views = this.sim.view().filter((v) => !ids || ids.some((id) => matches(v, id)));
     switch (argv[0]) {
       case 'squeue': {
+        if (argv.includes('--start')) return ok(this.startText(views));
         const rows = views.filter((v) => v.inQueue && (argv.includes('--states=all') || !isEnded(v)));
         if (ids && rows.length === 0) return fail('slurm_load_jobs error: Invalid job id specified');
         return ok(this.squeueText(groupPending(rows)));
       }
       case 'sacct':
-        return ok(this.sacctText(views));
+        return ok(argv[1] === '--version' ? 'slurm 24.05.4\n' : this.sacctText(views));
+      case 'sstat':
+        return ok(this.sstatText(views.filter((v) => v.state === 'RUNNING')));
       case 'scontrol': {
         const id = argv.at(-1) ?? '';
         const v = this.sim.view().find((x) => matches(x, id));
@@ -129,12 +133,13 @@ export class DemoTransport implements Transport {
       EndTime: s.endAt !== null ? slurmTime(this.at(s.endAt)) : 'N/A',
       exit_code: exitStatusRaw(s.exitCode),
       DerivedEC: '0',
-      MinMemory: '32G',
-      'tres-alloc': running ? `cpu=8,mem=32G,node=1,billing=8,gres/gpu=${spec.gpus}` : '',
+      MinMemory: `${spec.askMemGiB ?? 32}G`,
+      'tres-alloc': running ? `cpu=8,mem=${spec.askMemGiB ?? 32}G,node=1,billing=8,gres/gpu=${spec.gpus}` : '',
       WorkDir: this.sim.dir,
       STDOUT: 'tasks' in v ? `${this.sim.dir}/%x-%A_%a.out` : s.logPath,
       STDERR: 'tasks' in v ? `${this.sim.dir}/%x-%A_%a.out` : s.logPath,
       Command: `${this.sim.dir}/${spec.name}.sbatch`,
+      Dependency: s.dependency ?? '(null)',
       Name: spec.name,
     };
   }
@@ -166,18 +171,47 @@ export class DemoTransport implements Transport {
         Timelimit: f.TimeLimit!,
         NNodes: '1',
         NodeList: v.startAt !== null ? NODE : 'None assigned',
-        ReqMem: '32G',
+        ReqMem: f.MinMemory!,
         AllocTRES: f['tres-alloc']!,
         MaxRSS: '',
         WorkDir: this.sim.dir,
+        TotalCPU: '',
+        TRESUsageInTot: '',
+        AdminComment: '',
         JobName: spec.name,
       };
-      out.push(SACCT_FIELDS.map((k) => row[k] ?? '').join(SACCT_SEP));
-      if (v.startAt !== null) {
-        out.push(SACCT_FIELDS.map((k) => (k === 'JobID' ? `${row.JobID}.batch` : k === 'MaxRSS' ? '21504M' : k === 'JobName' ? 'batch' : (row[k] ?? ''))).join(SACCT_SEP));
+      if (v.startAt === null) {
+        out.push(SACCT_FIELDS.map((k) => row[k] ?? '').join(SACCT_SEP));
+        continue;
       }
+      const use = usageOf(v, durationS(f.TimeUsed ?? '0:00'));
+      const job: Record<string, string> = { ...row, TotalCPU: use.cpu, AdminComment: jobstats(v, use) };
+      out.push(SACCT_FIELDS.map((k) => job[k] ?? '').join(SACCT_SEP));
+      const batch: Record<string, string> = { ...row, JobID: `${row.JobID}.batch`, JobName: 'batch', MaxRSS: use.rss, TotalCPU: use.cpu, TRESUsageInTot: use.tres };
+      out.push(SACCT_FIELDS.map((k) => batch[k] ?? '').join(SACCT_SEP));
     }
     return out.map((l) => `${l}\n`).join('');
+  }
+
+  /** `sstat --allsteps -P -n -o JobID,TRESUsageInTot`: the extern and batch steps of running jobs. */
+  private sstatText(views: DemoJobView[]): string {
+    return views
+      .map((v) => {
+        const use = usageOf(v, this.sim.clock() - v.startAt!);
+        return `${v.spec.id}.extern|cpu=00:00:00,energy=0,fs/disk=5273,mem=256K,pages=0,vmem=0\n${v.spec.id}.batch|${use.tres}\n`;
+      })
+      .join('');
+  }
+
+  /** `squeue --start -o '%i|%S|'`: pending jobs with the scheduler's estimate, or N/A. */
+  private startText(views: DemoJobView[]): string {
+    return views
+      .filter((v) => v.state === 'PENDING')
+      .map((v) => {
+        const at = v.spec.expectedStartAt;
+        return `${v.spec.id}|${at === undefined ? 'N/A' : slurmTime(this.at(at))}|\n`;
+      })
+      .join('');
   }
 
   private scontrolLine(v: DemoJobView): string {
@@ -191,6 +225,55 @@ export class DemoTransport implements Transport {
       `StdErr=${v.logPath} StdIn=/dev/null StdOut=${v.logPath}`
     );
   }
+}
+
+interface DemoUse {
+  /** TotalCPU as sacct prints it. */
+  cpu: string;
+  cpuS: number;
+  memBytes: number;
+  rss: string;
+  tres: string;
+}
+
+/** What a job has used after `elapsed` seconds: CPU time grows, memory is at its peak. */
+function usageOf(v: DemoJobView, elapsed: number): DemoUse {
+  const u = v.spec.usage ?? { cpu: 0.55, memGiB: 21 };
+  const cpuS = Math.max(0, elapsed) * 8 * u.cpu;
+  const memK = Math.round(u.memGiB * 1024 * 1024);
+  // Slurm records gres/gpuutil from 23.02 with NVML; one GPU keeps the demo version-independent.
+  const gpu = u.gpuPct !== undefined && v.spec.gpus === 1 ? `gres/gpumem=${Math.round(u.memGiB * 1.5 * 1024)}M,gres/gpuutil=${u.gpuPct},` : '';
+  return {
+    cpu: sacctDuration(cpuS),
+    cpuS,
+    memBytes: memK * 1024,
+    rss: `${memK}K`,
+    tres: `cpu=${sacctDuration(cpuS)},energy=0,fs/disk=2048,${gpu}mem=${memK}K,pages=0,vmem=${memK}K`,
+  };
+}
+
+/** Princeton jobstats' AdminComment for jobs that define per-GPU figures: `JS1:` + base64(gzip(JSON)). */
+function jobstats(v: DemoJobView, use: DemoUse): string {
+  const pcts = v.spec.jobstatsGpuPct;
+  if (!pcts || v.endAt === null) return '';
+  const gib = 1024 ** 3;
+  const perGpu = (f: (p: number) => number) => Object.fromEntries(pcts.map((p, i) => [String(i), f(p)]));
+  const doc = {
+    gpus: pcts.length,
+    total_time: Math.round(v.endAt - v.startAt!),
+    nodes: {
+      [NODE]: {
+        cpus: 8,
+        total_time: use.cpuS,
+        total_memory: (v.spec.askMemGiB ?? 32) * gib,
+        used_memory: use.memBytes,
+        gpu_utilization: perGpu((p) => p),
+        gpu_total_memory: perGpu(() => 80 * gib),
+        gpu_used_memory: perGpu((p) => Math.round((p / 100) * 60 * gib)),
+      },
+    },
+  };
+  return `JS1:${gzipSync(JSON.stringify(doc)).toString('base64')}`;
 }
 
 interface PendingGroup {

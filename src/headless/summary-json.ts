@@ -1,9 +1,12 @@
 /** The stable `--summary --json` document (documented in docs/summary.md). */
 export { isoLocal } from '../format.js';
+import type { Efficiency } from '../../parsers/efficiency.js';
 import { compareJobIds as compareIds } from '../../parsers/slurm-fields.js';
 import { isoLocal } from '../format.js';
 import type { Failure, Metrics, Progress } from '../../parsers/types.js';
-import { type ClusterStatus, type JobEntry, type State, elapsedNow, timeLeftNow } from '../store.js';
+import { pendingInsight, type WaitTarget } from '../model/pending.js';
+import type { LiveUsage } from '../../parsers/sstat.js';
+import { type ClusterStatus, type JobEntry, type LiveInfo, type State, elapsedNow, timeLeftNow } from '../store.js';
 
 export interface SummaryJob {
   cluster: string;
@@ -34,6 +37,18 @@ export interface SummaryJob {
   finish_time: string | null;
   exit_note: string | null;
   not_found: boolean;
+  /** Ended jobs: what they used of their allocation (docs/summary.md). */
+  efficiency: Efficiency | null;
+  /** Queued jobs: why they wait and for what. */
+  pending: SummaryPending | null;
+  /** Running jobs whose usage someone asked for (sstat, on demand only). */
+  usage: (LiveUsage & { at: string }) | null;
+}
+
+export interface SummaryPending {
+  reason_text: string | null;
+  est_start: string | null;
+  dependencies: WaitTarget[];
 }
 
 export interface SummaryDoc {
@@ -56,8 +71,8 @@ export function sortJobs(jobs: JobEntry[]): JobEntry[] {
 }
 
 
-/** One job as the JSON document shows it. */
-export function summaryJob(e: JobEntry, now: number): SummaryJob {
+/** One job as the JSON document shows it; `state` gives dependency targets and on-demand data. */
+export function summaryJob(e: JobEntry, now: number, state: Pick<State, 'jobs' | 'live'>): SummaryJob {
   const j = e.job;
   const running = j.state === 'RUNNING';
   const logStatus = e.stdout?.status ?? null;
@@ -90,7 +105,19 @@ export function summaryJob(e: JobEntry, now: number): SummaryJob {
     finish_time: running && e.finishAt !== null ? isoLocal(e.finishAt) : null,
     exit_note: e.exitNote,
     not_found: e.notFound,
+    efficiency: j.efficiency,
+    pending: summaryPending(e, state),
+    usage: running ? summaryUsage(state.live[e.key]) : null,
   };
+}
+
+function summaryUsage(live: LiveInfo | undefined): SummaryJob['usage'] {
+  return live?.usage && live.usageAt !== null ? { ...live.usage, at: isoLocal(live.usageAt) } : null;
+}
+
+function summaryPending(e: JobEntry, state: Pick<State, 'jobs' | 'live'>): SummaryPending | null {
+  const p = pendingInsight(e, state.jobs, state.live[e.key]);
+  return p && { reason_text: p.reason_text, est_start: p.est_start, dependencies: p.dependencies };
 }
 
 function round(x: number | null): number | null {
@@ -102,6 +129,6 @@ export function buildSummary(state: State, now: number): SummaryDoc {
   return {
     generated_at: isoLocal(now),
     clusters: Object.values(state.clusters).map((c: ClusterStatus) => ({ name: c.name, ok: c.ok, error: c.error })),
-    jobs: sortJobs(Object.values(state.jobs)).map((e) => summaryJob(e, now)),
+    jobs: sortJobs(Object.values(state.jobs)).map((e) => summaryJob(e, now, state)),
   };
 }

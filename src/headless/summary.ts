@@ -1,8 +1,10 @@
 /** `--summary` and `--wait`: one snapshot (or poll until the jobs end), print, exit. Never loads Ink. */
-import { isEnded } from '../../parsers/job-state.js';
+import { isEnded, isQueued } from '../../parsers/job-state.js';
 import type { CliOptions } from '../cli-args.js';
 import type { Settings } from '../config.js';
 import { openSession, pollOnce, type Session, withCluster } from '../session.js';
+import { slurmRunner } from '../slurm/client.js';
+import { JobDetails } from '../slurm/job-details.js';
 import type { JobEntry } from '../store.js';
 import { UserError } from '../errors.js';
 import { EventHub } from '../events/hub.js';
@@ -16,6 +18,7 @@ export async function runSummary(opts: CliOptions, settings: Settings): Promise<
     await pollOnce(session);
     const wait = opts.wait ? waitSet(session, opts) : null;
     if (wait) await waitForEnd(session, wait, settings);
+    if (opts.positionals.length) await expectedStarts(session);
     const state = session.store.getState();
     const clusters = Object.values(state.clusters);
     if (clusters.length > 0 && clusters.every((c) => !c.ok)) {
@@ -37,6 +40,20 @@ export async function runSummary(opts: CliOptions, settings: Settings): Promise<
     return 0;
   } finally {
     await session.close();
+  }
+}
+
+const MAX_START_QUERIES = 5;
+
+/**
+ * `squeue --start` for the few queued jobs asked for by id: asking about a job is the on-demand
+ * case. Never for a whole queue (it is a scheduler query sites ask users not to repeat).
+ */
+async function expectedStarts(session: Session): Promise<void> {
+  for (const c of session.clusters) {
+    const details = new JobDetails(slurmRunner(c.transport, 15_000), session.store, () => c.poller.utcOffset());
+    const queued = Object.values(session.store.getState().jobs).filter((e) => e.cluster === c.name && isQueued(e.job.state));
+    for (const e of queued.slice(0, MAX_START_QUERIES)) await details.refresh(e.key);
   }
 }
 

@@ -9,6 +9,8 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import type { CliOptions } from '../cli-args.js';
 import type { Settings } from '../config.js';
 import { openSession, pollOnce, type Session } from '../session.js';
+import { slurmRunner } from '../slurm/client.js';
+import { JobDetails } from '../slurm/job-details.js';
 import { createJobStore, type Store } from '../store.js';
 import { lookupJob } from './lookup.js';
 import { createMcpServer } from './server.js';
@@ -29,6 +31,7 @@ export function sessionDeps(opening: Promise<Session>, store: Store, settings: S
   let lastPoll = Number.NEGATIVE_INFINITY;
   let polling: Promise<void> | null = null;
   const users = new Map<string, Promise<string | null>>();
+  const details = new Map<string, JobDetails>();
   const transportOf = (name: string) => session!.clusters.find((c) => c.name === name)!.transport;
   return {
     store,
@@ -57,6 +60,14 @@ export function sessionDeps(opening: Promise<Session>, store: Store, settings: S
     },
     invalidate() {
       lastPoll = Number.NEGATIVE_INFINITY;
+    },
+    async details(key) {
+      const e = store.getState().jobs[key];
+      const c = e && session?.clusters.find((x) => x.name === e.cluster);
+      if (!c) return;
+      let d = details.get(c.name);
+      if (!d) details.set(c.name, (d = new JobDetails(slurmRunner(c.transport, 15_000), store, () => c.poller.utcOffset())));
+      await d.refresh(key);
     },
     lookup: (cluster, jobId) => lookupJob(cluster, transportOf(cluster), jobId, settings.tailBytes),
     loginUser(cluster) {

@@ -50,7 +50,7 @@ export function createMcpServer(deps: McpDeps, version: string): McpServer {
   server.registerTool(
     'get_job',
     {
-      description: 'One SLURM job in full: progress, metrics, ETA, time-limit risk, failure, exit note, log paths. Any job id, also older ones.',
+      description: 'One SLURM job in full: progress, metrics, ETA, time-limit risk, failure, exit note, log paths; CPU/memory/GPU efficiency once it ends, live usage while it runs, why and until when it waits. Any job id, also older ones.',
       inputSchema: { job_id: jobId, cluster },
       annotations: READ_ONLY,
     },

@@ -32,6 +32,8 @@ export interface McpDeps {
   invalidate(): void;
   /** A job outside the watched set, by id (see lookup.ts). */
   lookup(cluster: string, jobId: string): Promise<JobEntry[]>;
+  /** Live usage (sstat) of a running job, the expected start of a pending one: one job, rate-limited. */
+  details?(key: string): Promise<void>;
   /** The login user on that cluster (`id -un` through its transport), or null when unknown. */
   loginUser(cluster: string): Promise<string | null>;
   /** Whether the session watches every user's jobs (`--all-users`). */
@@ -157,9 +159,13 @@ async function oneJob(deps: McpDeps, jobId: string, cluster: string | undefined)
 /** `get_job`: one job as in `--summary --json`; an array id gives its tasks. */
 export async function getJob(deps: McpDeps, a: { job_id: string; cluster?: string }): Promise<unknown> {
   const found = await findJob(deps, a.job_id, a.cluster);
+  // One job is worth an sstat (an array's tasks are not: that would be one per task).
+  if (found.length === 1) await deps.details?.(found[0]!.key);
   const now = (deps.now ?? Date.now)();
-  if (found.length === 1) return compactJob(summaryJob(found[0]!, now));
-  return { array_job_id: a.job_id, tasks: found.map((e) => compactJob(summaryJob(e, now))) };
+  const state = deps.store.getState();
+  const view = (e: JobEntry) => compactJob(summaryJob(state.jobs[e.key] ?? e, now, state));
+  if (found.length === 1) return view(found[0]!);
+  return { array_job_id: a.job_id, tasks: found.map(view) };
 }
 
 /** `tail_log`: the last lines of one log, redraws collapsed, escapes removed. */

@@ -29,7 +29,7 @@ export function placeholderEntry(cluster: string, jobId: string, now: number): J
 /**
  * The entry after a new record: SLURM fields from the record, except what the record cannot know
  * (sacct hands non-ASCII names back as `?`; squeue leaves WorkDir and log patterns out once a job
- * ends), which is kept from before or from the path cache. Logs and history carry over.
+ * ends, and has no usage figures), which is kept from before or from the path cache. Logs and history carry over.
  */
 export function mergeRecord(
   old: JobEntry | undefined,
@@ -49,6 +49,8 @@ export function mergeRecord(
     stderr_pattern: job.stderr_pattern ?? old?.job.stderr_pattern ?? null,
     raw_job_id: job.raw_job_id ?? old?.job.raw_job_id ?? null,
     nodes: job.nodes ?? old?.job.nodes ?? null,
+    // squeue lists an ended job for MinJobAge more but knows nothing of its usage: keep sacct's.
+    efficiency: job.efficiency ?? (isEnded(job.state) ? old?.job.efficiency : null) ?? null,
   };
   const base = old ?? placeholderEntry(cluster, job.job_id, now);
   // A requeued job runs again: its next end needs a fresh read of its logs.

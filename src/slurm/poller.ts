@@ -1,6 +1,6 @@
 /**
  * The one poller per cluster. Each tick makes ONE squeue call for every watched job, one batched
- * sacct call only for jobs that just left the queue, and at most a few scontrol calls, once per
+ * sacct call only for jobs that just ended or left the queue, and at most a few scontrol calls, once per
  * job, where a log path cannot be had otherwise (log-paths.ts). Controllers are shared by
  * thousands of users: the interval stretches on a slow controller, when nothing changes, and
  * exponentially after errors.
@@ -45,9 +45,15 @@ export interface PollerConfig {
    * one-shot --summary). The TUI reads a few a tick, the rows in view first (want()).
    */
   historyLogsPerTick?: number;
+  /**
+   * The first log reads wait for this (the TUI's first frame): reading and parsing tails is CPU
+   * the first frame would otherwise wait for; progress fills its cells in a moment later.
+   */
+  logsAfter?: Promise<unknown>;
 }
 
 const MAX_BACKOFF_MS = 5 * 60_000;
+const LOG_READS_AT_ONCE = 4;
 const MAX_DELAY_MS = 3 * 3600_000;
 
 type Work = Map<string, JobEntry>;
@@ -161,6 +167,11 @@ export class Poller {
       .map((e) => e.key);
   }
 
+  /** The cluster's UTC offset in minutes once known (remote clusters), for on-demand queries. */
+  utcOffset(): number | undefined {
+    return this.offsetMinutes;
+  }
+
   private backoffMs(): number {
     return Math.min(MAX_BACKOFF_MS, this.cfg.intervalS * 1000 * 2 ** Math.min(this.failures, 8));
   }
@@ -176,12 +187,18 @@ export class Poller {
     const { jobIds } = this.cfg;
     const offsetMinutes = await this.clusterOffset();
     const work: Work = new Map(Object.values(this.cfg.store.getState().jobs).filter((e) => e.cluster === this.cfg.cluster).map((e) => [e.key, e]));
+    const first = this.firstTick;
+    // The first tick's accounting query (recent history, or the ids asked for) does not depend on
+    // squeue's answer: run both at once, since a first frame and `--summary` wait for them.
+    const history = first ? this.accounting.query(jobIds ? { jobIds } : this.historyQuery(), offsetMinutes).then((rows) => ({ rows }), (error: unknown) => ({ error })) : null;
     const queued = await querySqueue(this.cfg.runner, { jobIds, allUsers: this.cfg.allUsers, offsetMinutes });
     const seen = new Set<string>();
     for (const job of queued) {
       seen.add(job.job_id);
       this.upsert(work, job, 'squeue');
     }
+    // Show the queue as soon as squeue answered; accounting and logs fill in.
+    if (first) this.commit(work);
     const left = [...this.inQueue].filter((id) => !seen.has(id));
     const ask = new Set<string>();
     for (const id of left) {
@@ -199,10 +216,17 @@ export class Poller {
     for (const job of queued) {
       if (!isEnded(job.state) || this.endAsked.has(job.job_id)) continue;
       this.endAsked.add(job.job_id);
-      // The first tick's history query (no ids) already covers them.
-      if (!this.firstTick || jobIds) ask.add(job.job_id);
+      ask.add(job.job_id);
     }
-    if (ask.size > 0 || (this.firstTick && !jobIds)) await this.pollAccounting(work, [...ask], seen, offsetMinutes);
+    if (history) {
+      // The first query covered the history, the ids and every job ended in the queue.
+      const h = await history;
+      if ('error' in h) throw h.error;
+      if (h.rows) this.mergeAccounting(work, h.rows, seen);
+    } else if (ask.size > 0) {
+      const rows = await this.accounting.query({ jobIds: [...ask] }, offsetMinutes);
+      if (rows) this.mergeAccounting(work, rows, seen);
+    }
     if (jobIds) this.markNotFound(work, jobIds);
     const signature = queued.map((j) => `${j.job_id}:${j.state}:${j.reason}`).join(',');
     this.unchangedTicks = signature === this.lastSignature && left.length === 0 ? this.unchangedTicks + 1 : 0;
@@ -212,14 +236,16 @@ export class Poller {
     for (const e of await this.paths.resolve([...work.values()], seen, offsetMinutes)) work.set(e.key, e);
     this.pruneOld(work);
     this.commit(work);
+    if (first && this.cfg.logsAfter) await this.cfg.logsAfter;
     await this.readLogs(work);
     this.cfg.pathCache.save();
   }
 
-  private async pollAccounting(work: Work, ids: string[], queued: Set<string>, offsetMinutes: number | undefined): Promise<void> {
-    const query = ids.length ? { jobIds: ids } : { allUsers: this.cfg.allUsers, since: `now-${Math.round(this.cfg.sinceS)}seconds` };
-    const rows = await this.accounting.query(query, offsetMinutes);
-    if (!rows) return;
+  private historyQuery(): { allUsers: boolean; since: string } {
+    return { allUsers: this.cfg.allUsers, since: `now-${Math.round(this.cfg.sinceS)}seconds` };
+  }
+
+  private mergeAccounting(work: Work, rows: SlurmJob[], queued: Set<string>): void {
     const queuedArrays = new Set([...queued].map((id) => id.split('_')[0]));
     for (const job of rows) {
       // squeue is the truth for unfinished jobs (sacct lists pending array tasks one by one where
@@ -300,17 +326,19 @@ export class Poller {
       if (!ended) this.live.add(e.key);
       if (!e.stdout || isQueued(e.job.state) || (ended && this.finalized.has(e.key))) continue;
       (ended && !this.live.has(e.key) ? history : prompt).push(e);
-    }
-    for (const e of [...prompt, ...this.historyToRead(history)]) {
-      const ended = isEnded(e.job.state);
-      const current = this.cfg.store.getState().jobs[e.key] ?? e;
-      read.set(e.key, { ...(await this.cfg.logs.read(current, ended)), final: ended });
-      if (ended) this.finalized.add(e.key);
-      else if (e.stdout) {
+      if (!ended) {
         keep.add(e.stdout.path);
         if (e.stderr) keep.add(e.stderr.path);
       }
     }
+    const todo = [...prompt, ...this.historyToRead(history)];
+    // A few at a time: each read waits on a stat and a read (a network filesystem, an SFTP channel).
+    await forEachLimit(todo, LOG_READS_AT_ONCE, async (e) => {
+      const ended = isEnded(e.job.state);
+      const current = this.cfg.store.getState().jobs[e.key] ?? e;
+      read.set(e.key, { ...(await this.cfg.logs.read(current, ended)), final: ended });
+      if (ended) this.finalized.add(e.key);
+    });
     this.cfg.logs.retain(keep);
     if (read.size === 0) return;
     this.cfg.store.setState((s) => {
@@ -351,4 +379,13 @@ export class Poller {
       return { clusters: { ...s.clusters, [name]: { ...old, ...patch } } };
     });
   }
+}
+
+/** Runs `fn` over `items`, at most `limit` at once. */
+async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

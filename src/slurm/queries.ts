@@ -1,4 +1,6 @@
-/** The SLURM calls the poller makes, each parsed into jobs. No state beyond sacct's field list. */
+/** The SLURM calls the poller makes, each parsed into jobs. No state beyond sacct's field list and version. */
+import { gunzipSync } from 'node:zlib';
+import { needsSlurmVersion, parseSlurmVersion, type SlurmVersion } from '../../parsers/efficiency.js';
 import { mergeSacctRows, parseSacct, SACCT_FIELDS, sacctArgs, sacctRejectedField } from '../../parsers/sacct.js';
 import { parseScontrolShowJob, scontrolShowJobArgs } from '../../parsers/scontrol.js';
 import type { SlurmJob } from '../../parsers/slurm-types.js';
@@ -21,9 +23,22 @@ export async function querySqueue(
   }
 }
 
+const MAX_JOBSTATS_JSON = 1 << 20;
+
+/** jobstats' AdminComment is gzip; the output is bounded so a strange comment cannot fill memory. */
+export function inflateJobstats(gz: Uint8Array): string | null {
+  try {
+    return gunzipSync(gz, { maxOutputLength: MAX_JOBSTATS_JSON }).toString('utf8');
+  } catch {
+    return null;
+  }
+}
+
 /** sacct for some jobs, or for everything since a time; remembers fields an older sacct rejects. */
 export class Accounting {
   private fields: readonly string[] = SACCT_FIELDS;
+  /** undefined = not asked yet; null = could not be read. */
+  private version: SlurmVersion | null | undefined;
 
   constructor(private readonly runner: SlurmRunner) {}
 
@@ -36,7 +51,9 @@ export class Accounting {
       try {
         const fields = this.fields;
         const text = (await this.runner.run(sacctArgs({ ...query, fields }))).stdout;
-        return mergeSacctRows(parseSacct(text, { fields }), offsetMinutes);
+        const rows = parseSacct(text, { fields });
+        const slurmVersion = needsSlurmVersion(rows) ? await this.slurmVersion() : null;
+        return mergeSacctRows(rows, offsetMinutes, { slurmVersion, inflate: inflateJobstats });
       } catch (err) {
         // An older sacct may reject a field (WorkDir, Reason): drop it and ask again.
         const bad = err instanceof SlurmError ? sacctRejectedField(err.message) : null;
@@ -49,6 +66,21 @@ export class Accounting {
       }
     }
     return null;
+  }
+
+  /**
+   * `sacct --version`, once per session and only when a multi-GPU step's GPU usage must be read:
+   * 23.11.0–24.05.0 recorded only the last GPU. It is a local command, not a controller RPC.
+   */
+  private async slurmVersion(): Promise<SlurmVersion | null> {
+    if (this.version === undefined) {
+      try {
+        this.version = parseSlurmVersion((await this.runner.run(['sacct', '--version'], 10_000)).stdout);
+      } catch {
+        this.version = null;
+      }
+    }
+    return this.version;
   }
 }
 

@@ -24,6 +24,7 @@ export class LogService {
   private followers = new Map<string, LogFollower>();
   private lastParse = new Map<string, number>();
   private analyses = new Map<string, Parsed>();
+  private reading = new Map<string, Promise<LogInfo>>();
 
   constructor(
     private readonly store: Store,
@@ -68,7 +69,16 @@ export class LogService {
     return this.followers.size;
   }
 
-  private async readOne(path: string, force: boolean): Promise<LogInfo> {
+  /** One read per path at a time: array tasks may share a log, and a follower keeps one offset. */
+  private readOne(path: string, force: boolean): Promise<LogInfo> {
+    const busy = this.reading.get(path);
+    if (busy) return busy;
+    const p = this.readNow(path, force).finally(() => this.reading.delete(path));
+    this.reading.set(path, p);
+    return p;
+  }
+
+  private async readNow(path: string, force: boolean): Promise<LogInfo> {
     let f = this.followers.get(path);
     if (!f) {
       f = new LogFollower(this.transport, path, this.windowBytes);

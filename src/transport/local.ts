@@ -18,6 +18,7 @@ export function runLocal(argv: readonly string[], opts: ExecOptions = {}): Promi
       child = spawn(cmd, args, {
         stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
         env: buildEnv(opts),
+        signal: opts.signal,
       });
     } catch (err) {
       resolve(result('', String(err), null, null, false, true, started));
@@ -44,6 +45,7 @@ export function runLocal(argv: readonly string[], opts: ExecOptions = {}): Promi
           }, opts.timeoutMs)
         : null;
     child.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.name === 'AbortError') return;
       if (err.code === 'ENOENT') notFound = true;
       errOut.push(Buffer.from(err.message));
     });
@@ -119,6 +121,8 @@ export async function readRangeLocal(path: string, start: number, length: number
 /** The login node itself: SLURM commands on PATH, logs on the (often network) filesystem. */
 export class LocalTransport implements Transport {
   readonly canWatch: boolean;
+  // Quitting must not wait for a command stuck on an unreachable controller (squeue retries for a minute).
+  private readonly closing = new AbortController();
   constructor(
     readonly cluster = 'local',
     private readonly opts: { pollLogs?: boolean; env?: Record<string, string> } = {},
@@ -126,7 +130,8 @@ export class LocalTransport implements Transport {
     this.canWatch = !opts.pollLogs;
   }
   exec(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
-    return runLocal(argv, { ...opts, env: { ...this.opts.env, ...opts.env } });
+    const signal = opts.signal ? AbortSignal.any([opts.signal, this.closing.signal]) : this.closing.signal;
+    return runLocal(argv, { ...opts, env: { ...this.opts.env, ...opts.env }, signal });
   }
   stat(path: string): Promise<FileStat | null> {
     return statLocal(path);
@@ -134,5 +139,7 @@ export class LocalTransport implements Transport {
   readRange(path: string, start: number, length: number): Promise<Uint8Array> {
     return readRangeLocal(path, start, length);
   }
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.closing.abort();
+  }
 }

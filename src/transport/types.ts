@@ -8,6 +8,8 @@ export interface ExecOptions {
   dropEnv?: RegExp;
   /** Written to the command's stdin, then closed. */
   input?: string;
+  /** Kills the command (SIGTERM) when aborted; it then resolves with `signal` set. */
+  signal?: AbortSignal;
 }
 
 export interface ExecResult {

@@ -1,6 +1,8 @@
 /** The TUI's only way to cause side effects: cancel, diagnose, refresh, quit. Views call it; it never renders. */
 import type { Session } from '../session.js';
 import { type ActionResult, cancelJob } from '../slurm/actions.js';
+import { slurmRunner } from '../slurm/client.js';
+import { JobDetails } from '../slurm/job-details.js';
 import { cancelTarget } from './view-model/cancel-target.js';
 
 export type { ActionResult } from '../slurm/actions.js';
@@ -14,6 +16,8 @@ export interface Controller {
   refreshLogs(key: string): void;
   /** The jobs the table shows, top first: the pollers read their logs before other finished jobs'. */
   showing(keys: readonly string[]): void;
+  /** While a job is in view: its live usage (sstat) or expected start (squeue --start), rate-limited. Returns the stop. */
+  watchDetails(key: string): () => void;
   quit(): void;
 }
 
@@ -31,6 +35,7 @@ export interface ControllerOptions {
 /** Builds the controller for a session. */
 export function createController(session: Session, opts: ControllerOptions): Controller {
   const { store } = session;
+  const details = new Map<string, JobDetails>();
   return {
     async cancel(key) {
       const target = cancelTarget(store.getState().jobs, key);
@@ -50,6 +55,18 @@ export function createController(session: Session, opts: ControllerOptions): Con
     },
     showing(keys) {
       for (const c of session.clusters) c.poller.want(keys);
+    },
+    watchDetails(key) {
+      // The view may open before the first poll: the key names the cluster already (`cluster/id`).
+      const name = store.getState().jobs[key]?.cluster ?? key.slice(0, key.lastIndexOf('/'));
+      const cluster = session.clusters.find((c) => c.name === name);
+      if (!cluster) return () => {};
+      let d = details.get(name);
+      if (!d) {
+        d = new JobDetails(slurmRunner(cluster.transport, 15_000), store, () => cluster.poller.utcOffset());
+        details.set(name, d);
+      }
+      return d.watch(key);
     },
     quit: opts.onQuit,
   };

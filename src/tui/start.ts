@@ -64,24 +64,27 @@ export async function runTui(opts: CliOptions, settings: Settings): Promise<numb
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     throw new UserError('the live view needs a terminal; use --summary for scripts and pipes');
   }
+  // Ink reads CI once at import and then renders only the last frame, without resize
+  // handling. This is a real terminal (checked above): the person wants a live view.
+  process.env.CI = 'false';
+  process.env.CONTINUOUS_INTEGRATION = 'false';
   // Fatal connection errors (a host key) go to stderr now: once Ink owns the terminal they would vanish.
+  let framed: () => void = () => {};
+  const logsAfter = new Promise<void>((resolve) => (framed = resolve));
   const session = await openSession(settings, {
     warn: (line) => process.stderr.write(`hpc-watch: ${line}\n`),
+    logsAfter,
     historyLogsPerTick: HISTORY_LOGS_PER_TICK,
   });
   for (const c of session.clusters) c.poller.start();
+  // Loading Ink is most of the start-up: do it while the first squeue runs (started just above).
+  const ui = Promise.all([import('ink'), import('../../components/App.js')]);
+  ui.catch(() => {}); // awaited below; until then a failed import must not count as unhandled
   const refresh = logRefresher(session);
   // A cheap stat per running job each second; appends seen by chokidar come sooner.
   const logTimer = setInterval(() => {
     for (const c of session.clusters) for (const key of c.poller.runningKeys()) refresh(key);
   }, LOG_TICK_MS);
-  const watcher = await watchLogs(session, { pollLogs: settings.pollLogs, onChange: refresh });
-
-  // Ink reads CI once at import and then renders only the last frame, without resize
-  // handling. This is a real terminal (checked above): the person wants a live view.
-  process.env.CI = 'false';
-  process.env.CONTINUOUS_INTEGRATION = 'false';
-  const [{ render }, { App }] = await Promise.all([import('ink'), import('../../components/App.js')]);
   const first = session.clusters[0]?.name;
   const initialJobKey = opts.positionals[0] && first ? jobKey(first, opts.positionals[0]) : null;
   let unmount: () => void = () => {};
@@ -97,6 +100,7 @@ export async function runTui(opts: CliOptions, settings: Settings): Promise<numb
   const notices = noticeFeed();
   const events = await startEvents(session, settings, { watcher: 'tui', terminal: { write: (s) => void process.stdout.write(s) }, report: notices.say });
   const stopAuto = settings.autoDiagnose ? autoDiagnose(events.hub, diagnose) : () => {};
+  const [{ render }, { App }] = await ui;
   const restore = () => process.stdout.write(LEAVE_ALT);
   process.stdout.write(ENTER_ALT);
   process.once('exit', restore);
@@ -113,6 +117,14 @@ export async function runTui(opts: CliOptions, settings: Settings): Promise<numb
     { exitOnCtrlC: true, patchConsole: false, maxFps: 10 },
   );
   unmount = () => instance.unmount();
+  framed(); // Ink wrote the first frame inside render()
+  // A killed pane or a dropped SSH session under su/runuser sends no SIGHUP (they start a new
+  // session): the terminal's input ends and writes fail instead. Quit as on `q`, saving state.
+  const lost = () => unmount();
+  process.stdin.once('end', lost);
+  process.stdout.on('error', lost);
+  // After the first frame: chokidar only makes appends show sooner than the 1 s timer.
+  const watcher = watchLogs(session, { pollLogs: settings.pollLogs, onChange: refresh });
   try {
     await instance.waitUntilExit();
   } finally {
@@ -121,8 +133,9 @@ export async function runTui(opts: CliOptions, settings: Settings): Promise<numb
     await events.stop().catch(() => {});
     loaded.diagnosis?.cancelAllDiagnoses();
     process.off('exit', restore);
+    process.stdin.off('end', lost);
     restore();
-    await watcher.close().catch(() => {});
+    await (await watcher.catch(() => null))?.close().catch(() => {});
     await session.close().catch(() => {});
   }
   return 0;

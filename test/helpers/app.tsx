@@ -13,6 +13,7 @@ export interface FakeController extends Controller {
   diagnose: ReturnType<typeof vi.fn<Controller['diagnose']>>;
   refreshLogs: ReturnType<typeof vi.fn<Controller['refreshLogs']>>;
   showing: ReturnType<typeof vi.fn<Controller['showing']>>;
+  watchDetails: ReturnType<typeof vi.fn<Controller['watchDetails']>>;
   quit: ReturnType<typeof vi.fn<Controller['quit']>>;
 }
 
@@ -23,6 +24,7 @@ export function fakeController(): FakeController {
     diagnose: vi.fn<Controller['diagnose']>(),
     refreshLogs: vi.fn<Controller['refreshLogs']>(),
     showing: vi.fn<Controller['showing']>(),
+    watchDetails: vi.fn<Controller['watchDetails']>(() => () => {}),
     quit: vi.fn<Controller['quit']>(),
   };
 }

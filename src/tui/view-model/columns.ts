@@ -9,6 +9,7 @@ import { fmtProgressCount, fmtRate } from '../../format.js';
 import { runPercent } from '../../model/progress.js';
 import { elapsedNow, type JobEntry } from '../../store.js';
 import { barText, type CellPart, etaText, failureText, fmtEta, etaSeconds, idText, part, pctText, timeText } from './cells.js';
+import { efficiencyCell } from './insight-lines.js';
 import { groupSummary, isFinished, type Row, stateLabel } from './rows.js';
 
 export type ColumnId =
@@ -24,6 +25,7 @@ export type ColumnId =
   | 'rate'
   | 'eta'
   | 'prog'
+  | 'eff'
   | 'warn';
 
 /** The single breakpoint pair: < 80 essentials, ≥ 120 everything. */
@@ -40,6 +42,8 @@ export interface ColumnSpec {
   align?: 'left' | 'right';
   /** Only when jobs from several clusters are shown. */
   multiCluster?: boolean;
+  /** Only when the name column keeps NAME_ROOMY columns with it. */
+  optional?: boolean;
   job(e: JobEntry, now: number, width: number): CellPart[];
   group(kids: JobEntry[], taskTotal: number, now: number): CellPart[];
 }
@@ -154,6 +158,15 @@ export const COLUMNS: readonly ColumnSpec[] = [
     group: (kids, total) => part(`${kids.filter(isFinished).length}/${total} done`, 'dim'),
   },
   {
+    // Ended jobs: CPU and memory efficiency (sacct, no extra calls). Wide panes only.
+    id: 'eff',
+    at: { wide: ['CPU/MEM', 8] },
+    align: 'right',
+    optional: true,
+    job: (e) => part(efficiencyCell(e.job.efficiency), 'dim'),
+    group: empty,
+  },
+  {
     id: 'warn',
     at: ALL('', 1),
     job: (e) => (e.willTimeout && !isFinished(e) ? part('⚠', 'warning') : part('')),
@@ -176,6 +189,9 @@ export const MIN_COLUMNS = 50;
 export const MIN_ROWS = 10;
 export const GUTTER = 1;
 const NAME_MIN = 6;
+const NAME_ROOMY = 20;
+
+const fixedWidth = (cols: Column[]) => cols.reduce((n, c) => n + c.width, 0) + (cols.length - 1) + GUTTER;
 
 /**
  * Columns for a terminal `width`. `idWidth`/`clusterWidth` come from the data so short ids do
@@ -183,7 +199,7 @@ const NAME_MIN = 6;
  */
 export function layoutColumns(width: number, o: { idWidth: number; clusterWidth: number | null }): Column[] {
   const bp: Breakpoint = width >= WIDE ? 'wide' : width >= MEDIUM ? 'medium' : 'narrow';
-  const cols: Column[] = [];
+  let cols: Column[] = [];
   for (const spec of COLUMNS) {
     const at = spec.at[bp];
     if (!at || (spec.multiCluster && o.clusterWidth === null)) continue;
@@ -198,7 +214,8 @@ export function layoutColumns(width: number, o: { idWidth: number; clusterWidth:
             : rule;
     cols.push({ id: spec.id, header, width: w, align: spec.align ?? 'left' });
   }
-  const fixed = cols.reduce((n, c) => n + c.width, 0) + (cols.length - 1) + GUTTER;
+  if (width - fixedWidth(cols) < NAME_ROOMY) cols = cols.filter((c) => !BY_ID.get(c.id)?.optional);
+  const fixed = fixedWidth(cols);
   const name = cols.find((c) => c.id === 'name')!;
   name.width = Math.max(NAME_MIN, width - fixed);
   // Long ids or cluster names must not push the row past the edge: shrink, most expendable first.

@@ -10,6 +10,7 @@ import { explainEnd } from '../../model/merge-analysis.js';
 import { hasEpochBar, runPercent } from '../../model/progress.js';
 import { elapsedNow, type JobEntry, timeLeftNow } from '../../store.js';
 import { barText, type CellPart, etaSeconds, fmtEta } from './cells.js';
+import { insightLines, type JobContext } from './insight-lines.js';
 import { isFinished, stateLabel } from './rows.js';
 
 export interface HeaderLine {
@@ -98,7 +99,7 @@ function progressBars(pr: Progress, pct: number, width: number): HeaderLine[] {
 }
 
 /** Header lines for a job at `width` columns (long root-cause lines wrap, up to three lines). */
-export function headerLines(e: JobEntry, now: number, width: number): HeaderLine[] {
+export function headerLines(e: JobEntry, now: number, width: number, ctx: JobContext = { live: undefined, jobs: {} }): HeaderLine[] {
   const j = e.job;
   const lines: HeaderLine[] = [];
   lines.push({
@@ -109,6 +110,7 @@ export function headerLines(e: JobEntry, now: number, width: number): HeaderLine
     return lines;
   }
   lines.push({ parts: whereLine(e, now) });
+  lines.push(...insightLines(e, now, width, ctx));
   const pr = e.analysis?.progress ?? null;
   const running = isRunning(j.state);
   if (pr && (running || isFinished(e))) {
