@@ -227,6 +227,41 @@ describe('Poller', () => {
     expect(store.getState().jobs['demo/4104']!.logsFinal).toBe(false);
   });
 
+  it('an ended job squeue still lists without its log paths (as 22.05 prints it) waits for them before it is stored', async () => {
+    const demo = await DemoTransport.start();
+    open.push(demo);
+    const at = (f: string) => SQUEUE_FIELDS.indexOf(f as (typeof SQUEUE_FIELDS)[number]);
+    const withoutEndedPaths = (text: string) =>
+      text.replace(/^.*$/gm, (line) => {
+        const f = line.split(FIELD_SEP);
+        if (!['FAILED', 'COMPLETED', 'CANCELLED', 'TIMEOUT'].includes(f[at('State')] ?? '')) return line;
+        for (const k of ['STDOUT', 'STDERR', 'WorkDir']) f[at(k)] = '';
+        return f.join(FIELD_SEP);
+      });
+    const t: Transport = {
+      cluster: demo.cluster,
+      canWatch: demo.canWatch,
+      exec: async (argv, o) => {
+        const r = await demo.exec(argv, o);
+        return argv[0] === 'squeue' ? { ...r, stdout: withoutEndedPaths(r.stdout) } : r;
+      },
+      stat: (p) => demo.stat(p),
+      readRange: (p, s, l) => demo.readRange(p, s, l),
+      close: async () => {},
+    };
+    const store = createJobStore();
+    const poller = new Poller({ cluster: 'demo', runner: slurmRunner(t), store, logs: new LogService(store, t, 1 << 20), pathCache: new PathCache(null), jobIds: null, allUsers: false, sinceS: 86400, intervalS: 10 });
+    // What the event layer sees: an end without a log to wait for would be told at once, with no root cause.
+    const seen: string[] = [];
+    store.subscribe((s) => {
+      const e = s.jobs['demo/4105_3'];
+      if (e) seen.push(`${e.job.state} ${e.stdout ? 'log' : 'no log'}${e.logsFinal ? ' read' : ''}`);
+    });
+    await poller.tick();
+    expect(seen[0]).toBe('FAILED log');
+    expect(seen.at(-1)).toBe('FAILED log read');
+  });
+
   it('stretches the interval when nothing changes, but never below --interval', async () => {
     const { poller } = await setup();
     await poller.tick();

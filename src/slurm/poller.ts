@@ -197,8 +197,10 @@ export class Poller {
       seen.add(job.job_id);
       this.upsert(work, job, 'squeue');
     }
-    // Show the queue as soon as squeue answered; accounting and logs fill in.
-    if (first) this.commit(work);
+    // Show the queue as soon as squeue answered; accounting and logs fill in. Not the jobs squeue
+    // still lists as ended: it leaves their log paths out, and an end without a log to wait for
+    // would be told (events) before accounting's paths and the log's root cause arrive.
+    if (first) this.commit(new Map([...work].filter(([, e]) => !isEnded(e.job.state))));
     const left = [...this.inQueue].filter((id) => !seen.has(id));
     const ask = new Set<string>();
     for (const id of left) {
