@@ -219,6 +219,7 @@ function Screen({
             onDiagnose={diagnose}
             onHelp={() => setHelp(true)}
             onQuit={controller.quit}
+            onVisible={controller.showing}
           />
         </Box>
       )}

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { type Column, pad } from '../src/tui/view-model/columns.js';
 import type { Row } from '../src/tui/view-model/rows.js';
 import { scrollTop } from '../src/tui/view-model/table-state.js';
@@ -16,15 +16,24 @@ export interface JobTableProps {
   staleClusters: ReadonlySet<string>;
   /** Shown instead of rows when there are none. */
   emptyText: string;
+  /** Told the keys of the job rows on screen, top first, when they change. */
+  onVisible?(keys: string[]): void;
 }
 
 /** The job list: a header line and a window of rows around the selection. */
-export function JobTable({ rows, columns, selectedIndex, height, now, staleClusters, emptyText }: JobTableProps) {
+export function JobTable({ rows, columns, selectedIndex, height, now, staleClusters, emptyText, onVisible }: JobTableProps) {
   const theme = useTheme();
   const topRef = useRef(0);
   const visible = Math.max(1, height - 1);
   const top = scrollTop(topRef.current, Math.max(0, selectedIndex), visible, rows.length);
   topRef.current = top;
+  const shown = rows.slice(top, top + visible);
+  // One string, so the effect runs when the rows on screen change, not on every frame.
+  const onScreen = shown
+    .filter((r) => r.kind === 'job')
+    .map((r) => r.key)
+    .join('\n');
+  useEffect(() => onVisible?.(onScreen ? onScreen.split('\n') : []), [onScreen, onVisible]);
   const header = columns.map((c, i) => pad(c.header, c.width, c.align) + (i < columns.length - 1 ? ' ' : '')).join('');
   return (
     <Box flexDirection="column" height={height} flexShrink={0}>
@@ -36,7 +45,7 @@ export function JobTable({ rows, columns, selectedIndex, height, now, staleClust
           {` ${emptyText}`}
         </Text>
       ) : (
-        rows.slice(top, top + visible).map((row, i) => {
+        shown.map((row, i) => {
           const cluster = row.kind === 'group' ? row.cluster : row.entry.cluster;
           return (
             <JobRow

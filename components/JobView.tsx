@@ -7,7 +7,19 @@ import { diagnosisLines } from '../src/tui/view-model/diagnosis.js';
 import type { JobContext } from '../src/tui/view-model/insight-lines.js';
 import { headerLines } from '../src/tui/view-model/job-header.js';
 import { layoutLog, matchLines, rowOfLine, styleLines } from '../src/tui/view-model/log-lines.js';
-import { INITIAL_LOG_VIEW, type LogViewState, nextMatch, scrollBy, showRow, type Stream, visibleTop } from '../src/tui/view-model/log-view.js';
+import {
+  autoStream,
+  hasOwnStderr,
+  INITIAL_LOG_VIEW,
+  type LogViewState,
+  nextMatch,
+  nextStream,
+  scrollBy,
+  showRow,
+  type Stream,
+  streamTags,
+  visibleTop,
+} from '../src/tui/view-model/log-view.js';
 import { isFinished } from '../src/tui/view-model/rows.js';
 import { useTheme } from '../src/tui/hooks/use-theme.js';
 import { useBindings, usePrompt } from '../src/tui/hooks/use-keys.js';
@@ -44,9 +56,10 @@ function placeholder(e: JobEntry, info: LogInfo | null): string | null {
   return '(log is empty)';
 }
 
-function paneTitle(name: string, info: LogInfo | null, s: LogViewState, hits: number, hitIndex: number): CellPart[] {
+function paneTitle(name: string, info: LogInfo | null, tags: string[], s: LogViewState, hits: number, hitIndex: number): CellPart[] {
   const t: CellPart[] = [{ text: `─ ${name} `, tone: 'accent' }];
   if (info) t.push({ text: `${sanitizeField(info.path.split('/').pop() ?? info.path)} `, tone: 'dim' });
+  for (const tag of tags) t.push({ text: `· ${tag} `, tone: 'accent' });
   t.push({ text: s.follow ? '· following ' : '· paused (G to follow) ', tone: s.follow ? 'dim' : 'warning' });
   if (s.wrap) t.push({ text: '· wrap ', tone: 'dim' });
   if (s.query) t.push({ text: `· /${s.query} ${hits ? `${hitIndex + 1}/${hits}` : 'no match'} `, tone: 'accent' });
@@ -59,8 +72,9 @@ export function JobView(props: JobViewProps) {
   const theme = useTheme();
   const [s, setS] = useState<LogViewState>(INITIAL_LOG_VIEW);
   const frame = useTick(200, props.diagnosis?.status === 'running');
-  const hasErr = !!e?.stderr && e.stderr.path !== e.stdout?.path;
-  const stream: Stream = hasErr ? s.stream : 'out';
+  const hasErr = hasOwnStderr(e);
+  // The logs pick the stream (progress, root cause) until the user picks one with `o`.
+  const stream: Stream = hasErr ? (s.stream ?? autoStream(e)) : 'out';
   const main = (stream === 'err' ? e?.stderr : e?.stdout) ?? null;
   const mainLines = main?.lines ?? EMPTY;
   const errLines = stream === 'split' ? (e?.stderr?.lines ?? EMPTY) : EMPTY;
@@ -104,7 +118,7 @@ export function JobView(props: JobViewProps) {
       bottom: () => setS((x) => ({ ...x, follow: true })),
       follow: () => setS((x) => ({ ...x, follow: !x.follow, top: visibleTop(x, rows.length, contentH) })),
       wrap: () => setS((x) => ({ ...x, wrap: !x.wrap })),
-      stream: () => setS((x) => ({ ...x, stream: !hasErr ? 'out' : x.stream === 'out' ? 'err' : x.stream === 'err' ? 'split' : 'out' })),
+      stream: () => setS((x) => ({ ...x, stream: hasErr ? nextStream(stream) : 'out' })),
       search: () => setS((x) => ({ ...x, draft: '' })),
       nextMatch: () => jump(1),
       prevMatch: () => jump(-1),
@@ -144,7 +158,7 @@ export function JobView(props: JobViewProps) {
       <HeaderLines lines={shownHeader} width={width} />
       {diag.length ? <HeaderLines lines={diag} width={width} /> : null}
       <LogPane
-        title={paneTitle(stream === 'err' ? 'stderr' : 'stdout', main, s, matches.length, hitIndex)}
+        title={paneTitle(stream === 'err' ? 'stderr' : 'stdout', main, streamTags(e, stream === 'err' ? 'err' : 'out'), s, matches.length, hitIndex)}
         width={width}
         rows={rows.slice(top, top + contentH)}
         height={mainH}
@@ -153,7 +167,7 @@ export function JobView(props: JobViewProps) {
       />
       {stream === 'split' ? (
         <LogPane
-          title={paneTitle('stderr', errInfo, { ...INITIAL_LOG_VIEW, wrap: s.wrap }, 0, 0)}
+          title={paneTitle('stderr', errInfo, streamTags(e, 'err'), { ...INITIAL_LOG_VIEW, wrap: s.wrap }, 0, 0)}
           width={width}
           rows={errRows.slice(Math.max(0, errRows.length - (logH - mainH - 1)))}
           height={logH - mainH}

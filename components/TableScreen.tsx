@@ -24,6 +24,8 @@ export interface TableScreenProps {
   onDiagnose(key: string): void;
   onHelp(): void;
   onQuit(): void;
+  /** The job rows on screen changed (their logs are read first). */
+  onVisible?(keys: string[]): void;
 }
 
 /** The job list with its title, filter prompt and key handling. */
@@ -123,6 +125,7 @@ export function TableScreen(p: TableScreenProps) {
         now={now}
         staleClusters={stale}
         emptyText={empty}
+        onVisible={p.onVisible}
       />
       {table.draft !== null ? (
         <Text wrap="truncate-end">

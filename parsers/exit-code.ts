@@ -20,6 +20,11 @@ const SIGNALS: Record<number, string> = {
 
 const sigName = (n: number): string => (SIGNALS[n] ? ` (${SIGNALS[n]})` : '');
 
+/** `0:53` on a FAILED job: how 22.05 reports an --output/--error file it could not open. */
+export function outputUnopenable(job: Pick<SlurmJob, 'state' | 'exit_code'>): boolean {
+  return job.state === 'FAILED' && job.exit_code === '0:53';
+}
+
 export interface DescribeOptions {
   /** Whether the job's stdout file is known to be missing; null/undefined = not checked. */
   logMissing?: boolean | null;
@@ -51,7 +56,7 @@ export function describeExit(job: SlurmJob, opts: DescribeOptions = {}): string 
       return 'deadline reached';
   }
   if (code === null || sig === null) return null;
-  if (sig === 53 && code === 0 && job.state === 'FAILED') {
+  if (outputUnopenable(job)) {
     return opts.logMissing === false
       ? 'could not open its output file (exit 0:53)'
       : 'output directory does not exist (could not open the --output/--error file)';

@@ -5,10 +5,9 @@
  * kill messages, NCCL errors, HF dicts, faulthandler) becomes its own line.
  */
 import { classifyString, isTqdmRedraw, SEG_REDRAW, SEG_TEXT } from './redraw.js';
+import { escapeEnd } from './sanitize.js';
 
-const CONTROL_TEST = /[\x00-\x08\x0b-\x1f\x7f]/;
-const ESCAPES = /\x1b(?:\[[0-9;?<=>!]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[ -/]*[0-~])?/g;
-const CONTROLS = /[\x00-\x08\x0b-\x1f\x7f]/g;
+const CONTROL_TEST = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
 /** A tqdm stats bracket; `[^[\]]` keeps the scan linear and inside one bracket. */
 const STATS = /\[(?:\d+:)?\d{1,2}:\d{2}(?:<(?:(?:\d+:)?\d{1,2}:\d{2}|\?))?, [^[\]]*\]/g;
 const GLUE_TEST = /slurmstepd|Fatal Python error|srun: error|Traceback \(most recent call last\):\s*$|Killed|Segmentation fault|Bus error|Aborted|Terminated/;
@@ -23,10 +22,28 @@ const GLUE_AT =
 const BASH_REPORT = /: line \d+: +\d+ (?:Killed|Segmentation fault|Bus error|Aborted|Terminated)\b/;
 const MAX_PIECES = 64;
 
-/** Removes ANSI escape sequences and control characters other than tab. */
+/**
+ * Removes escape sequences (with the sanitiser's grammar, so a DCS query's payload never becomes
+ * text) and control characters other than tab.
+ */
 export function stripControls(s: string): string {
   if (!CONTROL_TEST.test(s)) return s;
-  return s.replace(ESCAPES, '').replace(CONTROLS, '');
+  let out = '';
+  let from = 0;
+  let i = 0;
+  while (i < s.length) {
+    const c = s.charCodeAt(i);
+    if (c === 0x1b || (c >= 0x80 && c <= 0x9f)) {
+      out += s.slice(from, i);
+      const end = escapeEnd(s, i);
+      i = end === -1 ? i + 1 : end;
+      from = i;
+    } else if ((c < 0x20 && c !== 0x09 && c !== 0x0a) || c === 0x7f) {
+      out += s.slice(from, i);
+      from = ++i;
+    } else i++;
+  }
+  return out + s.slice(from);
 }
 
 /** Index just past the first tqdm stats bracket that has text glued after it, or -1. */

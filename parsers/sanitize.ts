@@ -13,6 +13,10 @@
  *   it are shown as text, so a dangling `ESC]` cannot hide the rest of a line. As in a terminal,
  *   `ESC` + a letter is a complete two-char escape and both chars go.
  * - CAN/SUB inside a control string cancel it (as in a terminal) and the payload is dropped.
+ * - DCS, SOS, PM and APC strings (7- or 8-bit) carry data for the terminal (XTGETTCAP queries,
+ *   sixel, tmux passthrough), never text: they go whole, and an unterminated one goes up to the
+ *   end of its line or the next escape sequence, whichever comes first, as a terminal would
+ *   swallow it. It never reaches into the next line. OSC keeps the rule above (titles and links).
  * - `\n` is kept in `sanitizeLogLine`/`sanitizeStyledLine` (each line gets `\r`/`\b` semantics on its
  *   own, so CRLF text works).
  * - `sanitizeField` shows what a value really contains: runs of `\r`/`\n` become one `⏎` (leading
@@ -197,6 +201,81 @@ interface ScanResult {
   table: StyleTable | null;
 }
 
+/** Index after a CSI whose parameters start at `start`, or -1 when malformed. */
+function csiEnd(s: string, start: number): number {
+  const n = s.length;
+  let j = start;
+  while (j < n) {
+    const c = s.charCodeAt(j);
+    if (c < 0x30 || c > 0x3f) break;
+    j++;
+  }
+  while (j < n) {
+    const c = s.charCodeAt(j);
+    if (c < 0x20 || c > 0x2f) break;
+    j++;
+  }
+  if (j >= n) return -1;
+  const fin = s.charCodeAt(j);
+  return fin < 0x40 || fin > 0x7e ? -1 : j + 1;
+}
+
+/** Index after an OSC payload (ended by BEL or ST, cancelled by CAN/SUB), or -1 when unterminated. */
+function oscEnd(s: string, start: number): number {
+  const n = s.length;
+  for (let j = start; j < n; j++) {
+    const c = s.charCodeAt(j);
+    if (c === BEL || c === ST8 || c === CAN || c === SUB) return j + 1;
+    if (c === ESC) return s.charCodeAt(j + 1) === 0x5c ? j + 2 : -1;
+    if (c === LF || (c >= 0x80 && c <= 0x9f)) return -1;
+  }
+  return -1;
+}
+
+/**
+ * Index after a DCS/SOS/PM/APC payload. Terminated like an OSC; unterminated, it ends where the
+ * line does or where another escape sequence or C1 control begins (that one is parsed on its own).
+ */
+function dataStringEnd(s: string, start: number): number {
+  const n = s.length;
+  for (let j = start; j < n; j++) {
+    const c = s.charCodeAt(j);
+    if (c === BEL || c === ST8 || c === CAN || c === SUB) return j + 1;
+    if (c === ESC) return s.charCodeAt(j + 1) === 0x5c ? j + 2 : j;
+    if (c === LF || (c >= 0x80 && c <= 0x9f)) return j;
+  }
+  return n;
+}
+
+const isDataString = (c: number): boolean => c === 0x50 || c === 0x58 || c === 0x5e || c === 0x5f;
+const isDataString8 = (c: number): boolean => c === 0x90 || c === 0x98 || c === 0x9e || c === 0x9f;
+
+/**
+ * Index after the escape sequence that starts at `i` (ESC or an 8-bit introducer), or -1 when it is
+ * malformed and only the introducer should go. The one grammar for the sanitisers and the log parser.
+ */
+export function escapeEnd(s: string, i: number): number {
+  const n = s.length;
+  const c = s.charCodeAt(i);
+  if (c !== ESC) {
+    if (c === 0x9b) return csiEnd(s, i + 1);
+    if (c === 0x9d) return oscEnd(s, i + 1);
+    return isDataString8(c) ? dataStringEnd(s, i + 1) : -1;
+  }
+  const d = i + 1 < n ? s.charCodeAt(i + 1) : -1;
+  if (d === 0x5b /* [ */) return csiEnd(s, i + 2);
+  if (d === 0x5d /* ] */) return oscEnd(s, i + 2);
+  if (isDataString(d)) return dataStringEnd(s, i + 2);
+  if (d >= 0x20 && d <= 0x2f) {
+    // nF escapes such as `ESC ( 0` (charset switch): intermediates then a final byte.
+    let j = i + 1;
+    while (j < n && s.charCodeAt(j) >= 0x20 && s.charCodeAt(j) <= 0x2f) j++;
+    const f = j < n ? s.charCodeAt(j) : -1;
+    return f >= 0x30 && f <= 0x7e ? j + 1 : -1;
+  }
+  return d >= 0x30 && d <= 0x7e ? i + 2 : -1;
+}
+
 /** The single forward pass shared by all three sanitisers. */
 function scan(s: string, mode: Mode): ScanResult {
   const units: number[] = [];
@@ -227,71 +306,21 @@ function scan(s: string, mode: Mode): ScanResult {
     if (styles) styles.push(cur);
   };
 
-  // Returns the index after a well-formed CSI, or -1 when malformed (only the introducer is dropped).
-  const csi = (start: number): number => {
-    let j = start;
-    while (j < n) {
-      const c = s.charCodeAt(j);
-      if (c < 0x30 || c > 0x3f) break;
-      j++;
-    }
-    const paramEnd = j;
-    while (j < n) {
-      const c = s.charCodeAt(j);
-      if (c < 0x20 || c > 0x2f) break;
-      j++;
-    }
-    if (j >= n) return -1;
-    const fin = s.charCodeAt(j);
-    if (fin < 0x40 || fin > 0x7e) return -1;
-    if (styled && fin === 0x6d /* m */ && paramEnd === j) {
-      const params = s.slice(start, paramEnd);
-      if (/^[0-9;:]*$/.test(params)) {
-        applySgr(st, params);
-        cur = table!.id(st);
-      }
-    }
-    return j + 1;
-  };
-
-  // OSC/DCS/SOS/PM/APC payloads end at BEL or ST. Returns the index after the string, or -1.
-  const controlString = (start: number): number => {
-    let j = start;
-    while (j < n) {
-      const c = s.charCodeAt(j);
-      if (c === BEL || c === ST8) return j + 1;
-      if (c === CAN || c === SUB) return j + 1;
-      if (c === ESC) return s.charCodeAt(j + 1) === 0x5c ? j + 2 : -1;
-      if (c === LF || (c >= 0x80 && c <= 0x9f)) return -1;
-      j++;
-    }
-    return -1;
+  // An SGR (`CSI params m`, digits and separators only) changes the style of what follows.
+  const applyCsiSgr = (from: number, end: number): void => {
+    const p = s.charCodeAt(from) === ESC ? from + 2 : from + 1;
+    if (s.charCodeAt(p - 1) !== 0x5b && s.charCodeAt(p - 1) !== 0x9b) return;
+    const params = s.slice(p, end - 1);
+    if (!/^[0-9;:]*$/.test(params)) return;
+    applySgr(st, params);
+    cur = table!.id(st);
   };
 
   while (i < n) {
     const c = s.charCodeAt(i);
-    if (c === ESC) {
-      const d = i + 1 < n ? s.charCodeAt(i + 1) : -1;
-      let end = -1;
-      if (d === 0x5b /* [ */) end = csi(i + 2);
-      else if (d === 0x5d /* ] */ || d === 0x50 || d === 0x58 || d === 0x5e || d === 0x5f) {
-        end = controlString(i + 2);
-      } else if (d >= 0x20 && d <= 0x2f) {
-        // nF escapes such as `ESC ( 0` (charset switch): intermediates then a final byte.
-        let j = i + 1;
-        while (j < n && s.charCodeAt(j) >= 0x20 && s.charCodeAt(j) <= 0x2f) j++;
-        const f = j < n ? s.charCodeAt(j) : -1;
-        if (f >= 0x30 && f <= 0x7e) end = j + 1;
-      } else if (d >= 0x30 && d <= 0x7e) end = i + 2;
-      i = end === -1 ? i + 1 : end;
-      continue;
-    }
-    if (c >= 0x80 && c <= 0x9f) {
-      let end = -1;
-      if (c === 0x9b) end = csi(i + 1);
-      else if (c === 0x9d || c === 0x90 || c === 0x98 || c === 0x9e || c === 0x9f) {
-        end = controlString(i + 1);
-      }
+    if (c === ESC || (c >= 0x80 && c <= 0x9f)) {
+      const end = escapeEnd(s, i);
+      if (styled && end !== -1 && s.charCodeAt(end - 1) === 0x6d /* m */) applyCsiSgr(i, end);
       i = end === -1 ? i + 1 : end;
       continue;
     }

@@ -106,60 +106,132 @@ export function truncateToWidth(s: string, width: number): string {
   return s;
 }
 
-/** Hard-wraps sanitised text into pieces of at most `width` columns; `\n` always breaks. */
-export function wrapToWidth(s: string, width: number): string[] {
-  if (typeof s !== 'string') return [''];
-  if (width === Number.POSITIVE_INFINITY) return s.split('\n');
-  const w = Number.isFinite(width) ? Math.max(1, Math.floor(width)) : 1;
-  const out: string[] = [];
-  for (const line of s.split('\n')) {
-    let piece = '';
-    let acc = 0;
-    const add = (g: string, gw: number): void => {
-      if (acc + gw > w && piece !== '') {
-        out.push(piece);
-        piece = '';
-        acc = 0;
-      }
-      piece += g;
-      acc += gw;
-    };
-    for (const { segment } of graphemes(line)) {
-      const gw = graphemeWidth(segment);
-      if (gw <= w) {
-        add(segment, gw);
-        continue;
-      }
-      // A cluster wider than the pane (long jamo runs, width-1 panes): fall back to code points,
-      // and show `…` for a code point that cannot fit at all.
-      for (const cp of segment) {
-        const cw = stringWidth(cp);
-        if (cw <= w) add(cp, cw);
-        else add('…', 1);
-      }
-    }
-    out.push(piece);
-  }
-  return out;
+/** One row of wrapped text and where it came from: `text` is `s.slice(start, end)` unless a glyph could not fit. */
+export interface WrapPiece {
+  text: string;
+  start: number;
+  end: number;
 }
 
-/** Wraps sanitised prose at spaces into lines of at most `width` columns; a longer word is hard-wrapped. */
-export function wrapWords(s: string, width: number): string[] {
-  if (typeof s !== 'string') return [''];
-  const w = Number.isFinite(width) ? Math.max(1, Math.floor(width)) : Number.POSITIVE_INFINITY;
-  const out: string[] = [];
-  let line = '';
-  for (const word of s.split(/ +/)) {
-    const candidate = line === '' ? word : `${line} ${word}`;
-    if (displayWidth(candidate) <= w) {
-      line = candidate;
+/**
+ * Wraps sanitised text into rows of at most `width` columns, at spaces: the spaces where a row
+ * breaks are dropped, and only a word longer than the row is cut. `\n` always breaks. A glyph
+ * wider than the row falls back to its code points, or `…` for one that cannot fit at all.
+ */
+export function wrapPieces(s: string, width: number): WrapPiece[] {
+  if (typeof s !== 'string') return [{ text: '', start: 0, end: 0 }];
+  const w = width === Number.POSITIVE_INFINITY ? width : Number.isFinite(width) ? Math.max(1, Math.floor(width)) : 1;
+  const out: WrapPiece[] = [];
+  let from = 0;
+  for (;;) {
+    const nl = s.indexOf('\n', from);
+    const end = nl === -1 ? s.length : nl;
+    if (w === Number.POSITIVE_INFINITY) out.push({ text: s.slice(from, end), start: from, end });
+    else wrapLine(s.slice(from, end), from, w, out);
+    if (nl === -1) return out;
+    from = nl + 1;
+  }
+}
+
+/** Greedy word wrap of one line (no `\n`) whose text starts at `base` in the whole string. */
+function wrapLine(line: string, base: number, w: number, out: WrapPiece[]): void {
+  let piece = '';
+  let start = 0;
+  let end = 0;
+  let acc = 0;
+  let content = false;
+  let inSpaces = false;
+  // The last place this row may break: where its trailing spaces began, and the word after them.
+  let breakText = -1;
+  let breakAt = 0;
+  let wordText = -1;
+  let wordAt = 0;
+  let wordAcc = 0;
+  let dropping = false;
+  const flush = (text: string, to: number): void => {
+    out.push({ text, start: base + start, end: base + to });
+  };
+  const reset = (at: number): void => {
+    piece = '';
+    start = at;
+    end = at;
+    acc = 0;
+    content = false;
+    inSpaces = false;
+    breakText = -1;
+    wordText = -1;
+  };
+  const put = (g: string, gw: number, at: number, to: number): void => {
+    if (inSpaces && breakText >= 0) {
+      wordText = piece.length;
+      wordAt = at;
+      wordAcc = acc;
+    }
+    inSpaces = false;
+    if (acc + gw > w && piece !== '' && wordText >= 0) {
+      // Move the word being written to the next row; the spaces before it go.
+      flush(piece.slice(0, breakText), breakAt);
+      const word = piece.slice(wordText);
+      const wordW = acc - wordAcc;
+      reset(wordAt);
+      piece = word;
+      acc = wordW;
+      end = at;
+      content = word !== '';
+    }
+    if (acc + gw > w && piece !== '') {
+      // A word longer than the row: cut it.
+      flush(piece, end);
+      reset(at);
+    }
+    piece += g;
+    acc += gw;
+    end = to;
+    content = true;
+  };
+  for (const { segment, index } of graphemes(line)) {
+    if (segment === ' ') {
+      if (dropping) continue;
+      if (acc + 1 > w) {
+        if (inSpaces) flush(piece.slice(0, breakText), breakAt);
+        else flush(piece, end);
+        reset(index + 1);
+        dropping = true;
+        continue;
+      }
+      if (content && !inSpaces) {
+        breakText = piece.length;
+        breakAt = end;
+      }
+      inSpaces = content;
+      piece += ' ';
+      acc += 1;
+      end = index + 1;
       continue;
     }
-    if (line !== '') out.push(line);
-    const pieces = displayWidth(word) <= w ? [word] : wrapToWidth(word, w);
-    out.push(...pieces.slice(0, -1));
-    line = pieces.at(-1) ?? '';
+    if (dropping) {
+      reset(index);
+      dropping = false;
+    }
+    const gw = graphemeWidth(segment);
+    if (gw <= w) {
+      put(segment, gw, index, index + segment.length);
+      continue;
+    }
+    // A cluster wider than the row (long jamo runs, width-1 panes): fall back to code points,
+    // and show `…` for a code point that cannot fit at all.
+    let at = index;
+    for (const cp of segment) {
+      const cw = stringWidth(cp);
+      if (cw <= w) put(cp, cw, at, at + cp.length);
+      else put('…', 1, at, at + cp.length);
+      at += cp.length;
+    }
   }
-  out.push(line);
-  return out;
+  if (!dropping) flush(piece, end);
+}
+
+/** Wrapped rows of sanitised text (see wrapPieces). */
+export function wrapToWidth(s: string, width: number): string[] {
+  return wrapPieces(s, width).map((p) => p.text);
 }

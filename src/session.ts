@@ -30,6 +30,8 @@ export interface SessionOptions {
   /** Fatal connection errors, printed before a full-screen view takes the terminal; null = nowhere. */
   warn?: ((line: string) => void) | null;
   store?: Store;
+  /** Logs of jobs that ended before we looked, read per tick (default all at once; see PollerConfig). */
+  historyLogsPerTick?: number;
   /** See PollerConfig.logsAfter. */
   logsAfter?: Promise<unknown>;
 }
@@ -63,6 +65,7 @@ export async function openSession(settings: Settings, o: SessionOptions = {}): P
       intervalS: settings.demo ? Math.min(settings.intervalS, 2) : settings.intervalS,
       connected: () => transport.connected ?? true,
       remoteOffset: transport instanceof LocalTransport || settings.demo ? undefined : () => remoteUtcOffset(transport),
+      historyLogsPerTick: o.historyLogsPerTick,
       logsAfter: o.logsAfter,
     });
     const local = transport instanceof LocalTransport;

@@ -41,7 +41,10 @@ export interface JobEntry {
   source: 'squeue' | 'sacct' | 'scontrol' | 'demo';
   stdout: LogInfo | null;
   stderr: LogInfo | null;
-  /** Both logs merged: progress from whichever shows it, failure by strength. */
+  /**
+   * Both logs merged: progress from whichever shows it, failure by strength and by what SLURM
+   * says (model/merge-analysis.ts jobFailure). A failed job has one even before its logs are read.
+   */
   analysis: LogAnalysis | null;
   history: RatePoint[];
   willTimeout: boolean | null;

@@ -22,7 +22,8 @@ describe('metrics exposition', () => {
     counters.add(toEvent('job_completed', store.getState().jobs['local/2004']!, { now: NOW, at: NOW, late: false }));
     const { samples, types } = parsePrometheus(renderMetrics(store.getState(), counters, NOW));
     const one = (name: string, job: string) => samples.find((s) => s.name === name && s.labels.job_id === job);
-    expect(one('hpcwatch_job_progress_ratio', '2001')).toMatchObject({ value: 0.45, labels: { cluster: 'local', user: 'alice', job_name: 'train-llama-7b' } });
+    // Epoch 3 of 10 at 45%: the whole run is 24.5% done.
+    expect(one('hpcwatch_job_progress_ratio', '2001')).toMatchObject({ value: 0.245, labels: { cluster: 'local', user: 'alice', job_name: 'train-llama-7b' } });
     expect(one('hpcwatch_job_eta_seconds', '2001')?.value).toBe(2400);
     expect(one('hpcwatch_job_throughput', '2001')).toMatchObject({ value: 2.5, labels: { unit: 'it' } });
     expect(one('hpcwatch_job_timelimit_risk', '2002')?.value).toBe(1);

@@ -4,11 +4,11 @@
  * real-cluster run needs test/cluster/up.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cliPath, describeCluster, jobDir, SLURM_CONF, STATE, submit, until } from './helpers/cluster.js';
+import { asUser, cliPath, describeCluster, jobDir, SLURM_CONF, STATE, submit, until } from './helpers/cluster.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const sessions: string[] = [];
@@ -126,4 +126,44 @@ describeCluster('TUI in tmux against the real cluster', () => {
     expect(view).toMatch(/RUNNING|COMPLETED/);
     keys(s, 'q');
   }, 60_000);
+
+  it("a tqdm job's table % is the run's, and its view opens on the stream with the bar", async () => {
+    const dir = jobDir();
+    // tqdm on stderr, apart from stdout, as people submit it; 3 epochs of 20 s.
+    const id = submit(dir, ['--export=ALL,EPOCHS=3,STEPS=40,STEP_SECONDS=0.5', '--output=logs/tqdm-%j.out', '--error=logs/tqdm-%j.err', 'train_tqdm.sbatch']);
+    const errLog = join(dir, 'logs', `tqdm-${id}.err`);
+    /** The bar tqdm last drew: epoch and the epoch's percent. */
+    const lastBar = () => {
+      const text = existsSync(errLog) ? readFileSync(errLog, 'utf8') : '';
+      const bars = [...text.matchAll(/Epoch (\d)\/3:\s+(\d+)%/g)];
+      const m = bars.at(-1);
+      return m ? { epoch: Number(m[1]), pct: Number(m[2]) } : null;
+    };
+    const s = start(['--interval', '2', id], { SLURM_CONF });
+    await waitFor(s, /RUNNING/, 90_000);
+    await pressEscape(s);
+    const row = new RegExp(`${id}\\s+train-resnet50\\s+RUNNING\\s+(\\d+)%`);
+    // Well into epoch 1 (its bar past 45%), the table shows the run: at most a third.
+    const seen = await until(() => {
+      const table = screen(s);
+      const pct = row.exec(table)?.[1];
+      const bar = lastBar();
+      return pct !== undefined && Number(pct) >= 15 && bar?.epoch === 1 ? { table, pct: Number(pct), bar } : null;
+    }, 90_000, 200);
+    expect(seen.pct).toBeLessThanOrEqual(34);
+    // The table lags the file by a poll at most: its % is the file's bar over three epochs, not the bar.
+    expect(seen.pct).toBeLessThanOrEqual(seen.bar.pct / 3 + 5);
+    for (const line of seen.table.split('\n')) expect([...line].length).toBeLessThanOrEqual(70);
+
+    keys(s, 'Enter');
+    const view = await waitFor(s, /─ stderr tqdm-\d+\.err · progress/, 20_000);
+    expect(view).toMatch(/Epoch [123]\/3: +\d+%\|/);
+    expect(view).toMatch(/^epoch [123]\/3 .*\d+\/40 \d+%$/m);
+    expect(view).toMatch(/^run +\S+ \d+%$/m);
+    expect(view).not.toContain('Loaded dataset');
+    keys(s, 'q');
+    keys(s, 'q');
+    await until(() => !alive(s), 5_000, 100);
+    asUser('hpcuser', ['scancel', id]);
+  }, 180_000);
 });

@@ -3,8 +3,9 @@ import { expectBoundedTime } from './helpers/linear.js';
 import { runs } from './helpers/prop.js';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
+import { splitLogLines, stripControls } from '../parsers/lines.js';
 import { sanitizeField, sanitizeLogLine, sanitizeStyledLine } from '../parsers/sanitize.js';
-import { displayWidth, truncateToWidth, wrapToWidth } from '../parsers/text-width.js';
+import { displayWidth, truncateToWidth, wrapPieces, wrapToWidth } from '../parsers/text-width.js';
 
 const ESC = '\x1b';
 const FORBIDDEN = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
@@ -28,6 +29,15 @@ describe('sanitizeLogLine: nasty inputs', () => {
     ['DCS (e.g. sixel/tmux passthrough)', `a${ESC}Pq#0;2;0;0;0${ESC}\\b`, 'ab'],
     ['8-bit DCS ended by 8-bit ST', 'a\x90payload\x9cb', 'ab'],
     ['APC / PM / SOS', `a${ESC}_apc${ESC}\\b${ESC}^pm${ESC}\\c${ESC}Xsos${ESC}\\d`, 'abcd'],
+    ['XTGETTCAP query (DCS +q): its payload is not text', `a${ESC}P+q544e${ESC}\\b`, 'ab'],
+    ['unterminated DCS goes to the end of its line, not beyond', `a${ESC}P+q544e\nb`, 'a\nb'],
+    ['unterminated DCS at the end of the text', `a${ESC}P+q544e`, 'a'],
+    ['unterminated DCS ends where the next escape starts', `a${ESC}P+q544e${ESC}[31mred`, 'ared'],
+    ['tmux passthrough (doubled ESC inside a DCS)', `a${ESC}Ptmux;${ESC}${ESC}]0;t\x07${ESC}\\b`, 'ab'],
+    ['8-bit DCS without a terminator', 'a\x90+q544e', 'a'],
+    ['8-bit DCS ended by the next 8-bit introducer', 'a\x90+q\x9b31mb', 'ab'],
+    ['8-bit APC / PM / SOS ended by ST', 'a\x9fapc\x9cb\x9epm\x9cc\x98sos\x9cd', 'abcd'],
+    ['CAN cancels a DCS', `a${ESC}Pq#0\x18b`, 'ab'],
     ['charset switch (nF escape)', `a${ESC}(0lqqk${ESC}(Bb`, 'alqqkb'],
     ['two-char escapes (RIS, save cursor, keypad)', `a${ESC}cb${ESC}7c${ESC}=d`, 'abcd'],
     ['stray ESC', `a${ESC}é${ESC}\n${ESC}`, 'aé\n'],
@@ -187,6 +197,14 @@ describe('width helpers', () => {
     ['empty', '', 4, ['']],
     ['wide glyph in a 1-column pane', '作a', 1, ['…', 'a']],
     ['infinite width', 'ab\ncd', Number.POSITIVE_INFINITY, ['ab', 'cd']],
+    ['breaks at a space, dropping it', 'hello world foo', 10, ['hello', 'world foo']],
+    ['a word that ends the row drops the space after it', 'abcde fgh', 5, ['abcde', 'fgh']],
+    ['the failure banner case', '1.12 GiB free; 3.00 GiB reserved', 16, ['1.12 GiB free;', '3.00 GiB', 'reserved']],
+    ['only a word longer than the row is cut', 'x supercalifragilistic y', 6, ['x', 'superc', 'alifra', 'gilist', 'ic y']],
+    ['runs of spaces at a break all go', 'a    b', 2, ['a', 'b']],
+    ['spaces inside a row stay', 'a  b  c', 7, ['a  b  c']],
+    ['indentation stays with the first word', '  ab cd', 4, ['  ab', 'cd']],
+    ['CJK without spaces breaks between glyphs', '作业完成 作业', 5, ['作业', '完成', '作业']],
   ])('wrapToWidth: %s', (_n, s, w, expected) => {
     expect(wrapToWidth(s, w)).toEqual(expected);
   });
@@ -273,6 +291,24 @@ describe('sanitize properties', () => {
     );
   });
 
+  // XTGETTCAP, DECRQSS, sixel: whatever the payload, none of it is shown, and the text around it stays.
+  const plain = fc.string({ unit: fc.constantFrom(...'abc xyz0123;:+#$=|/-_'), maxLength: 20 });
+  const intro = fc.constantFrom(`${ESC}P`, `${ESC}_`, `${ESC}^`, `${ESC}X`, '\x90', '\x9f', '\x9e', '\x98');
+  const end = fc.constantFrom(`${ESC}\\`, '\x07', '\x9c', '\x18');
+  it('DCS/APC/PM/SOS strings go whole, terminated or cut by the end of the line', () => {
+    fc.assert(
+      fc.property(plain, intro, plain, end, plain, (a, i, payload, e, b) => {
+        const s = `${a}${i}${payload}${e}${b}`;
+        expect(sanitizeLogLine(s)).toBe(`${a}${b}`);
+        expect(sanitizeField(s)).toBe(`${a}${b}`);
+        expect(stripControls(s)).toBe(`${a}${b}`);
+        expect(sanitizeLogLine(`${a}${i}${payload}\n${b}`)).toBe(`${a}\n${b}`);
+        expect(splitLogLines(`${a}${i}${payload}\n${b}`)).toEqual(splitLogLines(`${a}\n${b}`));
+      }),
+      RUNS,
+    );
+  });
+
   const wideText = fc
     .array(fc.constantFrom('作', '业', '完', '成', '👩‍💻', '✅', '🇯🇵', '👍🏽', 'a', 'b', ' ', 'é', 'e\u0301', '１', 'ᄀ', 'ᅡ', '각'), {
       maxLength: 30,
@@ -300,14 +336,36 @@ describe('sanitize properties', () => {
     );
   });
 
-  it('wrapToWidth pieces are never wider than width and lose nothing when glyphs fit', () => {
+  /**
+   * What word wrap promises when every glyph fits: rows are the text's own slices, in order; only
+   * spaces (and the `\n`) are left out between them; a row is cut mid-word only when it holds no
+   * earlier break; and a row breaks at a space only when the next word would not have fitted.
+   */
+  function expectWordWrap(s: string, w: number): void {
+    const pieces = wrapPieces(s, w);
+    expect(pieces.map((p) => p.text)).toEqual(wrapToWidth(s, w));
+    expect(s.slice(0, pieces[0]!.start)).toBe('');
+    expect(s.slice(pieces.at(-1)!.end)).toMatch(/^ *$/);
+    for (const [i, p] of pieces.entries()) {
+      expect(p.text).toBe(s.slice(p.start, p.end));
+      const next = pieces[i + 1];
+      if (!next) continue;
+      const gap = s.slice(p.end, next.start);
+      expect(gap).toMatch(/^ *\n?$/);
+      if (gap.includes('\n')) continue;
+      if (gap === '') expect(p.text).not.toMatch(/\S +\S/);
+      else expect(stringWidth(p.text) + gap.length + stringWidth(s.slice(next.start).split(/[ \n]/)[0]!)).toBeGreaterThan(w);
+    }
+    expect(pieces.filter((p, i) => i > 0 && s.slice(pieces[i - 1]!.end, p.start).includes('\n'))).toHaveLength(s.split('\n').length - 1);
+  }
+
+  const wrapText = fc.array(fc.oneof(wideText, fc.constantFrom('  ', '\n', 'word')), { maxLength: 8 }).map((a) => a.join(''));
+  it('wrapToWidth pieces are never wider than width, and wrap at spaces when glyphs fit', () => {
     fc.assert(
-      fc.property(wideText, fc.integer({ min: 1, max: 20 }), (s, w) => {
+      fc.property(wrapText, fc.integer({ min: 1, max: 20 }), (s, w) => {
         const pieces = wrapToWidth(s, w);
         for (const p of pieces) expect(stringWidth(p)).toBeLessThanOrEqual(w);
-        if (w >= 2 && ![...segmenter.segment(s)].some((g) => stringWidth(g.segment) > w)) {
-          expect(pieces.join('')).toBe(s);
-        }
+        if (w >= 2 && ![...segmenter.segment(s)].some((g) => stringWidth(g.segment) > w)) expectWordWrap(s, w);
       }),
       RUNS,
     );
@@ -318,9 +376,7 @@ describe('sanitize properties', () => {
     fc.assert(
       fc.property(long, fc.integer({ min: 2, max: 30 }), (s, w) => {
         expect(displayWidth(s)).toBe(stringWidth(s));
-        if (![...segmenter.segment(s)].some((g) => stringWidth(g.segment) > w)) {
-          expect(wrapToWidth(s, w).join('')).toBe(s);
-        }
+        if (![...segmenter.segment(s)].some((g) => stringWidth(g.segment) > w)) expectWordWrap(s, w);
       }),
       runs(300),
     );
@@ -339,10 +395,14 @@ describe('linear time on megabyte lines', () => {
     ['carriage returns', 'progress\r'.repeat(big / 9)],
     ['long CSI parameters', `${ESC}[${'1;'.repeat(big / 2)}m`],
     ['8-bit introducers', '\x9b\x9d\x90'.repeat(big / 3)],
+    ['unterminated DCS introducers', `${ESC}P+q`.repeat(big / 4)],
+    ['DCS without terminator then text', `${ESC}P${'a'.repeat(big)}`],
+    ['doubled ESC inside DCS strings', `${ESC}P${`${ESC}${ESC}P`.repeat(big / 3)}`],
     ['one tab after a long CJK run', `${'作业 '.repeat(big / 3)}\tx`],
   ])('%s', (_n, input) => {
     expectBoundedTime((x) => sanitizeLogLine(x), input);
     expectBoundedTime((x) => sanitizeStyledLine(x), input);
+    expectBoundedTime((x) => stripControls(x), input);
   });
 
   it('truncate and wrap stay fast on a huge line', () => {

@@ -43,14 +43,28 @@ async function setup(
   remoteOffset?: () => Promise<number | null>,
   sinceS = 86400,
   logsAfter?: Promise<unknown>,
+  historyLogsPerTick?: number,
 ) {
   const demo = await DemoTransport.start();
   open.push(demo);
   const { t, calls } = counting(demo, override);
   const store = createJobStore();
   const logs = new LogService(store, t, 1 << 20);
-  const poller = new Poller({ cluster: 'demo', runner: slurmRunner(t), store, logs, pathCache: new PathCache(null), jobIds, allUsers: false, sinceS, intervalS: 10, remoteOffset, logsAfter });
-  return { store, poller, calls };
+  const poller = new Poller({
+    cluster: 'demo',
+    runner: slurmRunner(t),
+    store,
+    logs,
+    pathCache: new PathCache(null),
+    jobIds,
+    allUsers: false,
+    sinceS,
+    intervalS: 10,
+    remoteOffset,
+    logsAfter,
+    historyLogsPerTick,
+  });
+  return { store, poller, calls, demo };
 }
 
 describe('Poller', () => {
@@ -217,6 +231,76 @@ describe('Poller', () => {
     await poller.tick();
     expect(store.getState().clusters.demo).toMatchObject({ ok: true, error: null, stale: false });
     expect(poller.nextDelayMs()).toBe(10_000);
+  });
+
+  it('reads finished jobs\' logs a few a tick when asked to: the ones in view first, then the newest', async () => {
+    const { poller, store } = await setup(null, undefined, undefined, 86400, undefined, 1);
+    poller.want(['demo/4101', 'demo/4104']);
+    const final = () =>
+      Object.values(store.getState().jobs)
+        .filter((e) => e.logsFinal)
+        .map((e) => e.key);
+    await poller.tick();
+    // 4104 is in view (4101 runs: its log is read every tick anyway); other finished jobs wait.
+    expect(final()).toEqual(['demo/4104']);
+    const jobs = store.getState().jobs;
+    expect(jobs['demo/4104']!.analysis?.failure?.category).toBe('import_error');
+    // Unread, a finished job still says how it ended, from SLURM: the same category everywhere.
+    expect(jobs['demo/4111']!.stdout?.status).toBe('unknown');
+    expect(jobs['demo/4111']!.analysis?.failure).toMatchObject({ category: 'oom_host', line: expect.stringMatching(/^slurm: State=OUT_OF_MEMORY/) });
+    await poller.tick();
+    expect(final()).toHaveLength(2);
+    // Newest ended next: array task 4105_3 (a minute ago), whose log turns exit_code into nan_loss.
+    expect(final()).toContain('demo/4105_3');
+    expect(store.getState().jobs['demo/4105_3']!.analysis?.failure?.category).toBe('nan_loss');
+  });
+
+  it('a job that ends while watched has its logs read at once, whatever the history budget', async () => {
+    const { poller, store, demo } = await setup(null, undefined, undefined, 86400, undefined, 0);
+    await poller.tick();
+    expect(store.getState().jobs['demo/4106']!.job.state).toBe('RUNNING');
+    await demo.exec(['scancel', '4106']);
+    await poller.tick();
+    const e = store.getState().jobs['demo/4106']!;
+    expect(e.job.state).toBe('CANCELLED');
+    expect(e.logsFinal).toBe(true);
+    expect(e.analysis?.failure?.line).toMatch(/slurmstepd.*CANCELLED AT/);
+    expect(store.getState().jobs['demo/4104']!.logsFinal).toBe(false);
+  });
+
+  it('an ended job squeue still lists without its log paths (as 22.05 prints it) waits for them before it is stored', async () => {
+    const demo = await DemoTransport.start();
+    open.push(demo);
+    const at = (f: string) => SQUEUE_FIELDS.indexOf(f as (typeof SQUEUE_FIELDS)[number]);
+    const withoutEndedPaths = (text: string) =>
+      text.replace(/^.*$/gm, (line) => {
+        const f = line.split(FIELD_SEP);
+        if (!['FAILED', 'COMPLETED', 'CANCELLED', 'TIMEOUT'].includes(f[at('State')] ?? '')) return line;
+        for (const k of ['STDOUT', 'STDERR', 'WorkDir']) f[at(k)] = '';
+        return f.join(FIELD_SEP);
+      });
+    const t: Transport = {
+      cluster: demo.cluster,
+      canWatch: demo.canWatch,
+      exec: async (argv, o) => {
+        const r = await demo.exec(argv, o);
+        return argv[0] === 'squeue' ? { ...r, stdout: withoutEndedPaths(r.stdout) } : r;
+      },
+      stat: (p) => demo.stat(p),
+      readRange: (p, s, l) => demo.readRange(p, s, l),
+      close: async () => {},
+    };
+    const store = createJobStore();
+    const poller = new Poller({ cluster: 'demo', runner: slurmRunner(t), store, logs: new LogService(store, t, 1 << 20), pathCache: new PathCache(null), jobIds: null, allUsers: false, sinceS: 86400, intervalS: 10 });
+    // What the event layer sees: an end without a log to wait for would be told at once, with no root cause.
+    const seen: string[] = [];
+    store.subscribe((s) => {
+      const e = s.jobs['demo/4105_3'];
+      if (e) seen.push(`${e.job.state} ${e.stdout ? 'log' : 'no log'}${e.logsFinal ? ' read' : ''}`);
+    });
+    await poller.tick();
+    expect(seen[0]).toBe('FAILED log');
+    expect(seen.at(-1)).toBe('FAILED log read');
   });
 
   it('stretches the interval when nothing changes, but never below --interval', async () => {

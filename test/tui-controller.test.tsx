@@ -24,7 +24,7 @@ function result(over: Partial<ExecResult> = {}): ExecResult {
 }
 
 function fakeSession(store: Store, exec = vi.fn(async (_argv: readonly string[]) => result())) {
-  const poller = { pokeSoon: vi.fn() };
+  const poller = { pokeSoon: vi.fn(), want: vi.fn() };
   const logs = { refresh: vi.fn(async () => {}) };
   const transport = { cluster: 'local', exec };
   const session = { store, clusters: [{ name: 'local', transport, poller, logs }], close: async () => {} } as unknown as Session;
@@ -73,6 +73,12 @@ describe('controller', () => {
     expect(logs.refresh).toHaveBeenCalledWith('local/2001', true);
     c.quit();
     expect(onQuit).toHaveBeenCalled();
+  });
+
+  test('showing passes the rows on screen to the pollers, which read their logs first', () => {
+    const { session, poller } = fakeSession(storeWith(allJobs(NOW), NOW));
+    createController(session, { onQuit: () => {}, diagnose: () => {} }).showing(['local/2004', 'local/2005']);
+    expect(poller.want).toHaveBeenCalledWith(['local/2004', 'local/2005']);
   });
 });
 

@@ -72,6 +72,14 @@ describe('text fitting', () => {
     expect(rows[1]![0]).toEqual({ text: 'a', fg: 'red' });
   });
 
+  test('wrapSpans breaks at spaces and keeps each word its style', () => {
+    const rows = wrapSpans([{ text: 'error: ', fg: 'red' }, { text: 'disk quota', bold: true }, { text: ' exceeded' }], 15);
+    expect(rows).toEqual([
+      [{ text: 'error: ', fg: 'red' }, { text: 'disk', bold: true }],
+      [{ text: 'quota', bold: true }, { text: ' exceeded' }],
+    ]);
+  });
+
   test('highlight marks matches case-insensitively without losing text', () => {
     const out = highlight([{ text: 'Loss=1 loss=2', fg: 'green' }], 'LOSS');
     expect(out.map((s) => s.text).join('')).toBe('Loss=1 loss=2');

@@ -1,6 +1,7 @@
 /** A transition of one job as the event object every consumer gets, with its one human line. */
 import { sanitizeField } from '../../parsers/sanitize.js';
 import { fmtShortDuration, isoLocal } from '../format.js';
+import { explainEnd } from '../model/merge-analysis.js';
 import { elapsedNow, type JobEntry, timeLeftNow } from '../store.js';
 import type { EventName, JobEvent } from './types.js';
 
@@ -32,7 +33,7 @@ function message(name: EventName, e: JobEntry, now: number, x: { oldReason: stri
     case 'job_completed':
       return `${who} completed in ${dur(j.elapsed_s)}`;
     case 'job_failed': {
-      const why = failure ? `${failure.category}: ${sanitizeField(failure.line)}` : (e.exitNote ?? `exit ${j.exit_code ?? '?'}`);
+      const why = sanitizeField(explainEnd(failure, e.exitNote)?.line ?? `exit ${j.exit_code ?? '?'}`);
       return clip(`${who} ${j.state}${j.state_detail ? ` ${sanitizeField(j.state_detail)}` : ''} after ${dur(j.elapsed_s)}: ${why}`);
     }
     case 'job_cancelled':

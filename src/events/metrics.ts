@@ -7,7 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import { isEnded } from '../../parsers/job-state.js';
 import { UserError } from '../errors.js';
-import { progressPercent } from '../format.js';
+import { runPercent } from '../model/progress.js';
 import { secondsPerUnit } from '../model/eta.js';
 import type { JobEntry, State } from '../store.js';
 import type { JobEvent } from './types.js';
@@ -62,8 +62,8 @@ export function renderMetrics(state: State, counters: EventCounters, now: number
     }
     family(name, 'gauge', help, rows);
   };
-  gauge('hpcwatch_job_progress_ratio', 'Progress of the current run from the job log, 0 to 1.', (e) => {
-    const pct = progressPercent(e.analysis?.progress);
+  gauge('hpcwatch_job_progress_ratio', 'Progress of the whole run from the job log (all epochs when it names them), 0 to 1.', (e) => {
+    const pct = runPercent(e.analysis?.progress);
     return pct === null ? null : [pct / 100];
   });
   gauge('hpcwatch_job_eta_seconds', 'Seconds until the estimated end of the run.', (e) =>

@@ -10,7 +10,9 @@ import { isFailure, isQueued, isRunning, toJobState } from '../../parsers/job-st
 import { sanitizeField } from '../../parsers/sanitize.js';
 import type { CliOptions } from '../cli-args.js';
 import type { Settings } from '../config.js';
-import { fmtShortDuration, progressPercent } from '../format.js';
+import { fmtShortDuration } from '../format.js';
+import { explainEnd } from '../model/merge-analysis.js';
+import { runPercent } from '../model/progress.js';
 import { cacheDir } from '../paths.js';
 import { outboundRedactor } from '../redact.js';
 import { openSession, pollOnce, withCluster } from '../session.js';
@@ -25,7 +27,7 @@ const id = (doc: SummaryDoc, j: SummaryJob) => (doc.clusters.length > 1 ? `${j.c
 
 function running(doc: SummaryDoc, j: SummaryJob): string {
   const bits = [`${id(doc, j)} ${sanitizeField(j.name)} RUNNING`];
-  const pct = progressPercent(j.progress);
+  const pct = runPercent(j.progress);
   if (pct !== null) bits.push(`${pct.toFixed(0)}%`);
   if (j.eta_s !== null) bits.push(`ETA ${fmtShortDuration(j.eta_s)}`);
   if (j.will_timeout) bits.push('⚠ will hit its time limit');
@@ -34,7 +36,7 @@ function running(doc: SummaryDoc, j: SummaryJob): string {
 }
 
 function failed(doc: SummaryDoc, j: SummaryJob): string {
-  const why = j.failure ? `${j.failure.category}: ${sanitizeField(j.failure.line)}` : (j.exit_note ?? `exit ${j.exit_code ?? '?'}`);
+  const why = sanitizeField(explainEnd(j.failure, j.exit_note)?.line ?? `exit ${j.exit_code ?? '?'}`);
   return `${id(doc, j)} ${sanitizeField(j.name)} ${j.state} · ${why}`;
 }
 

@@ -2,8 +2,10 @@
 import { toJobState } from '../../parsers/job-state.js';
 import { explainReason } from '../../parsers/pending-reason.js';
 import { sanitizeField } from '../../parsers/sanitize.js';
-import { truncateToWidth, displayWidth, wrapWords } from '../../parsers/text-width.js';
-import { fmtDuration, fmtRate, fmtShortDuration, progressPercent } from '../format.js';
+import { truncateToWidth, displayWidth, wrapToWidth } from '../../parsers/text-width.js';
+import { fmtDuration, fmtRate, fmtShortDuration } from '../format.js';
+import { explainEnd } from '../model/merge-analysis.js';
+import { runPercent } from '../model/progress.js';
 import { combineTasks, rightSizeHints, type SizingInput } from '../model/right-size.js';
 import type { SummaryDoc, SummaryJob } from './summary-json.js';
 
@@ -40,7 +42,7 @@ export function formatSummary(doc: SummaryDoc, width = 80): string {
       out.push(`${cell(id, 11)} not found (neither in the queue nor in accounting)`);
       continue;
     }
-    const pct = progressPercent(j.progress);
+    const pct = runPercent(j.progress);
     const limit = j.time_limit_s === null ? 'none' : fmtDuration(j.time_limit_s);
     const state = j.state.startsWith('CANCELLED') ? 'CANCELLED' : j.state;
     const row = [
@@ -81,7 +83,7 @@ function waiting(j: SummaryJob, width: number): string[] {
   const p = j.pending;
   const r = explainReason(j.reason);
   const d: string[] = [];
-  if (r?.stuck && p?.reason_text) d.push(wrapWords(`waiting (${sanitizeField(r.code)}): ${sanitizeField(p.reason_text)}`, Math.max(20, width - 4)).slice(0, 4).join('\n'));
+  if (r?.stuck && p?.reason_text) d.push(wrapToWidth(`waiting (${sanitizeField(r.code)}): ${sanitizeField(p.reason_text)}`, Math.max(20, width - 4)).slice(0, 4).join('\n'));
   else if (r && !(r.code === 'Dependency' && p?.dependencies.length)) d.push(`waiting: ${sanitizeField(j.reason ?? '')} — ${r.text}`);
   if (p?.dependencies.length) {
     const deps = p.dependencies.map((x) => `${x.type} ${sanitizeField(x.job_id ?? '(same name)')}${x.state ? ` (${x.state})` : ''}${x.status === 'failed' ? ' failed' : ''}`);
@@ -115,8 +117,8 @@ function details(j: SummaryJob, width: number): string[] {
   if (j.state === 'RUNNING' && j.will_timeout && j.time_left_s !== null && j.eta_s !== null) {
     d.push(`will hit its time limit: needs ~${fmtShortDuration(j.eta_s)}, has ${fmtShortDuration(j.time_left_s)}`);
   }
-  if (j.failure) d.push(`${j.failure.category}: ${sanitizeField(j.failure.line)}`);
-  else if (j.exit_note) d.push(j.exit_note);
+  const end = explainEnd(j.failure, j.exit_note);
+  if (end) d.push(sanitizeField(end.line));
   if (j.state === 'RUNNING' && j.log_status === 'waiting') d.push('log not written yet');
   if (j.array_job_id === null) d.push(...rightSizeHints(sizing(j)).map((h) => `next time: ${h}`));
   return d;

@@ -11,7 +11,9 @@ export function derive(e: JobEntry): JobEntry {
     e.stdout ? { analysis: e.stdout.analysis, mtimeMs: e.stdout.mtimeMs } : null,
     e.stderr ? { analysis: e.stderr.analysis, mtimeMs: e.stderr.mtimeMs } : null,
   );
-  const analysis = merged ? { ...merged, failure: jobFailure(e.job, merged.failure) } : null;
+  // A job that failed says why even before (or without) its logs being read, the same everywhere.
+  const failure = jobFailure(e.job, merged?.failure ?? null);
+  const analysis = merged ? { ...merged, failure } : failure ? { framework: 'none' as const, progress: null, metrics: {}, failure } : null;
   const logMtime = Math.max(e.stdout?.mtimeMs ?? 0, e.stderr?.mtimeMs ?? 0) || null;
   let history = e.history;
   const p = analysis?.progress;

@@ -1,5 +1,6 @@
 /** Run-level ETA and the time-limit check: the most useful warning hpc-watch gives. */
 import type { Progress } from '../../parsers/types.js';
+import { epochsAfter } from './progress.js';
 
 /** Seconds per unit of progress from a printed rate (`it/s`, `s/it`, `ms/step`...), or null. */
 export function secondsPerUnit(p: Pick<Progress, 'rate' | 'rate_unit'>): number | null {
@@ -23,13 +24,13 @@ export function remainingSeconds(p: Progress | null | undefined): number | null 
     left = Math.max(0, p.total - p.current) * spu;
   }
   if (left === null) return null;
-  if (p.epoch !== null && p.epoch_total !== null && p.epoch_total > 0) {
-    // "Epoch k/N" is 1-based in tqdm descs and Keras; assuming so errs towards warning.
-    const later = Math.max(0, p.epoch_total - Math.max(p.epoch, 1));
+  // Epochs are counted the way the run's percent counts them (progress.ts), so the two agree.
+  const later = epochsAfter(p);
+  if (later > 0) {
     let epochLen: number | null = null;
     if (p.total !== null && spu !== null) epochLen = p.total * spu;
     else if (p.elapsed_s !== null) epochLen = p.elapsed_s + left;
-    if (later > 0 && epochLen !== null && epochLen > 0) left += later * epochLen;
+    if (epochLen !== null && epochLen > 0) left += later * epochLen;
   }
   return left;
 }

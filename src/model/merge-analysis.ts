@@ -1,4 +1,5 @@
 /** Combines what the .out and .err logs say with what SLURM says about the job. */
+import { outputUnopenable } from '../../parsers/exit-code.js';
 import { isQueued, isRunning, type JobState } from '../../parsers/job-state.js';
 import type { SlurmJob } from '../../parsers/slurm-types.js';
 import type { Failure, FailureCategory, LogAnalysis } from '../../parsers/types.js';
@@ -80,13 +81,36 @@ export function jobFailure(job: SlurmJob, logFailure: Failure | null): Failure |
     return { category: implied, line: stateLine(job), exception: null };
   }
   if (logFailure) return logFailure;
-  if (state === 'FAILED') return { category: 'exit_code', line: stateLine(job), exception: null };
+  if (state === 'FAILED') {
+    // No log could be written at all: the file (its directory) was not found.
+    return { category: outputUnopenable(job) ? 'file_not_found' : 'exit_code', line: stateLine(job), exception: null };
+  }
   return null;
 }
+
+const SLURM_LINE = 'slurm: ';
 
 function stateLine(job: SlurmJob): string {
   const bits = [`State=${job.state}${job.state_detail ? ` ${job.state_detail}` : ''}`];
   if (job.exit_code) bits.push(`ExitCode=${job.exit_code}`);
   if (job.reason) bits.push(`Reason=${job.reason}`);
-  return `slurm: ${bits.join(' ')}`;
+  return `${SLURM_LINE}${bits.join(' ')}`;
+}
+
+/** How a job ended badly, as every view says it: the category and one line of why. */
+export interface EndExplanation {
+  category: FailureCategory | null;
+  /** The log's root-cause line; else what the exit code means (`output directory does not exist`); else SLURM's record. */
+  why: string;
+  /** `category: why`, or `why` alone. Raw text: sanitise before display. */
+  line: string;
+}
+
+/** The one explanation of a failure, from the store's failure and exit note; null when there is none. */
+export function explainEnd(failure: Failure | null | undefined, exitNote: string | null): EndExplanation | null {
+  const fromLog = failure && !failure.line.startsWith(SLURM_LINE);
+  const why = fromLog ? failure.line : (exitNote ?? failure?.line ?? null);
+  if (why === null) return null;
+  const category = failure?.category ?? null;
+  return { category, why, line: category ? `${category}: ${why}` : why };
 }

@@ -41,6 +41,11 @@ export interface PollerConfig {
    */
   remoteOffset?: () => Promise<number | null>;
   /**
+   * Logs of jobs that had already ended when first seen, read per tick (default: all at once, for a
+   * one-shot --summary). The TUI reads a few a tick, the rows in view first (want()).
+   */
+  historyLogsPerTick?: number;
+  /**
    * The first log reads wait for this (the TUI's first frame): reading and parsing tails is CPU
    * the first frame would otherwise wait for; progress fills its cells in a moment later.
    */
@@ -60,6 +65,9 @@ export class Poller {
   private readonly paths: LogPathResolver;
   private offsetMinutes: number | undefined;
   private finalized = new Set<string>();
+  // Seen queued or running: when these end, their logs are read at once (events wait for them).
+  private live = new Set<string>();
+  private wanted: string[] = [];
   private endAsked = new Set<string>();
   /** Jobs whose accounting was slurmdbd's stand-in row: asked again next tick, a few times. */
   private reask = new Map<string, number>();
@@ -150,6 +158,11 @@ export class Poller {
     this.start();
   }
 
+  /** The jobs a view shows, most important first: their logs are read before other finished ones. */
+  want(keys: readonly string[]): void {
+    this.wanted = [...keys];
+  }
+
   /** Keys of this cluster's jobs whose logs may still grow (for the faster log timer). */
   runningKeys(): string[] {
     return Object.values(this.cfg.store.getState().jobs)
@@ -187,8 +200,10 @@ export class Poller {
       seen.add(job.job_id);
       this.upsert(work, job, 'squeue');
     }
-    // Show the queue as soon as squeue answered; accounting and logs fill in.
-    if (first) this.commit(work);
+    // Show the queue as soon as squeue answered; accounting and logs fill in. Not the jobs squeue
+    // still lists as ended: it leaves their log paths out, and an end without a log to wait for
+    // would be told (events) before accounting's paths and the log's root cause arrive.
+    if (first) this.commit(new Map([...work].filter(([, e]) => !isEnded(e.job.state))));
     const left = [...this.inQueue].filter((id) => !seen.has(id));
     const ask = new Set<string>();
     for (const id of left) {
@@ -281,6 +296,7 @@ export class Poller {
       if (!Number.isFinite(end) || end >= cutoff) continue;
       work.delete(e.key);
       this.finalized.delete(e.key);
+      this.live.delete(e.key);
       this.endAsked.delete(e.job.job_id);
       this.paths.forget(e.key);
     }
@@ -305,21 +321,26 @@ export class Poller {
     });
   }
 
-  /** Running jobs' logs are read every tick; finished ones once more after they end. One store update. */
+  /**
+   * Running jobs' logs are read every tick; finished ones once more after they end, at once when
+   * they ended while watched, else (history) a bounded few a tick. One store update.
+   */
   private async readLogs(work: Work): Promise<void> {
     const keep = new Set<string>();
     const read = new Map<string, Awaited<ReturnType<LogService['read']>> & { final: boolean }>();
-    const todo: JobEntry[] = [];
+    const prompt: JobEntry[] = [];
+    const history: JobEntry[] = [];
     for (const e of work.values()) {
-      if (!e.stdout || isQueued(e.job.state)) continue;
       const ended = isEnded(e.job.state);
-      if (ended && this.finalized.has(e.key)) continue;
-      todo.push(e);
+      if (!ended) this.live.add(e.key);
+      if (!e.stdout || isQueued(e.job.state) || (ended && this.finalized.has(e.key))) continue;
+      (ended && !this.live.has(e.key) ? history : prompt).push(e);
       if (!ended) {
         keep.add(e.stdout.path);
         if (e.stderr) keep.add(e.stderr.path);
       }
     }
+    const todo = [...prompt, ...this.historyToRead(history)];
     // A few at a time: each read waits on a stat and a read (a network filesystem, an SFTP channel).
     await forEachLimit(todo, LOG_READS_AT_ONCE, async (e) => {
       const ended = isEnded(e.job.state);
@@ -337,6 +358,16 @@ export class Poller {
       }
       return { jobs };
     });
+  }
+
+  /** Which finished jobs' logs to read this tick: the ones in view first, then the newest ended. */
+  private historyToRead(history: JobEntry[]): JobEntry[] {
+    const limit = this.cfg.historyLogsPerTick ?? Number.POSITIVE_INFINITY;
+    if (history.length <= limit) return history;
+    const rank = new Map(this.wanted.map((k, i) => [k, i]));
+    const order = (e: JobEntry) => rank.get(e.key) ?? rank.size;
+    const ended = (e: JobEntry) => (e.job.end_time ? Date.parse(e.job.end_time) || 0 : 0);
+    return history.sort((a, b) => order(a) - order(b) || ended(b) - ended(a)).slice(0, limit);
   }
 
   private setCluster(patch: Partial<ClusterStatus>): void {

@@ -14,6 +14,8 @@ export interface Controller {
   diagnose(key: string): void;
   /** Re-reads a job's logs now. */
   refreshLogs(key: string): void;
+  /** The jobs the table shows, top first: the pollers read their logs before other finished jobs'. */
+  showing(keys: readonly string[]): void;
   /** While a job is in view: its live usage (sstat) or expected start (squeue --start), rate-limited. Returns the stop. */
   watchDetails(key: string): () => void;
   quit(): void;
@@ -50,6 +52,9 @@ export function createController(session: Session, opts: ControllerOptions): Con
       const e = store.getState().jobs[key];
       const cluster = e && session.clusters.find((c) => c.name === e.cluster);
       if (cluster) void cluster.logs.refresh(key, true).catch(() => {});
+    },
+    showing(keys) {
+      for (const c of session.clusters) c.poller.want(keys);
     },
     watchDetails(key) {
       // The view may open before the first poll: the key names the cluster already (`cluster/id`).

@@ -12,6 +12,8 @@ import { watchLogs } from './log-watch.js';
 import { createTheme } from './view-model/theme.js';
 
 const LOG_TICK_MS = 1000;
+// Finished jobs' logs (for their failure line) are read a few a poll, the rows in view first.
+const HISTORY_LOGS_PER_TICK = 8;
 // Alternate screen, like k9s and lazygit: the pane's scrollback is left as it was on quit.
 const ENTER_ALT = '\x1b[?1049h';
 const LEAVE_ALT = '\x1b[?1049l\x1b[?25h';
@@ -69,7 +71,11 @@ export async function runTui(opts: CliOptions, settings: Settings): Promise<numb
   // Fatal connection errors (a host key) go to stderr now: once Ink owns the terminal they would vanish.
   let framed: () => void = () => {};
   const logsAfter = new Promise<void>((resolve) => (framed = resolve));
-  const session = await openSession(settings, { warn: (line) => process.stderr.write(`hpc-watch: ${line}\n`), logsAfter });
+  const session = await openSession(settings, {
+    warn: (line) => process.stderr.write(`hpc-watch: ${line}\n`),
+    logsAfter,
+    historyLogsPerTick: HISTORY_LOGS_PER_TICK,
+  });
   for (const c of session.clusters) c.poller.start();
   // Loading Ink is most of the start-up: do it while the first squeue runs (started just above).
   const ui = Promise.all([import('ink'), import('../../components/App.js')]);

@@ -12,6 +12,7 @@ export interface FakeController extends Controller {
   cancel: ReturnType<typeof vi.fn<Controller['cancel']>>;
   diagnose: ReturnType<typeof vi.fn<Controller['diagnose']>>;
   refreshLogs: ReturnType<typeof vi.fn<Controller['refreshLogs']>>;
+  showing: ReturnType<typeof vi.fn<Controller['showing']>>;
   watchDetails: ReturnType<typeof vi.fn<Controller['watchDetails']>>;
   quit: ReturnType<typeof vi.fn<Controller['quit']>>;
 }
@@ -22,6 +23,7 @@ export function fakeController(): FakeController {
     cancel: vi.fn<Controller['cancel']>(async (key) => ({ ok: true, message: `scancel ${key.split('/').pop()}: sent` })),
     diagnose: vi.fn<Controller['diagnose']>(),
     refreshLogs: vi.fn<Controller['refreshLogs']>(),
+    showing: vi.fn<Controller['showing']>(),
     watchDetails: vi.fn<Controller['watchDetails']>(() => () => {}),
     quit: vi.fn<Controller['quit']>(),
   };

@@ -1,5 +1,6 @@
 /** What table cells and the job header are made of: text pieces with a meaning, and the shared texts. */
-import { fmtShortDuration, progressPercent } from '../../format.js';
+import { fmtShortDuration } from '../../format.js';
+import { runPercent } from '../../model/progress.js';
 import { elapsedNow, type JobEntry } from '../../store.js';
 import { isFinished, type Row } from './rows.js';
 
@@ -53,9 +54,9 @@ export function etaText(e: JobEntry, now: number): string {
   return s === null ? '' : fmtEta(s);
 }
 
-/** `45%`, or empty without a known total. */
+/** The run's `45%` (all epochs, like the ETA), or empty without a known total. */
 export function pctText(e: JobEntry): string {
-  const p = progressPercent(e.analysis?.progress);
+  const p = runPercent(e.analysis?.progress);
   return p === null ? '' : `${Math.floor(p)}%`;
 }
 

@@ -5,7 +5,8 @@
  */
 import { sanitizeField } from '../../../parsers/sanitize.js';
 import { displayWidth } from '../../../parsers/text-width.js';
-import { fmtProgressCount, fmtRate, progressPercent } from '../../format.js';
+import { fmtProgressCount, fmtRate } from '../../format.js';
+import { runPercent } from '../../model/progress.js';
 import { elapsedNow, type JobEntry } from '../../store.js';
 import { barText, type CellPart, etaText, failureText, fmtEta, etaSeconds, idText, part, pctText, timeText } from './cells.js';
 import { efficiencyCell } from './insight-lines.js';
@@ -108,7 +109,7 @@ export const COLUMNS: readonly ColumnSpec[] = [
     id: 'bar',
     at: { wide: ['PROGRESS', 10] },
     job: (e, _now, width) => {
-      const pct = progressPercent(e.analysis?.progress);
+      const pct = runPercent(e.analysis?.progress);
       return pct === null || e.job.state !== 'RUNNING' ? part('') : part(barText(pct / 100, width), 'accent');
     },
     group: empty,

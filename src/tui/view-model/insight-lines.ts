@@ -7,7 +7,7 @@ import type { Efficiency } from '../../../parsers/efficiency.js';
 import { isEnded, isRunning } from '../../../parsers/job-state.js';
 import { explainReason } from '../../../parsers/pending-reason.js';
 import { sanitizeField } from '../../../parsers/sanitize.js';
-import { wrapWords } from '../../../parsers/text-width.js';
+import { wrapToWidth } from '../../../parsers/text-width.js';
 import { parseTres, tresBytes, tresCount } from '../../../parsers/tres.js';
 import { fmtShortDuration } from '../../format.js';
 import { pendingInsight } from '../../model/pending.js';
@@ -34,7 +34,7 @@ export function efficiencyCell(e: Efficiency | null): string {
 }
 
 function wrapped(label: string, text: string, tone: CellPart['tone'], width: number, max: number): HeaderLine[] {
-  return wrapWords(text, Math.max(10, width - label.length))
+  return wrapToWidth(text, Math.max(10, width - label.length))
     .slice(0, max)
     .map((l, i) => ({ parts: [p(i === 0 ? label : ' '.repeat(label.length), 'dim'), p(l, tone)] }));
 }

@@ -4,8 +4,10 @@ import { isSameDay } from 'date-fns/isSameDay';
 import { isRunning } from '../../../parsers/job-state.js';
 import { sanitizeField } from '../../../parsers/sanitize.js';
 import { wrapToWidth } from '../../../parsers/text-width.js';
-import type { MetricValue } from '../../../parsers/types.js';
+import type { MetricValue, Progress } from '../../../parsers/types.js';
 import { fmtProgressCount, fmtRate, fmtShortDuration, progressPercent } from '../../format.js';
+import { explainEnd } from '../../model/merge-analysis.js';
+import { hasEpochBar, runPercent } from '../../model/progress.js';
 import { elapsedNow, type JobEntry, timeLeftNow } from '../../store.js';
 import { barText, type CellPart, etaSeconds, fmtEta } from './cells.js';
 import { insightLines, type JobContext } from './insight-lines.js';
@@ -67,12 +69,33 @@ function whereLine(e: JobEntry, now: number): CellPart[] {
 
 function metricsLine(e: JobEntry): CellPart[] {
   const pr = e.analysis?.progress;
+  // The epoch bar names its epoch already.
   const epoch =
-    pr?.epoch != null ? [p(`epoch ${pr.epoch}${pr.epoch_total != null ? `/${pr.epoch_total}` : ''}`)] : [];
+    pr?.epoch != null && !hasEpochBar(pr) ? [p(`epoch ${pr.epoch}${pr.epoch_total != null ? `/${pr.epoch_total}` : ''}`)] : [];
   const metrics = Object.entries(e.analysis?.metrics ?? {})
     .slice(0, 8)
     .map(([k, v]) => [p(`${sanitizeField(k)} `, 'dim'), p(fmtMetric(v))]);
   return join([epoch, ...metrics]);
+}
+
+/**
+ * The bar line: within an epoch of several, two labelled bars of one width, the epoch's (with its
+ * count) and the whole run's (the quantity the ETA describes); otherwise the one bar is the run.
+ */
+function progressBars(pr: Progress, pct: number, width: number): HeaderLine[] {
+  const bar = { label: '', fraction: pct / 100, text: ` ${fmtProgressCount(pr)} ${Math.floor(pct)}%` };
+  const rows = [bar];
+  if (hasEpochBar(pr)) {
+    const run = runPercent(pr) ?? pct;
+    bar.label = `epoch ${pr.epoch}/${pr.epoch_total}`;
+    rows.push({ label: 'run', fraction: run / 100, text: ` ${Math.floor(run)}%` });
+  }
+  const labelW = Math.max(...rows.map((r) => r.label.length));
+  const barW = Math.min(40, width - (labelW ? labelW + 1 : 0) - Math.max(...rows.map((r) => r.text.length)));
+  return rows.map((r) => {
+    const label = labelW ? [p(`${r.label.padEnd(labelW)} `, 'dim')] : [];
+    return { parts: barW >= 8 ? [...label, p(barText(r.fraction, barW), 'accent'), p(r.text)] : [...label, p(r.text.trim())] };
+  });
 }
 
 /** Header lines for a job at `width` columns (long root-cause lines wrap, up to three lines). */
@@ -93,11 +116,7 @@ export function headerLines(e: JobEntry, now: number, width: number, ctx: JobCon
   if (pr && (running || isFinished(e))) {
     const pct = progressPercent(pr);
     if (pct === null) lines.push({ parts: [p(fmtProgressCount(pr)), p(' · total unknown', 'dim')] });
-    else {
-      const text = ` ${fmtProgressCount(pr)} ${Math.floor(pct)}%`;
-      const barW = Math.min(40, width - text.length);
-      lines.push({ parts: barW >= 8 ? [p(barText(pct / 100, barW), 'accent'), p(text)] : [p(text.trim())] });
-    }
+    else lines.push(...progressBars(pr, pct, width));
   }
   if (running) {
     const spark = e.history.map((h) => h.perSecond);
@@ -116,12 +135,13 @@ export function headerLines(e: JobEntry, now: number, width: number, ctx: JobCon
   const m = metricsLine(e);
   if (m.length) lines.push({ parts: m });
   const failure = e.analysis?.failure;
-  if (failure && j.state !== 'COMPLETED') {
+  const end = j.state !== 'COMPLETED' ? explainEnd(failure, e.exitNote) : null;
+  if (failure && end) {
     lines.push({ parts: [p(`✖ ${stateLabel(e)} · ${failure.category}`, 'error')] });
-    for (const l of wrapToWidth(sanitizeField(failure.line), Math.max(10, width - 2)).slice(0, 3)) {
+    for (const l of wrapToWidth(sanitizeField(end.why), Math.max(10, width - 2)).slice(0, 3)) {
       lines.push({ parts: [p(`  ${l}`, 'error')] });
     }
   }
-  if (e.exitNote && e.exitNote !== failure?.line) lines.push({ parts: [p(sanitizeField(e.exitNote), 'dim')] });
+  if (e.exitNote && e.exitNote !== (failure ? end?.why : null)) lines.push({ parts: [p(sanitizeField(e.exitNote), 'dim')] });
   return lines;
 }

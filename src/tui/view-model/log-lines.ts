@@ -1,6 +1,6 @@
 /** Log lines → screen rows: sanitised with colours kept, search hits marked, cut or wrapped by display width. */
 import { type StyledSpan, sanitizeStyledLine } from '../../../parsers/sanitize.js';
-import { wrapToWidth } from '../../../parsers/text-width.js';
+import { wrapPieces } from '../../../parsers/text-width.js';
 import { fitParts } from './fit.js';
 
 export interface VisualRow {
@@ -58,29 +58,24 @@ export function highlight(spans: readonly StyledSpan[], query: string): StyledSp
   return out;
 }
 
-/** Splits styled text into rows of at most `width` columns. */
+/** Splits styled text into rows of at most `width` columns, at spaces where it can (see wrapPieces). */
 export function wrapSpans(spans: readonly StyledSpan[], width: number): StyledSpan[][] {
   const text = plainText(spans);
   if (text === '') return [[]];
-  const pieces = wrapToWidth(text, width);
-  // wrapToWidth may replace an unfittable cluster with `…`; then offsets no longer map, so drop styles.
-  if (pieces.join('') !== text) return pieces.map((t) => [{ text: t }]);
+  const pieces = wrapPieces(text, width);
+  // A glyph that cannot fit was replaced by `…`; then offsets no longer map, so drop styles.
+  if (pieces.some((p) => p.text !== text.slice(p.start, p.end))) return pieces.map((p) => [{ text: p.text }]);
   const rows: StyledSpan[][] = [];
   let si = 0;
-  let off = 0;
+  let spanStart = 0;
   for (const piece of pieces) {
     const row: StyledSpan[] = [];
-    let need = piece.length;
-    while (need > 0 && si < spans.length) {
-      const s = spans[si]!;
-      const take = Math.min(need, s.text.length - off);
-      row.push({ ...s, text: s.text.slice(off, off + take) });
-      need -= take;
-      off += take;
-      if (off >= s.text.length) {
-        si++;
-        off = 0;
-      }
+    while (si < spans.length && spanStart + spans[si]!.text.length <= piece.start) spanStart += spans[si++]!.text.length;
+    for (let k = si, at = spanStart; k < spans.length && at < piece.end; at += spans[k]!.text.length, k++) {
+      const s = spans[k]!;
+      const from = Math.max(piece.start, at) - at;
+      const to = Math.min(piece.end, at + s.text.length) - at;
+      if (to > from) row.push({ ...s, text: s.text.slice(from, to) });
     }
     rows.push(row);
   }

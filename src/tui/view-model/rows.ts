@@ -2,7 +2,7 @@
 import { isEnded } from '../../../parsers/job-state.js';
 import { sanitizeField } from '../../../parsers/sanitize.js';
 import { compareJobIds as compareIds } from '../../../parsers/slurm-fields.js';
-import { progressPercent } from '../../format.js';
+import { runPercent } from '../../model/progress.js';
 import { type JobEntry, jobKey, timeLeftNow } from '../../store.js';
 
 export type SortMode = 'state' | 'time' | 'progress';
@@ -87,8 +87,8 @@ function compare(a: JobEntry, b: JobEntry, sort: SortMode, now: number): number 
     const tb = timeLeftNow(b, now) ?? Number.POSITIVE_INFINITY;
     if (ta !== tb) return ta - tb;
   } else if (sort === 'progress') {
-    const pa = progressPercent(a.analysis?.progress) ?? -1;
-    const pb = progressPercent(b.analysis?.progress) ?? -1;
+    const pa = runPercent(a.analysis?.progress) ?? -1;
+    const pb = runPercent(b.analysis?.progress) ?? -1;
     if (pa !== pb) return pb - pa;
   }
   return stateRank(a) - stateRank(b) || compareIds(a.job.job_id, b.job.job_id);
