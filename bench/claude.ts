@@ -29,13 +29,38 @@ import { claudeEnv, count, realClaudeBin, runAsync } from '../test/helpers/real-
 
 const CLI = resolve(import.meta.dirname, '../dist/cli.js');
 const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const pct = (xs: number[], p: number) => xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
+const pct = (xs: number[], p: number) =>
+  xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
 
 function entry(id: string, log: string | null, over: Partial<JobEntry['job']> = {}): JobEntry {
-  const info = log ? { path: log, status: 'ok' as const, size: 0, mtimeMs: null, error: null, analysis: null, lines: [], failureLine: null } : null;
+  const info = log
+    ? {
+        path: log,
+        status: 'ok' as const,
+        size: 0,
+        mtimeMs: null,
+        error: null,
+        analysis: null,
+        lines: [],
+        failureLine: null,
+      }
+    : null;
   return {
-    key: jobKey('local', id), cluster: 'local', job: failedJob({ job_id: id, ...over }), polledAt: Date.now(), source: 'sacct', stdout: info, stderr: info,
-    analysis: null, history: [], willTimeout: false, overrunS: null, finishAt: null, exitNote: 'exit 1', notFound: false, logsFinal: true,
+    key: jobKey('local', id),
+    cluster: 'local',
+    job: failedJob({ job_id: id, ...over }),
+    polledAt: Date.now(),
+    source: 'sacct',
+    stdout: info,
+    stderr: info,
+    analysis: null,
+    history: [],
+    willTimeout: false,
+    overrunS: null,
+    finishAt: null,
+    exitNote: 'exit 1',
+    notFound: false,
+    logsFinal: true,
   };
 }
 
@@ -44,9 +69,36 @@ async function bundleOf(dir: string, n: number): Promise<{ text: string; tokens:
   const log = join(dir, `slurm-${n}.out`);
   const lines = ['Loading bert-base-uncased (110M params)'];
   // Distinct words, so the excerpt cannot fold the lines as "similar" (it folds lines that differ in numbers only).
-  const words = ['alpha', 'bravo', 'cedar', 'delta', 'ember', 'fjord', 'gamma', 'harbor', 'iris', 'juniper', 'kelp', 'lumen', 'maple', 'nectar', 'onyx', 'pollen', 'quartz', 'raven', 'sable', 'tundra'];
-  for (let i = 0; i < n; i++) lines.push(`loading shard ${words[i % 20]}-${words[Math.floor(i / 20) % 20]}-${words[Math.floor(i / 400) % 20]} from the cache`);
-  lines.push('UserWarning: torch.utils.checkpoint: the use_reentrant parameter should be passed explicitly', ...oomTraceback());
+  const words = [
+    'alpha',
+    'bravo',
+    'cedar',
+    'delta',
+    'ember',
+    'fjord',
+    'gamma',
+    'harbor',
+    'iris',
+    'juniper',
+    'kelp',
+    'lumen',
+    'maple',
+    'nectar',
+    'onyx',
+    'pollen',
+    'quartz',
+    'raven',
+    'sable',
+    'tundra',
+  ];
+  for (let i = 0; i < n; i++)
+    lines.push(
+      `loading shard ${words[i % 20]}-${words[Math.floor(i / 20) % 20]}-${words[Math.floor(i / 400) % 20]} from the cache`,
+    );
+  lines.push(
+    'UserWarning: torch.utils.checkpoint: the use_reentrant parameter should be passed explicitly',
+    ...oomTraceback(),
+  );
   writeFileSync(log, `${lines.join('\n')}\n`);
   const { excerpt } = await prepareExcerpt(new LocalTransport(), entry('4103', log), { env: {} });
   return { text: excerpt.text, tokens: excerpt.tokens };
@@ -55,12 +107,23 @@ async function bundleOf(dir: string, n: number): Promise<{ text: string; tokens:
 async function tokensPerDiagnosis(): Promise<void> {
   const bin = realClaudeBin();
   if (!bin) {
-    console.log('tokens per diagnosis: skipped, the real claude CLI is not installed (node scripts/install-claude.mjs)');
+    console.log(
+      'tokens per diagnosis: skipped, the real claude CLI is not installed (node scripts/install-claude.mjs)',
+    );
     return;
   }
   const dir = mkdtempSync(join(tmpdir(), 'hpcw-bench-claude-'));
-  const answer = { class: 'GPU OOM', evidence: ['torch.OutOfMemoryError: CUDA out of memory.'], root_cause: 'The batch does not fit.', fix: ['halve the batch size'], confidence: 'high' };
-  const standin = await startStandin({ rules: [{ when: { tool: 'StructuredOutput' }, reply: { structured: answer } }], default: { text: `**Class**: GPU OOM\n${'x'.repeat(400)}` } });
+  const answer = {
+    class: 'GPU OOM',
+    evidence: ['torch.OutOfMemoryError: CUDA out of memory.'],
+    root_cause: 'The batch does not fit.',
+    fix: ['halve the batch size'],
+    confidence: 'high',
+  };
+  const standin = await startStandin({
+    rules: [{ when: { tool: 'StructuredOutput' }, reply: { structured: answer } }],
+    default: { text: `**Class**: GPU OOM\n${'x'.repeat(400)}` },
+  });
   try {
     mkdirSync(join(dir, 'home'), { recursive: true });
     const promptFile = skillPromptFile({ XDG_CACHE_HOME: join(dir, 'cache') })!;
@@ -79,20 +142,33 @@ async function tokensPerDiagnosis(): Promise<void> {
           writeFileSync(p, skill);
         }
         const first = standin.messages().length;
-        const r = await runAsync(bin, args, { cwd: proj, env: claudeEnv(standin.url, join(dir, 'home')), input: bundle.text });
+        const r = await runAsync(bin, args, {
+          cwd: proj,
+          env: claudeEnv(standin.url, join(dir, 'home')),
+          input: bundle.text,
+        });
         const reqs = standin.messages().slice(first);
         const cost = (JSON.parse(r.stdout) as { total_cost_usd?: number }).total_cost_usd ?? 0;
         const sent = reqs.reduce((t, q) => t + (q.usage?.input_tokens ?? 0), 0);
         const copies = reqs.reduce((t, q) => t + count(JSON.stringify(q.body), marker), 0);
-        console.log(`  ${label.padEnd(46)} bundle ×${copies}, ${reqs.length} request(s), ${String(sent).padStart(5)} input tokens, $${cost.toFixed(4)}`);
+        console.log(
+          `  ${label.padEnd(46)} bundle ×${copies}, ${reqs.length} request(s), ${String(sent).padStart(5)} input tokens, $${cost.toFixed(4)}`,
+        );
         return sent;
       };
       // Same model and output form before and after, so only the skill line differs.
       const before = await run('before: $ARGUMENTS (opus, prose)', old, prose('opus'));
       const after = await run('after: $0 (opus, prose)', SKILL_MD, prose('opus'));
-      await run('after, no skill installed (opus, prose)', null, claudeArgs('4103', { model: 'opus', structured: false }, promptFile));
-      for (const model of ['opus', 'sonnet', 'haiku']) await run(`after, --json-schema, ${model}`, SKILL_MD, claudeArgs('4103', { model }));
-      console.log(`  sent per diagnosis: ${before} → ${after} input tokens (−${before - after}, the bundle is ${bundle.tokens})`);
+      await run(
+        'after, no skill installed (opus, prose)',
+        null,
+        claudeArgs('4103', { model: 'opus', structured: false }, promptFile),
+      );
+      for (const model of ['opus', 'sonnet', 'haiku'])
+        await run(`after, --json-schema, ${model}`, SKILL_MD, claudeArgs('4103', { model }));
+      console.log(
+        `  sent per diagnosis: ${before} → ${after} input tokens (−${before - after}, the bundle is ${bundle.tokens})`,
+      );
     }
   } finally {
     await standin.close();
@@ -108,13 +184,27 @@ async function listJobsLatency(): Promise<void> {
       state: i % 4 === 0 ? 'FAILED' : i % 4 === 1 ? 'RUNNING' : i % 4 === 2 ? 'PENDING' : 'COMPLETED',
       name: `sweep-lr-${i}`,
     });
-    e.analysis = { framework: 'tqdm', progress: null, metrics: { loss: 0.1234, lr: 2e-5 }, failure: i % 4 === 0 ? ({ category: 'oom_gpu', line: `CUDA out of memory (job ${i})` } as never) : null };
+    e.analysis = {
+      framework: 'tqdm',
+      progress: null,
+      metrics: { loss: 0.1234, lr: 2e-5 },
+      failure: i % 4 === 0 ? ({ category: 'oom_gpu', line: `CUDA out of memory (job ${i})` } as never) : null,
+    };
     jobs[e.key] = e;
   }
   store.setState({ jobs });
   const deps: McpDeps = {
-    store, clusters: [{ name: 'local', transport: new LocalTransport() }], refresh: async () => {}, invalidate: () => {},
-    lookup: async () => [], loginUser: async () => 'hpcuser', allUsers: false, sinceS: 86400, tailBytes: 1 << 20, claude: {}, env: process.env,
+    store,
+    clusters: [{ name: 'local', transport: new LocalTransport() }],
+    refresh: async () => {},
+    invalidate: () => {},
+    lookup: async () => [],
+    loginUser: async () => 'hpcuser',
+    allUsers: false,
+    sinceS: 86400,
+    tailBytes: 1 << 20,
+    claude: {},
+    env: process.env,
   };
   const [a, b] = InMemoryTransport.createLinkedPair();
   await createMcpServer(deps, 'bench').connect(a);
@@ -125,7 +215,9 @@ async function listJobsLatency(): Promise<void> {
   let bytes = 0;
   for (let i = 0; i < 60; i++) {
     let t0 = performance.now();
-    const r = (await client.callTool({ name: 'list_jobs', arguments: { limit: 100 } })) as { content: { text: string }[] };
+    const r = (await client.callTool({ name: 'list_jobs', arguments: { limit: 100 } })) as {
+      content: { text: string }[];
+    };
     mcp.push(performance.now() - t0);
     bytes = r.content[0]!.text.length;
     t0 = performance.now();
@@ -146,7 +238,11 @@ function rssMb(pid: number): number {
 }
 
 async function serverRss(): Promise<void> {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', '--demo'], stderr: 'ignore' });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [CLI, 'mcp', '--demo'],
+    stderr: 'ignore',
+  });
   const client = new Client({ name: 'bench', version: '1' });
   const t0 = performance.now();
   await client.connect(transport);
@@ -156,11 +252,15 @@ async function serverRss(): Promise<void> {
   await new Promise((r) => setTimeout(r, 5000));
   const idle = rssMb(pid);
   await client.close();
-  const idleNode = await import('node:child_process').then(({ spawn }) => spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)']));
+  const idleNode = await import('node:child_process').then(({ spawn }) =>
+    spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)']),
+  );
   await new Promise((r) => setTimeout(r, 1000));
   const base = rssMb(idleNode.pid!);
   idleNode.kill();
-  console.log(`MCP server (hpc-watch mcp --demo) idle after one list_jobs: RSS ${idle.toFixed(0)} MB (an idle node: ${base.toFixed(0)} MB); start to initialized ${ready.toFixed(0)} ms`);
+  console.log(
+    `MCP server (hpc-watch mcp --demo) idle after one list_jobs: RSS ${idle.toFixed(0)} MB (an idle node: ${base.toFixed(0)} MB); start to initialized ${ready.toFixed(0)} ms`,
+  );
 }
 
 /** Prints the figures. */

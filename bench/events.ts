@@ -29,7 +29,10 @@ function startEvents(args: string[]): ChildProcess {
 }
 
 function sacctEnd(id: string): number | null {
-  const out = execFileSync('sacct', ['-n', '-X', '-P', '-j', id, '-o', 'End'], { encoding: 'utf8', env: { ...process.env, SLURM_CONF } }).trim();
+  const out = execFileSync('sacct', ['-n', '-X', '-P', '-j', id, '-o', 'End'], {
+    encoding: 'utf8',
+    env: { ...process.env, SLURM_CONF },
+  }).trim();
   const t = Date.parse(out);
   return Number.isFinite(t) ? t : null;
 }
@@ -61,7 +64,9 @@ export async function benchEvents(): Promise<void> {
       let hook: { at: number } | undefined;
       while (!hook && Date.now() - t0 < 120_000) {
         await sleep(0.5);
-        hook = rx.requests.find((r) => JSON.parse(r.body).job_id === id && JSON.parse(r.body).event === 'job_completed');
+        hook = rx.requests.find(
+          (r) => JSON.parse(r.body).job_id === id && JSON.parse(r.body).event === 'job_completed',
+        );
       }
       const end = sacctEnd(id);
       if (hook && end !== null) lat.push((hook.at - end) / 1000);
@@ -87,7 +92,9 @@ export async function benchEvents(): Promise<void> {
       rss.push(procStats(w.pid!).rssMb);
     }
     const b = procStats(w.pid!);
-    console.log(`events watching 200 jobs for 60 s: CPU ${((100 * (b.cpuS - a.cpuS)) / 60).toFixed(1)}% of one core; RSS ${rss.map((x) => x.toFixed(0)).join(' → ')} MB`);
+    console.log(
+      `events watching 200 jobs for 60 s: CPU ${((100 * (b.cpuS - a.cpuS)) / 60).toFixed(1)}% of one core; RSS ${rss.map((x) => x.toFixed(0)).join(' → ')} MB`,
+    );
   } finally {
     w.kill('SIGTERM');
     asUser(USER, ['scancel', ...ids]);

@@ -55,9 +55,15 @@ export async function benchInspect(): Promise<number> {
     }
     const a = median(ins);
     const b = median(tl);
-    console.log(`inspect 2 GB sparse log (1 MiB tail): ${a.toFixed(0)} ms; tail -c: ${b.toFixed(1)} ms; node -e 0: ${node.toFixed(0)} ms`);
-    console.log(`inspect / tail -c = ${(a / b).toFixed(1)}x as processes (node's own start is ${(node / b).toFixed(0)}x tail -c)`);
-    console.log(`read + parse of the 1 MiB tail in-process: ${median(work).toFixed(1)} ms = ${(median(work) / b).toFixed(1)}x tail -c`);
+    console.log(
+      `inspect 2 GB sparse log (1 MiB tail): ${a.toFixed(0)} ms; tail -c: ${b.toFixed(1)} ms; node -e 0: ${node.toFixed(0)} ms`,
+    );
+    console.log(
+      `inspect / tail -c = ${(a / b).toFixed(1)}x as processes (node's own start is ${(node / b).toFixed(0)}x tail -c)`,
+    );
+    console.log(
+      `read + parse of the 1 MiB tail in-process: ${median(work).toFixed(1)} ms = ${(median(work) / b).toFixed(1)}x tail -c`,
+    );
     return a / b;
   } finally {
     rmSync(dir, { recursive: true, force: true });

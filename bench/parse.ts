@@ -59,24 +59,24 @@ if (import.meta.url === `file://${process.argv[1]}`) benchParse();
 
 /** Prints parse throughput in MB/s (bytes in, and string in). */
 export function benchParse(): void {
-const text = generateLog(TARGET);
-const bytes = new TextEncoder().encode(text);
-const mb = bytes.length / 1e6;
-let check = analyzeLog(bytes);
-const tb: number[] = [];
-const ts: number[] = [];
-for (let r = 0; r < RUNS; r++) {
-  let t0 = performance.now();
-  check = analyzeLog(bytes);
-  tb.push(performance.now() - t0);
-  t0 = performance.now();
-  analyzeLog(text);
-  ts.push(performance.now() - t0);
-}
-const p = check.progress;
-process.stdout.write(
-  `log: ${mb.toFixed(1)} MB; last state ${p?.current}/${p?.total} epoch ${p?.epoch}; failure ${check.failure?.category}\n`,
-);
-process.stdout.write(`parse (string input): ${(mb / (median(ts) / 1000)).toFixed(0)} MB/s\n`);
-process.stdout.write(`parse: ${(mb / (median(tb) / 1000)).toFixed(0)} MB/s\n`);
+  const text = generateLog(TARGET);
+  const bytes = new TextEncoder().encode(text);
+  const mb = bytes.length / 1e6;
+  let check = analyzeLog(bytes);
+  const tb: number[] = [];
+  const ts: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    let t0 = performance.now();
+    check = analyzeLog(bytes);
+    tb.push(performance.now() - t0);
+    t0 = performance.now();
+    analyzeLog(text);
+    ts.push(performance.now() - t0);
+  }
+  const p = check.progress;
+  process.stdout.write(
+    `log: ${mb.toFixed(1)} MB; last state ${p?.current}/${p?.total} epoch ${p?.epoch}; failure ${check.failure?.category}\n`,
+  );
+  process.stdout.write(`parse (string input): ${(mb / (median(ts) / 1000)).toFixed(0)} MB/s\n`);
+  process.stdout.write(`parse: ${(mb / (median(tb) / 1000)).toFixed(0)} MB/s\n`);
 }

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { analyzeLog } from '../parsers/log.js';
 import { redactSecrets } from '../parsers/redact.js';
-import { generateLog } from './parse.js';
 import { syntheticLog } from '../test/helpers/secret-corpus.mjs';
+import { generateLog } from './parse.js';
 
 const RUNS = 7;
 

@@ -31,7 +31,9 @@ async function measure(label: string, start: () => () => void, baseline = 0): Pr
   stop();
   const perMin = ((b - a) * 60) / WINDOW_S;
   const own = baseline ? `; ${(perMin - baseline).toFixed(0)} above the baseline` : '';
-  console.log(`${label}: ${perMin.toFixed(0)} controller RPCs/min${own} (sdiag, user ${USER}, after ${WARMUP_S}s warm-up)`);
+  console.log(
+    `${label}: ${perMin.toFixed(0)} controller RPCs/min${own} (sdiag, user ${USER}, after ${WARMUP_S}s warm-up)`,
+  );
   return perMin;
 }
 
@@ -50,35 +52,75 @@ export async function benchRpc(): Promise<void> {
   try {
     // The running job itself costs the user RPCs (accounting, prolog); measure it alone first.
     const base = await measure('baseline: 40 pending + 1 running job, nobody watching', () => () => {});
-    await measure('hpc-watch --wait on those 41 jobs (default interval)', () => {
-      const p = spawn(
-        'runuser',
-        ['-u', USER, '--', 'env', '-i', 'PATH=/usr/bin:/bin', `SLURM_CONF=${SLURM_CONF}`, `HOME=/home/${USER}`, process.execPath, cli, '--summary', '--wait', '--json', ...ids],
-        { stdio: 'ignore' },
-      );
-      return () => p.kill('SIGINT');
-    }, base);
-    await measure('hpc-watch events on the same user (default interval)', () => {
-      const p = spawn(
-        'runuser',
-        ['-u', USER, '--', 'env', '-i', 'PATH=/usr/bin:/bin', `SLURM_CONF=${SLURM_CONF}`, `HOME=/home/${USER}`, `XDG_STATE_HOME=/tmp/hpcw-bench-state-${USER}`, process.execPath, cli, 'events'],
-        { stdio: 'ignore' },
-      );
-      return () => p.kill('SIGINT');
-    }, base);
+    await measure(
+      'hpc-watch --wait on those 41 jobs (default interval)',
+      () => {
+        const p = spawn(
+          'runuser',
+          [
+            '-u',
+            USER,
+            '--',
+            'env',
+            '-i',
+            'PATH=/usr/bin:/bin',
+            `SLURM_CONF=${SLURM_CONF}`,
+            `HOME=/home/${USER}`,
+            process.execPath,
+            cli,
+            '--summary',
+            '--wait',
+            '--json',
+            ...ids,
+          ],
+          { stdio: 'ignore' },
+        );
+        return () => p.kill('SIGINT');
+      },
+      base,
+    );
+    await measure(
+      'hpc-watch events on the same user (default interval)',
+      () => {
+        const p = spawn(
+          'runuser',
+          [
+            '-u',
+            USER,
+            '--',
+            'env',
+            '-i',
+            'PATH=/usr/bin:/bin',
+            `SLURM_CONF=${SLURM_CONF}`,
+            `HOME=/home/${USER}`,
+            `XDG_STATE_HOME=/tmp/hpcw-bench-state-${USER}`,
+            process.execPath,
+            cli,
+            'events',
+          ],
+          { stdio: 'ignore' },
+        );
+        return () => p.kill('SIGINT');
+      },
+      base,
+    );
     await measureTui(base, cli, ids.at(-1)!);
-    await measure('naive `squeue --me` every 2 s', () => {
-      let on = true;
-      void (async () => {
-        while (on) {
-          asUser(USER, ['squeue', '--me', '-h']);
-          await sleep(2);
-        }
-      })();
-      return () => {
-        on = false;
-      };
-    }, base);
+    await measure(
+      'naive `squeue --me` every 2 s',
+      () => {
+        let on = true;
+        void (async () => {
+          while (on) {
+            asUser(USER, ['squeue', '--me', '-h']);
+            await sleep(2);
+          }
+        })();
+        return () => {
+          on = false;
+        };
+      },
+      base,
+    );
   } finally {
     asUser(USER, ['scancel', ...ids]);
   }
@@ -101,19 +143,49 @@ async function measureTui(base: number, cli: string, runningId: string): Promise
   chmodSync(join(shim, 'sstat'), 0o755);
   chmodSync(log, 0o666);
   const tui = (label: string, args: string[]) =>
-    measure(label, () => {
-      const name = `hpcw-bench-${process.pid}-${args.length}`;
-      const env = ['env', '-i', `PATH=${shim}:/usr/bin:/bin`, `SLURM_CONF=${SLURM_CONF}`, `HOME=/home/${USER}`, 'TERM=xterm-256color'];
-      execFileSync('tmux', ['new-session', '-d', '-s', name, '-x', '140', '-y', '40', 'runuser', '-u', USER, '--', ...env, process.execPath, cli, ...args]);
-      return () => spawnSync('tmux', ['kill-session', '-t', name]);
-    }, base);
+    measure(
+      label,
+      () => {
+        const name = `hpcw-bench-${process.pid}-${args.length}`;
+        const env = [
+          'env',
+          '-i',
+          `PATH=${shim}:/usr/bin:/bin`,
+          `SLURM_CONF=${SLURM_CONF}`,
+          `HOME=/home/${USER}`,
+          'TERM=xterm-256color',
+        ];
+        execFileSync('tmux', [
+          'new-session',
+          '-d',
+          '-s',
+          name,
+          '-x',
+          '140',
+          '-y',
+          '40',
+          'runuser',
+          '-u',
+          USER,
+          '--',
+          ...env,
+          process.execPath,
+          cli,
+          ...args,
+        ]);
+        return () => spawnSync('tmux', ['kill-session', '-t', name]);
+      },
+      base,
+    );
   try {
     await tui('hpc-watch TUI on the job table (41 jobs, default interval)', []);
     writeFileSync(log, '');
     const started = Date.now();
     await tui(`hpc-watch TUI with the running job ${runningId} in view`, [runningId]);
     const calls = readFileSync(log, 'utf8').split('\n').filter(Boolean).length;
-    console.log(`  sstat: ${((calls * 60_000) / (Date.now() - started)).toFixed(1)} calls/min while the job view is open (${calls} in ${Math.round((Date.now() - started) / 1000)} s)`);
+    console.log(
+      `  sstat: ${((calls * 60_000) / (Date.now() - started)).toFixed(1)} calls/min while the job view is open (${calls} in ${Math.round((Date.now() - started) / 1000)} s)`,
+    );
   } finally {
     rmSync(shim, { recursive: true, force: true });
   }

@@ -7,9 +7,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { slurmRunner } from '../src/slurm/client.js';
 import { PathCache } from '../src/slurm/path-cache.js';
 import { Poller } from '../src/slurm/poller.js';
-import { slurmRunner } from '../src/slurm/client.js';
 import { createJobStore } from '../src/store.js';
 import { LogService } from '../src/tail/log-service.js';
 import { SshTransport } from '../src/transport/ssh.js';
@@ -35,7 +35,19 @@ export async function benchSsh(): Promise<void> {
   const ids: string[] = [];
   for (let i = 0; i < HELD; i++) ids.push(submit(dir, ['--hold', '--job-name=bench-ssh-held', 'pending.sbatch'], USER));
   for (let i = 0; i < RUNNING; i++) {
-    ids.push(submit(dir, ['--job-name=bench-ssh-run', '--time=00:05:00', '--mem=64M', '--wrap', 'i=0; while :; do i=$((i+1)); echo "step $i/100000 loss=0.5"; sleep 0.5; done'], USER));
+    ids.push(
+      submit(
+        dir,
+        [
+          '--job-name=bench-ssh-run',
+          '--time=00:05:00',
+          '--mem=64M',
+          '--wrap',
+          'i=0; while :; do i=$((i+1)); echo "step $i/100000 loss=0.5"; sleep 0.5; done',
+        ],
+        USER,
+      ),
+    );
   }
   const transport = new SshTransport({ cluster: 'hpcw-test', destination: 'hpcw-test' });
   const store = createJobStore();
@@ -67,10 +79,18 @@ export async function benchSsh(): Promise<void> {
     const per = (n: number) => (n / min).toFixed(1);
     const jobs = Object.keys(store.getState().jobs).length;
     const status = store.getState().clusters['hpcw-test'];
-    console.log(`watching ${jobs} remote jobs (${HELD} held, ${RUNNING} running, logs over SFTP) for ${windowS}s, poll interval 2s:`);
-    console.log(`  connections opened: ${s.connections} in total, ${per(s.connections - base.connections)}/min after the first poll (reconnects: ${s.reconnects})`);
-    console.log(`  exec channels:      ${per(s.execs - base.execs)}/min (${polls} polls → ${((s.execs - base.execs) / Math.max(1, polls)).toFixed(2)} per poll)`);
-    console.log(`  SFTP sessions:      ${s.sftpSessions} in total, reused by ${per(s.sftpOps - base.sftpOps)} stat/read requests/min`);
+    console.log(
+      `watching ${jobs} remote jobs (${HELD} held, ${RUNNING} running, logs over SFTP) for ${windowS}s, poll interval 2s:`,
+    );
+    console.log(
+      `  connections opened: ${s.connections} in total, ${per(s.connections - base.connections)}/min after the first poll (reconnects: ${s.reconnects})`,
+    );
+    console.log(
+      `  exec channels:      ${per(s.execs - base.execs)}/min (${polls} polls → ${((s.execs - base.execs) / Math.max(1, polls)).toFixed(2)} per poll)`,
+    );
+    console.log(
+      `  SFTP sessions:      ${s.sftpSessions} in total, reused by ${per(s.sftpOps - base.sftpOps)} stat/read requests/min`,
+    );
     console.log(`  peak concurrent channels: ${s.peakChannels} (cap 6)`);
     console.log(`  cluster status: ok=${status?.ok} error=${status?.error ?? 'none'}`);
   } finally {

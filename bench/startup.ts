@@ -13,12 +13,30 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SACCT_FIELDS, sacctArgs } from '../parsers/sacct.js';
 import { squeueArgs } from '../parsers/squeue.js';
-import { asUser, cliCopyForUsers, cliPath, clusterProblem, jobDir, ROOT, SLURM_CONF, submit } from '../test/helpers/cluster.js';
+import {
+  asUser,
+  cliCopyForUsers,
+  cliPath,
+  clusterProblem,
+  jobDir,
+  ROOT,
+  SLURM_CONF,
+  submit,
+} from '../test/helpers/cluster.js';
 
 const USER = 'hpcuser2';
 const RUNS = 5;
 const SESSION = 'hpcw-bench-start';
-const userEnv = ['env', '-i', `HOME=/home/${USER}`, `USER=${USER}`, 'PATH=/usr/bin:/bin', 'TERM=xterm-256color', 'LANG=C.UTF-8', `SLURM_CONF=${SLURM_CONF}`];
+const userEnv = [
+  'env',
+  '-i',
+  `HOME=/home/${USER}`,
+  `USER=${USER}`,
+  'PATH=/usr/bin:/bin',
+  'TERM=xterm-256color',
+  'LANG=C.UTF-8',
+  `SLURM_CONF=${SLURM_CONF}`,
+];
 const asUserArgv = (argv: string[]) => ['runuser', '-u', USER, '--', ...userEnv, ...argv];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -67,7 +85,9 @@ async function firstFrames(job: string): Promise<void> {
       demo.push(await toScreen(asUserArgv([process.execPath, cli, '--demo']), 'pretrain'));
     }
     const r = median(raw);
-    console.log(`first frame with the user's jobs: ${ms(median(ours))} vs squeue --me ${ms(r)} → ${(median(ours) / r).toFixed(2)}× (aim ≤ 2.5×; median of ${RUNS}, tmux 100×30)`);
+    console.log(
+      `first frame with the user's jobs: ${ms(median(ours))} vs squeue --me ${ms(r)} → ${(median(ours) / r).toFixed(2)}× (aim ≤ 2.5×; median of ${RUNS}, tmux 100×30)`,
+    );
     console.log(`--demo first frame: ${ms(median(demo))} → ${(median(demo) / r).toFixed(2)}× squeue --me`);
   } finally {
     spawnSync('tmux', ['kill-session', '-t', SESSION]);
@@ -85,7 +105,9 @@ function summary(): void {
     ours.push(timed(asUserArgv([process.execPath, cli, '--summary', '--json'])));
   }
   const extra = median(ours) - median(raw);
-  console.log(`--summary --json: ${ms(median(ours))} vs raw squeue + sacct ${ms(median(raw))} → +${ms(extra)} (aim ≤ +150 ms), ${(median(ours) / median(raw)).toFixed(2)}×`);
+  console.log(
+    `--summary --json: ${ms(median(ours))} vs raw squeue + sacct ${ms(median(raw))} → +${ms(extra)} (aim ≤ +150 ms), ${(median(ours) / median(raw)).toFixed(2)}×`,
+  );
 }
 
 function duMb(dir: string): number {
@@ -95,16 +117,26 @@ function duMb(dir: string): number {
 function installSize(): void {
   const tmp = mkdtempSync(join(tmpdir(), 'hpcw-bench-install-'));
   try {
-    const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', tmp], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    const packed = JSON.parse(
+      execFileSync('npm', ['pack', '--json', '--pack-destination', tmp], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }),
+    );
     const tarball = join(tmp, packed[0].filename);
     const quiet = ['--no-audit', '--no-fund', '--loglevel=error'];
     execFileSync('npm', ['install', '-g', '--prefix', join(tmp, 'ours'), tarball, ...quiet], { stdio: 'ignore' });
     const ssh2 = JSON.parse(execFileSync('npm', ['pkg', 'get', 'dependencies.ssh2'], { cwd: ROOT, encoding: 'utf8' }));
-    execFileSync('npm', ['install', '-g', '--prefix', join(tmp, 'base'), `ssh2@${ssh2}`, ...quiet], { stdio: 'ignore' });
+    execFileSync('npm', ['install', '-g', '--prefix', join(tmp, 'base'), `ssh2@${ssh2}`, ...quiet], {
+      stdio: 'ignore',
+    });
     const version = execFileSync(join(tmp, 'ours/bin/hpc-watch'), ['--version'], { encoding: 'utf8' }).trim();
     const ours = duMb(join(tmp, 'ours'));
     const base = duMb(join(tmp, 'base'));
-    console.log(`global install from the tarball: ${ours.toFixed(1)} MB vs ssh2 alone ${base.toFixed(1)} MB → ${(ours / base).toFixed(2)}× (aim ≤ 15 MB); tarball ${(packed[0].size / 1024).toFixed(0)} KB, ${packed[0].entryCount} files; installed --version says ${version}`);
+    console.log(
+      `global install from the tarball: ${ours.toFixed(1)} MB vs ssh2 alone ${base.toFixed(1)} MB → ${(ours / base).toFixed(2)}× (aim ≤ 15 MB); tarball ${(packed[0].size / 1024).toFixed(0)} KB, ${packed[0].entryCount} files; installed --version says ${version}`,
+    );
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -118,7 +150,9 @@ function version(): void {
     node.push(timed([process.execPath, '-e', '0']));
     ours.push(timed([process.execPath, cli, '--version']));
   }
-  console.log(`--version: ${ms(median(ours))} vs node -e 0 ${ms(median(node))} → ${(median(ours) / median(node)).toFixed(2)}×`);
+  console.log(
+    `--version: ${ms(median(ours))} vs node -e 0 ${ms(median(node))} → ${(median(ours) / median(node)).toFixed(2)}×`,
+  );
 }
 
 export async function benchStartup(): Promise<void> {

@@ -22,7 +22,9 @@ function procStats(pid: number): { cpuS: number; rssMb: number } {
 
 /** The node process inside a tmux pane (the pane runs runuser → env → node). */
 function nodePid(session: string): number {
-  const panePid = Number(execFileSync('tmux', ['display-message', '-p', '-t', session, '#{pane_pid}'], { encoding: 'utf8' }).trim());
+  const panePid = Number(
+    execFileSync('tmux', ['display-message', '-p', '-t', session, '#{pane_pid}'], { encoding: 'utf8' }).trim(),
+  );
   const all = execFileSync('ps', ['-eo', 'pid=,ppid=,comm='], { encoding: 'utf8' })
     .trim()
     .split('\n')
@@ -48,15 +50,35 @@ async function measure(label: string, pid: number, seconds: number): Promise<voi
   }
   const b = procStats(pid);
   const cpu = (100 * (b.cpuS - a.cpuS)) / seconds;
-  console.log(`${label}: CPU ${cpu.toFixed(1)}% of one core over ${seconds}s; RSS ${rss.map((x) => x.toFixed(0)).join(' → ')} MB`);
+  console.log(
+    `${label}: CPU ${cpu.toFixed(1)}% of one core over ${seconds}s; RSS ${rss.map((x) => x.toFixed(0)).join(' → ')} MB`,
+  );
 }
 
 async function startTui(name: string, args: string[]): Promise<number> {
   const cli = cliCopyForUsers();
   execFileSync('tmux', [
-    'new-session', '-d', '-s', name, '-x', '120', '-y', '40',
-    'runuser', '-u', USER, '--', 'env', '-i', 'PATH=/usr/bin:/bin', 'TERM=xterm-256color', `SLURM_CONF=${SLURM_CONF}`, `HOME=/home/${USER}`,
-    process.execPath, cli, ...args,
+    'new-session',
+    '-d',
+    '-s',
+    name,
+    '-x',
+    '120',
+    '-y',
+    '40',
+    'runuser',
+    '-u',
+    USER,
+    '--',
+    'env',
+    '-i',
+    'PATH=/usr/bin:/bin',
+    'TERM=xterm-256color',
+    `SLURM_CONF=${SLURM_CONF}`,
+    `HOME=/home/${USER}`,
+    process.execPath,
+    cli,
+    ...args,
   ]);
   for (let i = 0; ; i++) {
     try {

@@ -1,23 +1,23 @@
 import { Box, Text, useInput } from 'ink';
 import { type ReactNode, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { sanitizeField } from '../parsers/sanitize.js';
+import type { EventFeed } from '../src/events/types.js';
 import type { Store } from '../src/store.js';
-import { type CancelTarget, cancelTarget } from '../src/tui/view-model/cancel-target.js';
-import { MIN_COLUMNS, MIN_ROWS } from '../src/tui/view-model/columns.js';
 import type { Controller, NoticeFeed } from '../src/tui/controller.js';
 import { KeyRouter, KeyRouterContext } from '../src/tui/hooks/key-router.js';
+import { useEventFeed } from '../src/tui/hooks/use-events.js';
+import { useBindings } from '../src/tui/hooks/use-keys.js';
+import { useTerminalSize } from '../src/tui/hooks/use-terminal-size.js';
+import { ThemeContext } from '../src/tui/hooks/use-theme.js';
+import { useThrottledStore } from '../src/tui/hooks/use-throttled-store.js';
+import { useTick } from '../src/tui/hooks/use-tick.js';
+import { type CancelTarget, cancelTarget } from '../src/tui/view-model/cancel-target.js';
+import { MIN_COLUMNS, MIN_ROWS } from '../src/tui/view-model/columns.js';
+import { eventTone } from '../src/tui/view-model/event-list.js';
 import type { Scope } from '../src/tui/view-model/keys.js';
 import { groupKey } from '../src/tui/view-model/rows.js';
 import { INITIAL_TABLE, tableReducer } from '../src/tui/view-model/table-state.js';
 import { createTheme, type Theme } from '../src/tui/view-model/theme.js';
-import { ThemeContext } from '../src/tui/hooks/use-theme.js';
-import { useBindings } from '../src/tui/hooks/use-keys.js';
-import { useTerminalSize } from '../src/tui/hooks/use-terminal-size.js';
-import { useThrottledStore } from '../src/tui/hooks/use-throttled-store.js';
-import { useTick } from '../src/tui/hooks/use-tick.js';
-import type { EventFeed } from '../src/events/types.js';
-import { useEventFeed } from '../src/tui/hooks/use-events.js';
-import { eventTone } from '../src/tui/view-model/event-list.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { EventsOverlay } from './EventsOverlay.js';
 import { HelpOverlay } from './HelpOverlay.js';
@@ -88,7 +88,10 @@ function Screen({
 
   const recentEvents = useEventFeed(events, (ev) => {
     const tone = eventTone(ev);
-    setFlash({ text: sanitizeField(ev.message), tone: tone === 'error' ? 'error' : tone === 'ok' ? 'ok' : tone === 'warning' ? 'warning' : 'dim' });
+    setFlash({
+      text: sanitizeField(ev.message),
+      tone: tone === 'error' ? 'error' : tone === 'ok' ? 'ok' : tone === 'warning' ? 'warning' : 'dim',
+    });
   });
 
   useEffect(() => notices?.on((line) => setFlash({ text: sanitizeField(line), tone: 'warning' })), [notices]);
@@ -167,9 +170,16 @@ function Screen({
   let body: ReactNode = null;
   if (help) body = <HelpOverlay width={columns} height={bodyH} onClose={() => setHelp(false)} />;
   else if (eventList) {
-    body = <EventsOverlay events={recentEvents} width={columns} height={bodyH} now={now} onClose={() => setEventList(false)} />;
-  }
-  else if (confirm) {
+    body = (
+      <EventsOverlay
+        events={recentEvents}
+        width={columns}
+        height={bodyH}
+        now={now}
+        onClose={() => setEventList(false)}
+      />
+    );
+  } else if (confirm) {
     body = (
       <ConfirmDialog
         target={confirm}

@@ -1,9 +1,9 @@
 import { Box, Text } from 'ink';
 import { displayWidth } from '../parsers/text-width.js';
+import { useTheme } from '../src/tui/hooks/use-theme.js';
 import type { CellPart } from '../src/tui/view-model/cells.js';
 import { fitParts } from '../src/tui/view-model/fit.js';
 import type { HeaderLine } from '../src/tui/view-model/job-header.js';
-import { useTheme } from '../src/tui/hooks/use-theme.js';
 import { Parts } from './JobRow.js';
 import { Sparkline } from './Sparkline.js';
 

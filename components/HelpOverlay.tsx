@@ -1,8 +1,8 @@
 import { Box, Text } from 'ink';
 import { useState } from 'react';
-import { bindingLabel, helpSections } from '../src/tui/view-model/keys.js';
-import { useTheme } from '../src/tui/hooks/use-theme.js';
 import { useBindings } from '../src/tui/hooks/use-keys.js';
+import { useTheme } from '../src/tui/hooks/use-theme.js';
+import { bindingLabel, helpSections } from '../src/tui/view-model/keys.js';
 
 /** Every visible binding, generated from the same table that drives dispatch; scrolls when tall. */
 export function HelpOverlay({ width, height, onClose }: { width: number; height: number; onClose(): void }) {

@@ -1,10 +1,10 @@
 import { Text } from 'ink';
-import type { CellPart } from '../src/tui/view-model/cells.js';
 import { displayWidth } from '../parsers/text-width.js';
+import { useTheme } from '../src/tui/hooks/use-theme.js';
+import type { CellPart } from '../src/tui/view-model/cells.js';
 import { type Column, cellParts } from '../src/tui/view-model/columns.js';
 import { fitParts } from '../src/tui/view-model/fit.js';
 import type { Row } from '../src/tui/view-model/rows.js';
-import { useTheme } from '../src/tui/hooks/use-theme.js';
 import { toneColor } from '../src/tui/view-model/tone.js';
 
 export interface JobRowProps {

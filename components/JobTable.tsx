@@ -1,9 +1,9 @@
 import { Box, Text } from 'ink';
 import { useEffect, useRef } from 'react';
+import { useTheme } from '../src/tui/hooks/use-theme.js';
 import { type Column, pad } from '../src/tui/view-model/columns.js';
 import type { Row } from '../src/tui/view-model/rows.js';
 import { scrollTop } from '../src/tui/view-model/table-state.js';
-import { useTheme } from '../src/tui/hooks/use-theme.js';
 import { JobRow } from './JobRow.js';
 
 export interface JobTableProps {
@@ -21,7 +21,16 @@ export interface JobTableProps {
 }
 
 /** The job list: a header line and a window of rows around the selection. */
-export function JobTable({ rows, columns, selectedIndex, height, now, staleClusters, emptyText, onVisible }: JobTableProps) {
+export function JobTable({
+  rows,
+  columns,
+  selectedIndex,
+  height,
+  now,
+  staleClusters,
+  emptyText,
+  onVisible,
+}: JobTableProps) {
   const theme = useTheme();
   const topRef = useRef(0);
   const visible = Math.max(1, height - 1);

@@ -2,6 +2,9 @@ import { Box, Text } from 'ink';
 import { useMemo, useState } from 'react';
 import { sanitizeField } from '../parsers/sanitize.js';
 import type { DiagnosisState, JobEntry, LogInfo } from '../src/store.js';
+import { useBindings, usePrompt } from '../src/tui/hooks/use-keys.js';
+import { useTheme } from '../src/tui/hooks/use-theme.js';
+import { useTick } from '../src/tui/hooks/use-tick.js';
 import type { CellPart } from '../src/tui/view-model/cells.js';
 import { diagnosisLines } from '../src/tui/view-model/diagnosis.js';
 import type { JobContext } from '../src/tui/view-model/insight-lines.js';
@@ -14,16 +17,13 @@ import {
   type LogViewState,
   nextMatch,
   nextStream,
+  type Stream,
   scrollBy,
   showRow,
-  type Stream,
   streamTags,
   visibleTop,
 } from '../src/tui/view-model/log-view.js';
 import { isFinished } from '../src/tui/view-model/rows.js';
-import { useTheme } from '../src/tui/hooks/use-theme.js';
-import { useBindings, usePrompt } from '../src/tui/hooks/use-keys.js';
-import { useTick } from '../src/tui/hooks/use-tick.js';
 import { HeaderLines } from './HeaderLines.js';
 import { LogPane } from './LogPane.js';
 
@@ -56,7 +56,14 @@ function placeholder(e: JobEntry, info: LogInfo | null): string | null {
   return '(log is empty)';
 }
 
-function paneTitle(name: string, info: LogInfo | null, tags: string[], s: LogViewState, hits: number, hitIndex: number): CellPart[] {
+function paneTitle(
+  name: string,
+  info: LogInfo | null,
+  tags: string[],
+  s: LogViewState,
+  hits: number,
+  hitIndex: number,
+): CellPart[] {
   const t: CellPart[] = [{ text: `─ ${name} `, tone: 'accent' }];
   if (info) t.push({ text: `${sanitizeField(info.path.split('/').pop() ?? info.path)} `, tone: 'dim' });
   for (const tag of tags) t.push({ text: `· ${tag} `, tone: 'accent' });
@@ -86,7 +93,9 @@ export function JobView(props: JobViewProps) {
   const errRows = useMemo(() => layoutLog(errStyled, logW, s.wrap, ''), [errStyled, logW, s.wrap]);
 
   const header = e ? headerLines(e, now, width, props.context) : [];
-  const diag = props.diagnosis ? diagnosisLines(props.diagnosis, width, Math.max(0, Math.min(8, height - 8)), frame) : [];
+  const diag = props.diagnosis
+    ? diagnosisLines(props.diagnosis, width, Math.max(0, Math.min(8, height - 8)), frame)
+    : [];
   const promptH = s.draft !== null ? 1 : 0;
   const avail = height - promptH;
   const shownHeader = header.slice(0, Math.max(2, avail - diag.length - 4));
@@ -158,7 +167,14 @@ export function JobView(props: JobViewProps) {
       <HeaderLines lines={shownHeader} width={width} />
       {diag.length ? <HeaderLines lines={diag} width={width} /> : null}
       <LogPane
-        title={paneTitle(stream === 'err' ? 'stderr' : 'stdout', main, streamTags(e, stream === 'err' ? 'err' : 'out'), s, matches.length, hitIndex)}
+        title={paneTitle(
+          stream === 'err' ? 'stderr' : 'stdout',
+          main,
+          streamTags(e, stream === 'err' ? 'err' : 'out'),
+          s,
+          matches.length,
+          hitIndex,
+        )}
         width={width}
         rows={rows.slice(top, top + contentH)}
         height={mainH}

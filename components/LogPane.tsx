@@ -1,11 +1,11 @@
 import { Box, Text } from 'ink';
 import type { StyledSpan } from '../parsers/sanitize.js';
 import { displayWidth } from '../parsers/text-width.js';
-import type { VisualRow } from '../src/tui/view-model/log-lines.js';
-import type { Theme } from '../src/tui/view-model/theme.js';
 import { useTheme } from '../src/tui/hooks/use-theme.js';
 import type { CellPart } from '../src/tui/view-model/cells.js';
 import { fitParts } from '../src/tui/view-model/fit.js';
+import type { VisualRow } from '../src/tui/view-model/log-lines.js';
+import type { Theme } from '../src/tui/view-model/theme.js';
 import { Parts } from './JobRow.js';
 
 export interface LogPaneProps {

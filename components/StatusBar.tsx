@@ -1,10 +1,10 @@
 import { Box, Text } from 'ink';
 import type { ClusterStatus } from '../src/store.js';
+import { useTheme } from '../src/tui/hooks/use-theme.js';
 import type { CellPart } from '../src/tui/view-model/cells.js';
 import { fitParts } from '../src/tui/view-model/fit.js';
 import type { Scope } from '../src/tui/view-model/keys.js';
 import { clusterParts, fitHints } from '../src/tui/view-model/status.js';
-import { useTheme } from '../src/tui/hooks/use-theme.js';
 import { Parts } from './JobRow.js';
 
 export interface Flash {

@@ -2,12 +2,12 @@ import { Box, Text } from 'ink';
 import type { Dispatch } from 'react';
 import { displayWidth } from '../parsers/text-width.js';
 import type { State } from '../src/store.js';
+import { useBindings, usePrompt } from '../src/tui/hooks/use-keys.js';
+import { useTheme } from '../src/tui/hooks/use-theme.js';
 import { idText } from '../src/tui/view-model/cells.js';
 import { layoutColumns } from '../src/tui/view-model/columns.js';
 import { buildRows, isFinished } from '../src/tui/view-model/rows.js';
 import { selectedIndex, type TableAction, type TableState } from '../src/tui/view-model/table-state.js';
-import { useTheme } from '../src/tui/hooks/use-theme.js';
-import { useBindings, usePrompt } from '../src/tui/hooks/use-keys.js';
 import { JobTable } from './JobTable.js';
 
 export interface TableScreenProps {
@@ -50,7 +50,11 @@ export function TableScreen(p: TableScreenProps) {
   const promptH = table.draft !== null ? 1 : 0;
   const tableH = Math.max(2, height - 1 - promptH);
   const select = (i: number) => dispatch({ type: 'select', rows, index: i });
-  const stale = new Set(Object.values(state.clusters).filter((c) => c.stale).map((c) => c.name));
+  const stale = new Set(
+    Object.values(state.clusters)
+      .filter((c) => c.stale)
+      .map((c) => c.name),
+  );
 
   useBindings(
     'table',

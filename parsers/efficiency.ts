@@ -129,8 +129,17 @@ export function sacctEfficiency(jobRow: Row, steps: Row[], times: JobTimes, o: E
   return eff;
 }
 
-function sacctGpu(eff: Efficiency, steps: Row[], usage: Map<string, string>[], gpus: number, elapsed: number | null, version: SlurmVersion | null): void {
-  const recorded = usage.map((u, i) => ({ u, n: stepGpus(steps[i]!, gpus) ?? gpus })).filter((x) => x.u.has('gres/gpuutil'));
+function sacctGpu(
+  eff: Efficiency,
+  steps: Row[],
+  usage: Map<string, string>[],
+  gpus: number,
+  elapsed: number | null,
+  version: SlurmVersion | null,
+): void {
+  const recorded = usage
+    .map((u, i) => ({ u, n: stepGpus(steps[i]!, gpus) ?? gpus }))
+    .filter((x) => x.u.has('gres/gpuutil'));
   if (recorded.length === 0) return; // before 23.02, or no NVML/RSMI: unknown, not 0
   const trusted = recorded.every((x) => x.n <= 1) || (version !== null && !lastGpuOnly(version));
   if (!trusted) return;
@@ -153,7 +162,11 @@ function withJobstats(eff: Efficiency, js: Jobstats): void {
   const used = js.gpus.map((g) => g.usedBytes).filter((u): u is number => u !== null);
   const total = js.gpus.map((g) => g.totalBytes).filter((u): u is number => u !== null);
   if (used.length > 0) eff.gpu_mem_used_bytes = used.reduce((a, u) => a + u, 0);
-  if (used.length > 0 && total.length === used.length) eff.gpu_mem = ratio(eff.gpu_mem_used_bytes, total.reduce((a, u) => a + u, 0));
+  if (used.length > 0 && total.length === used.length)
+    eff.gpu_mem = ratio(
+      eff.gpu_mem_used_bytes,
+      total.reduce((a, u) => a + u, 0),
+    );
   if (eff.gpus === null && js.gpus.length > 0) eff.gpus = js.gpus.length;
   if (eff.cpu === null) eff.cpu = ratio(js.cpuUsedS, js.elapsedS !== null ? js.elapsedS * js.cpus : null);
   if (eff.mem === null) {

@@ -24,8 +24,14 @@ const RULES: [FailureCategory, RegExp][] = [
     /CUDA error|cuda runtime error|CUDA kernel errors|cuDNN error|CUDNN_STATUS_|CUBLAS_STATUS_|cublas\w*Error|device-side assert|illegal memory access|HIP error|hipError|no kernel image is available|CUDA driver|cudaError|unspecified launch failure|misaligned address|NVML_SUCCESS|No CUDA GPUs are available|no CUDA-capable device|Found no NVIDIA driver|CUDA driver initialization failed/,
   ],
   ['disk', /PytorchStreamWriter failed|file write failed|inline_container\.cc.*unexpected pos/],
-  ['file_not_found', /^(?:[\w.]+\.)?FileNotFoundError\b|\[Errno 2\] No such file or directory|can't open file .*No such file|\b(?:l?stat|open) \S+: no such file or directory/],
-  ['import_error', /^(?:[\w.]+\.)?(?:ModuleNotFoundError|ImportError)\b|cannot open shared object file|Error while finding module specification/],
+  [
+    'file_not_found',
+    /^(?:[\w.]+\.)?FileNotFoundError\b|\[Errno 2\] No such file or directory|can't open file .*No such file|\b(?:l?stat|open) \S+: no such file or directory/,
+  ],
+  [
+    'import_error',
+    /^(?:[\w.]+\.)?(?:ModuleNotFoundError|ImportError)\b|cannot open shared object file|Error while finding module specification/,
+  ],
   [
     'signal',
     /killed by signal|DataLoader worker \(pid\(?s?\)? ?[\d, ]*\)? exited unexpectedly|Segmentation fault|\bSIGSEGV\b|\bSIGKILL\b|\bSIGBUS\b|\bSIGABRT\b|Bus error|unexpected bus error|got signal: \d+|Signals\.SIG|^KeyboardInterrupt\b|exited on signal \d+|KILLED BY SIGNAL: \d+/,
@@ -36,7 +42,9 @@ const RULES: [FailureCategory, RegExp][] = [
   ],
 ];
 
-/** Category of an error text (an exception line, maybe with its continuation); python_exception when nothing specific. */
+/**
+ * Category of an error text (an exception line, maybe with its continuation); python_exception when nothing specific.
+ */
 export function categorize(text: string): FailureCategory {
   for (const [cat, re] of RULES) if (re.test(text)) return cat;
   return 'python_exception';

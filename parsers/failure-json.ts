@@ -22,7 +22,9 @@ function stringEnd(t: string, from: number): number {
   return t.length;
 }
 
-/** The exception line inside a JSON log record's traceback field, as printed (still escaped); `t` is the whole record. */
+/**
+ * The exception line inside a JSON log record's traceback field, as printed (still escaped); `t` is the whole record.
+ */
 export function jsonTracebackEvidence(i: number, t: string): Evidence | null {
   if (t.indexOf('Traceback (most recent') < 0) return null;
   const m = TB_FIELD.exec(t);

@@ -50,7 +50,14 @@ export function mpiExitEvidence(ll: LogLines, i: number, t: string): Evidence | 
   if (t.indexOf('non-zero status') < 0 || !MPI_NONZERO.test(t)) return null;
   for (let k = i + 1; k < ll.length && k <= i + MPI_BOX_LINES; k++) {
     const m = MPI_EXIT_CODE.exec(ll.view(k));
-    if (m) return { idx: i, prio: Number(m[1]) < 0 ? 30 : 21, category: Number(m[1]) < 0 ? 'signal' : 'exit_code', text: t, exception: null };
+    if (m)
+      return {
+        idx: i,
+        prio: Number(m[1]) < 0 ? 30 : 21,
+        category: Number(m[1]) < 0 ? 'signal' : 'exit_code',
+        text: t,
+        exception: null,
+      };
   }
   return { idx: i, prio: 21, category: 'exit_code', text: t, exception: null };
 }

@@ -38,7 +38,8 @@ const SRUN_TASK =
   /srun: error: \S+: tasks? [\d,-]+: (Exited with exit code \d+|Killed|Segmentation fault|Terminated|Aborted|Bus error|Out Of Memory|Illegal instruction|Floating point exception|Trace\/breakpoint trap|Hangup|Interrupt|Quit|User defined signal \d)/;
 const PREFIXED_EXC = /(?<![\w.])((?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception)): /g;
 /** Timestamps, `[tags]`, log levels, `logger:line` and separators only. */
-const LOG_PREFIX = /^(?:\d{4}-\d\d-\d\d[T ]?|\d\d:\d\d:\d\d(?:[.,]\d+)?|\[[^\]]{0,40}\]|[A-Z]{3,8}\b|[\w.-]+:\d+\b|[\s|:,>-])*$/;
+const LOG_PREFIX =
+  /^(?:\d{4}-\d\d-\d\d[T ]?|\d\d:\d\d:\d\d(?:[.,]\d+)?|\[[^\]]{0,40}\]|[A-Z]{3,8}\b|[\w.-]+:\d+\b|[\s|:,>-])*$/;
 const NCCL_ERROR = /\bNCCL (?:error|Error)\b|\bnccl[A-Z]\w*Error\b/;
 const LOGGED_ERROR = /(?:^|[\s[\]|:-])(?:ERROR|CRITICAL|FATAL)\b[\s:\]|-]/;
 /** A logger printing a caught exception's class: `[ERROR] trainer - <class 'RuntimeError'> at trainer.py:101 - ...`. */
@@ -51,12 +52,14 @@ function slurmEvidence(t: string, i: number): Evidence | null {
   if (k) {
     const job = k[1] === 'JOB';
     const why = k[2] ?? '';
-    if (/NODE FAIL/.test(why)) return { idx: i, prio: job ? 100 : 99.5, category: 'node_fail', text: t, exception: null };
+    if (/NODE FAIL/.test(why))
+      return { idx: i, prio: job ? 100 : 99.5, category: 'node_fail', text: t, exception: null };
     if (/PREEMPT/.test(why)) return { idx: i, prio: job ? 99 : 98.5, category: 'preempted', text: t, exception: null };
     if (/TIME LIMIT/.test(why)) return { idx: i, prio: job ? 98 : 97.5, category: 'timeout', text: t, exception: null };
     return { idx: i, prio: job ? 94 : 40, category: 'cancelled', text: t, exception: null };
   }
-  if (/Node failure on|NODE_FAIL/.test(t)) return { idx: i, prio: 99.8, category: 'node_fail', text: t, exception: null };
+  if (/Node failure on|NODE_FAIL/.test(t))
+    return { idx: i, prio: 99.8, category: 'node_fail', text: t, exception: null };
   if (/oom[-_]kill|OOM Killed/i.test(t) && /slurmstepd|oom[-_]kill event/i.test(t)) {
     return { idx: i, prio: /Detected \d+ oom/.test(t) ? 96 : 95.5, category: 'oom_host', text: t, exception: null };
   }
@@ -86,7 +89,8 @@ const SLURMISH = /slurm|srun|CANCELLED|oom|OOM|Node failure|NODE_FAIL|execve/;
 function lineEvidence(ll: LogLines, i: number, t: string): Evidence | null {
   const slurm = SLURMISH.test(t) ? slurmEvidence(t, i) : null;
   if (slurm) return slurm;
-  const runtime = containerEvidence(i, t) ?? mpiExitEvidence(ll, i, t) ?? (t.charCodeAt(0) === 123 ? jsonRecord(ll, i, t) : null);
+  const runtime =
+    containerEvidence(i, t) ?? mpiExitEvidence(ll, i, t) ?? (t.charCodeAt(0) === 123 ? jsonRecord(ll, i, t) : null);
   if (runtime) return runtime;
   if (/Watchdog caught collective operation timeout/.test(t)) {
     return { idx: i, prio: 55.6, category: 'nccl', text: t, exception: null, first: true };
@@ -94,31 +98,50 @@ function lineEvidence(ll: LogLines, i: number, t: string): Evidence | null {
   const fatal = /Fatal Python error: (.*)$/.exec(t);
   if (fatal) {
     const cat = categorize(fatal[1]!);
-    return { idx: i, prio: 50 + Math.min(4, categoryStrength(cat)), category: cat === 'python_exception' ? 'signal' : cat, text: t.slice(fatal.index), exception: null };
+    return {
+      idx: i,
+      prio: 50 + Math.min(4, categoryStrength(cat)),
+      category: cat === 'python_exception' ? 'signal' : cat,
+      text: t.slice(fatal.index),
+      exception: null,
+    };
   }
-  if (EXPLICIT_NAN.test(t)) return { idx: i, prio: 59, category: 'nan_loss', text: t, exception: exceptionName(t, true) };
+  if (EXPLICIT_NAN.test(t))
+    return { idx: i, prio: 59, category: 'nan_loss', text: t, exception: exceptionName(t, true) };
   if (BASH_SIGNAL.test(t)) return { idx: i, prio: 53.5, category: 'signal', text: t, exception: null };
   if (BARE_SIGNAL.test(t)) return { idx: i, prio: 53.4, category: 'signal', text: t, exception: null };
-  if (/unexpected bus error encountered in worker/i.test(t)) return { idx: i, prio: 53.6, category: 'signal', text: t, exception: null };
+  if (/unexpected bus error encountered in worker/i.test(t))
+    return { idx: i, prio: 53.6, category: 'signal', text: t, exception: null };
   // HIP / CUDA runtime fatal message (`"hipErrorNoBinaryForGpu: ..."`) printed right before the abort it causes.
   if (/^"?(?:hip|cuda)Error[A-Z]\w*: /.test(t)) {
-    return { idx: i, prio: 54, category: categorize(t) === 'oom_gpu' ? 'oom_gpu' : 'cuda_error', text: t, exception: null };
+    return {
+      idx: i,
+      prio: 54,
+      category: categorize(t) === 'oom_gpu' ? 'oom_gpu' : 'cuda_error',
+      text: t,
+      exception: null,
+    };
   }
   // MPI launchers reporting a rank killed by a signal (OpenMPI `exited on signal 9`, Intel MPI `KILLED BY SIGNAL: 9`).
-  if (/\bexited on signal \d+|KILLED BY SIGNAL: \d+/.test(t)) return { idx: i, prio: 30, category: 'signal', text: t, exception: null };
-  // runpy's `python -m pkg` failure: `/usr/bin/python3: Error while finding module specification for 'x' (ModuleNotFoundError: ...)`.
-  if (/Error while finding module specification for/.test(t)) return { idx: i, prio: 57, category: 'import_error', text: t, exception: null };
+  if (/\bexited on signal \d+|KILLED BY SIGNAL: \d+/.test(t))
+    return { idx: i, prio: 30, category: 'signal', text: t, exception: null };
+  // runpy's `python -m pkg` failure: `/usr/bin/python3: Error while finding module specification for 'x'
+  // (ModuleNotFoundError: ...)`.
+  if (/Error while finding module specification for/.test(t))
+    return { idx: i, prio: 57, category: 'import_error', text: t, exception: null };
   const tc = /failed \(exitcode: (-?\d+)\)/.exec(t);
   if (tc) {
     return Number(tc[1]) < 0
       ? { idx: i, prio: 52, category: 'signal', text: t, exception: null }
       : { idx: i, prio: 21, category: 'exit_code', text: t, exception: null };
   }
-  if (/Signal \d+ \(SIG\w+\) received by PID/.test(t)) return { idx: i, prio: 44, category: 'signal', text: t, exception: null };
+  if (/Signal \d+ \(SIG\w+\) received by PID/.test(t))
+    return { idx: i, prio: 44, category: 'signal', text: t, exception: null };
   if (/Assertion `.*` failed/.test(t) && /\.cu:\d+|block: \[|thread: \[/.test(t)) {
     return { idx: i, prio: 52, category: 'cuda_error', text: t, exception: null, first: true };
   }
-  if (/can't open file .*\[Errno 2\]|: command not found$/.test(t)) return { idx: i, prio: 57, category: 'file_not_found', text: t, exception: null };
+  if (/can't open file .*\[Errno 2\]|: command not found$/.test(t))
+    return { idx: i, prio: 57, category: 'file_not_found', text: t, exception: null };
   if (/^terminate called after throwing an instance of/.test(t)) {
     for (let k = i + 1; k < ll.length && k <= i + 3; k++) {
       const w = /what\(\):\s*(.*)$/.exec(ll.view(k));
@@ -131,7 +154,14 @@ function lineEvidence(ll: LogLines, i: number, t: string): Evidence | null {
   }
   if (NCCL_ERROR.test(t)) return { idx: i, prio: 55, category: 'nccl', text: t, exception: null, first: true };
   const rc = /exits with return code = (-?\d+)/.exec(t);
-  if (rc) return { idx: i, prio: Number(rc[1]) < 0 ? 30 : 21, category: Number(rc[1]) < 0 ? 'signal' : 'exit_code', text: t, exception: null };
+  if (rc)
+    return {
+      idx: i,
+      prio: Number(rc[1]) < 0 ? 30 : 21,
+      category: Number(rc[1]) < 0 ? 'signal' : 'exit_code',
+      text: t,
+      exception: null,
+    };
   const name = exceptionName(t, true);
   if (name) {
     const launcher = /(?:ChildFailedError|CalledProcessError)$/.test(name);
@@ -209,7 +239,13 @@ export function detectFailure(ll: LogLines, tbs: Tracebacks, nan: NanHint | null
     if (ev && better(ev, best)) best = ev;
   }
   if (nan) {
-    const ev: Evidence = { idx: nan.idx, prio: 55.8, category: 'nan_loss', text: ll.view(nan.idx).trim(), exception: null };
+    const ev: Evidence = {
+      idx: nan.idx,
+      prio: 55.8,
+      category: 'nan_loss',
+      text: ll.view(nan.idx).trim(),
+      exception: null,
+    };
     if (better(ev, best)) best = ev;
   }
   if (!best) return { failure: null, index: null, tracebackStart: null, tracebackEnd: null };

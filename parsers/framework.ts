@@ -13,8 +13,12 @@ const DEEPSPEED =
 const HF = /\{'train_runtime':|\{'eval_loss':|\[INFO\|trainer\.py:\d+\]/;
 /** HF Trainer's banner, also copied verbatim by accelerate / diffusers example scripts. */
 const HF_BANNER = /\*{5} Running (?:training|Evaluation|Prediction) \*{5}/;
-const ACCELERATE = /\baccelerate launch\b|\baccelerate\.(?:accelerator|state|utils|logging|commands)\b|Distributed environment: |\bAccelerator\.|- accelerate\./;
-/** A user key=number pair in plain output (`seed=42`, `lr=0.1`); not an environment variable in a hint (`CUDA_LAUNCH_BLOCKING=1`). */
+const ACCELERATE =
+  /\baccelerate launch\b|\baccelerate\.(?:accelerator|state|utils|logging|commands)\b|Distributed environment: |\bAccelerator\.|- accelerate\./;
+/**
+ * A user key=number pair in plain output (`seed=42`, `lr=0.1`); not an environment variable in a hint
+ * (`CUDA_LAUNCH_BLOCKING=1`).
+ */
 const USER_KV = /(?:^|[\s,(])(?![A-Z][A-Z0-9]*_[A-Z0-9_]*=)[A-Za-z_]\w*=\d/;
 /** Lightning's TQDMProgressBar adds the logger version, whatever it is (`v_num=0`, `v_num=95nc`, `v_num=`). */
 const V_NUM = /(?:^|,\s*)v_num=/;

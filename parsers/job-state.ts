@@ -46,7 +46,16 @@ export function toJobState(word: string): JobState {
 // Waiting to start: no allocation yet (or given back for a requeue).
 const QUEUED = new Set<JobState>(['PENDING', 'REQUEUED', 'REQUEUE_FED', 'REQUEUE_HOLD', 'RESV_DEL_HOLD']);
 // Holding its allocation: its logs may still grow.
-const RUNNING = new Set<JobState>(['RUNNING', 'COMPLETING', 'CONFIGURING', 'SUSPENDED', 'STOPPED', 'SIGNALING', 'STAGE_OUT', 'RESIZING']);
+const RUNNING = new Set<JobState>([
+  'RUNNING',
+  'COMPLETING',
+  'CONFIGURING',
+  'SUSPENDED',
+  'STOPPED',
+  'SIGNALING',
+  'STAGE_OUT',
+  'RESIZING',
+]);
 // Will never run again.
 const ENDED = new Set<JobState>([
   'COMPLETED',

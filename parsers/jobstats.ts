@@ -67,7 +67,14 @@ export function parseJobstatsJson(text: string): Jobstats | null {
   }
   const top = record(doc);
   if (top.nodes === undefined) return null;
-  const out: Jobstats = { elapsedS: num(top.total_time), cpus: 0, cpuUsedS: null, memUsedBytes: null, memTotalBytes: null, gpus: [] };
+  const out: Jobstats = {
+    elapsedS: num(top.total_time),
+    cpus: 0,
+    cpuUsedS: null,
+    memUsedBytes: null,
+    memTotalBytes: null,
+    gpus: [],
+  };
   for (const node of Object.values(record(top.nodes))) {
     const n = record(node);
     out.cpus += num(n.cpus) ?? 0;

@@ -7,7 +7,8 @@
  */
 
 const PREFIXES: RegExp[] = [
-  // After a `ts ... |` separator only one space belongs to the prefix: the rest is the line's own indentation (traceback frames).
+  // After a `ts ... |` separator only one space belongs to the prefix: the rest is the line's own indentation
+  // (traceback frames).
   /^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?(?:[ \t]+\|[ \t]|[ \t]+)/,
   /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d[ \t]+/,
   /^\[[A-Za-z_]*\d+(?:\|\d+)?\]:[ \t]?/,

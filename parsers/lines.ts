@@ -10,7 +10,8 @@ import { escapeEnd } from './sanitize.js';
 const CONTROL_TEST = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
 /** A tqdm stats bracket; `[^[\]]` keeps the scan linear and inside one bracket. */
 const STATS = /\[(?:\d+:)?\d{1,2}:\d{2}(?:<(?:(?:\d+:)?\d{1,2}:\d{2}|\?))?, [^[\]]*\]/g;
-const GLUE_TEST = /slurmstepd|Fatal Python error|srun: error|Traceback \(most recent call last\):\s*$|Killed|Segmentation fault|Bus error|Aborted|Terminated/;
+const GLUE_TEST =
+  /slurmstepd|Fatal Python error|srun: error|Traceback \(most recent call last\):\s*$|Killed|Segmentation fault|Bus error|Aborted|Terminated/;
 /**
  * Kill / crash reports that are never mid-line output; a traceback header only when
  * glued without a separator; the shell's `Killed` / `Segmentation fault` after any
@@ -18,7 +19,9 @@ const GLUE_TEST = /slurmstepd|Fatal Python error|srun: error|Traceback \(most re
  */
 const GLUE_AT =
   /slurmstepd(?:-[\w.-]+)?: |Fatal Python error: |srun: error: |(?<=\S)Traceback \(most recent call last\):\s*$|(?<=[\d\]%)])(?:Killed|Segmentation fault|Bus error|Aborted)(?: \(core dumped\))?\s*$/g;
-/** bash's job report `/path/script: line 8: 4242 Killed   cmd`; found by its fixed middle, then walked back to the path. */
+/**
+ * bash's job report `/path/script: line 8: 4242 Killed   cmd`; found by its fixed middle, then walked back to the path.
+ */
 const BASH_REPORT = /: line \d+: +\d+ (?:Killed|Segmentation fault|Bus error|Aborted|Terminated)\b/;
 const MAX_PIECES = 64;
 
@@ -127,7 +130,10 @@ class LineSink {
     for (const p of pieces) this.pushOne(p);
   }
 
-  /** Consecutive refreshes of one tqdm bar on separate lines (nested bars, pastes) keep only the last; Keras / Rich result lines are records and stay. */
+  /**
+   * Consecutive refreshes of one tqdm bar on separate lines (nested bars, pastes) keep only the last; Keras / Rich
+   * result lines are records and stay.
+   */
   private pushOne(p: string): void {
     const isBar = p.length > 0 && isTqdmRedraw(p);
     if (isBar) {

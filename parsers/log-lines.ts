@@ -8,7 +8,8 @@ import { descEpoch, isEpochCounterDesc, parseTqdm } from './tqdm.js';
 export const VIEW_CAP = 4096;
 
 /** Also exception lines (`RuntimeError: Rank 5, ..., iteration 1234: ...`): a number in an error is not progress. */
-const NOT_PROGRESS = /NCCL|slurmstepd|srun:|Traceback|Warning:|^\s+File "|OVERFLOW|Namespace\(|^(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception): /;
+const NOT_PROGRESS =
+  /NCCL|slurmstepd|srun:|Traceback|Warning:|^\s+File "|OVERFLOW|Namespace\(|^(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception): /;
 
 /** tqdm bar -> LineState; the desc names the epoch, the postfix carries metrics. */
 function tqdmState(v: string): LineState | null {

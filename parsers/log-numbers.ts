@@ -73,7 +73,13 @@ export function parseShortDuration(s: string): number | null {
   }
   const p = /^(?:(\d+)d\s*)?(?:(\d+)h\s*)?(?:(\d+)m(?:in)?\s*)?(?:(\d+)s\s*)?(?:(\d+)ms)?$/.exec(t);
   if (p && (p[1] || p[2] || p[3] || p[4] || p[5])) {
-    const [d, h, m, sec, ms] = [p[1], p[2], p[3], p[4], p[5]].map((x) => Number(x ?? 0)) as [number, number, number, number, number];
+    const [d, h, m, sec, ms] = [p[1], p[2], p[3], p[4], p[5]].map((x) => Number(x ?? 0)) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     return Math.round((d * 86400 + h * 3600 + m * 60 + sec + ms / 1000) * 1000) / 1000;
   }
   return null;

@@ -25,7 +25,8 @@ export interface PatternContext {
 const NO_VAL = '4294967294';
 const MAX_WIDTH = 10;
 
-const pad = (v: string, width: number): string => (width > 0 && /^\d+$/.test(v) ? v.padStart(Math.min(width, MAX_WIDTH), '0') : v);
+const pad = (v: string, width: number): string =>
+  width > 0 && /^\d+$/.test(v) ? v.padStart(Math.min(width, MAX_WIDTH), '0') : v;
 
 /**
  * Expands a filename pattern the way slurmstepd does for the batch step: `%%`, `%A`, `%a`, `%b`,

@@ -1,6 +1,6 @@
 /** Entry points: raw log bytes or text -> framework, progress, metrics and failure root cause. */
 import { decodeLogBytesCompact } from './decode.js';
-import { type NanHint, detectFailure } from './failure.js';
+import { detectFailure, type NanHint } from './failure.js';
 import { detectFramework } from './framework.js';
 import { splitLogLines } from './lines.js';
 import { LogLines } from './log-lines.js';
@@ -57,7 +57,13 @@ export function analyzeLogDetailed(input: string | Uint8Array): LogAnalysisDetai
       tracebackEnd: fail.tracebackEnd,
     };
   } catch {
-    return { analysis: { ...EMPTY, metrics: {} }, lines: [], failureIndex: null, tracebackStart: null, tracebackEnd: null };
+    return {
+      analysis: { ...EMPTY, metrics: {} },
+      lines: [],
+      failureIndex: null,
+      tracebackStart: null,
+      tracebackEnd: null,
+    };
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import type { LogLines } from './log-lines.js';
 import { parseMetricValue } from './log-numbers.js';
-import type { MetricValue, Metrics } from './types.js';
+import type { Metrics, MetricValue } from './types.js';
 
 /** Metrics are read from this many trailing logical lines (keeps huge logs linear and fast). */
 const METRIC_WINDOW = 20_000;

@@ -46,7 +46,8 @@ export interface NotifyRule {
   events: ReadonlySet<EventName>;
 }
 
-export const SINK_HELP = 'bell, osc, osc:9, osc:777, osc:99, tmux, desktop, http(s)://URL, ntfy:URL, slack:URL, cmd:PROGRAM';
+export const SINK_HELP =
+  'bell, osc, osc:9, osc:777, osc:99, tmux, desktop, http(s)://URL, ntfy:URL, slack:URL, cmd:PROGRAM';
 
 function httpUrl(s: string): string | null {
   try {

@@ -107,7 +107,10 @@ export function parseKeras(line: string): LineState | null {
 const RICH_REST =
   /^(\d[\d,]*)\/(\d[\d,]*(?:\.\d+)?|--|\?)\s+((?:\d+ days?, )?\d+:\d{2}:\d{2}|-:--:--)\s*•\s*((?:\d+ days?, )?\d+:\d{2}:\d{2}|-:--:--)\s+(\d+(?:\.\d+)?|\?)\s*it\/s(.*)$/;
 
-/** rich.progress columns `BarColumn, MofNCompleteColumn, TimeElapsedColumn` (CLIs built on Rich/Typer): `━━━━ 4/4 0:00:06`. */
+/**
+ * rich.progress columns `BarColumn, MofNCompleteColumn, TimeElapsedColumn` (CLIs built on Rich/Typer): `━━━━ 4/4
+ * 0:00:06`.
+ */
 const RICH_MOFN = /^(\d[\d,]*)\/(\d[\d,]*)(?:\s+((?:\d+ days?, )?\d+:\d{2}:\d{2}|-:--:--))?\s*$/;
 
 /** The text before a Rich bar, with the epoch it names. */
@@ -123,7 +126,10 @@ function richState(v: string, i: number, kind: LineState['kind']): LineState {
   return st;
 }
 
-/** Lightning RichProgressBar: `Epoch 3/9 ━━━━━━━━ 45/100 0:00:12 • 0:00:20 4.50it/s v_num: 0 loss: 0.1`; plain Rich `━━━ 4/4 0:00:06`. */
+/**
+ * Lightning RichProgressBar: `Epoch 3/9 ━━━━━━━━ 45/100 0:00:12 • 0:00:20 4.50it/s v_num: 0 loss: 0.1`; plain Rich `━━━
+ * 4/4 0:00:06`.
+ */
 export function parseRich(v: string): LineState | null {
   const i = v.indexOf('\u2501');
   if (i < 0) return null;
@@ -217,7 +223,10 @@ const PLAIN_EPOCH = /\b(?:epoch["']?\s*[:=#]?\s*\[?|ep:\s*)(\d+)(?:\.0+)?(?:\s*\
 const EPOCH_ONLY = /(?:^|[\s\]|:>-])epoch\s*[:#=]?\s*(\d+)(?:\s*\/\s*(\d+))?\s*[,;|]\s*\S/i;
 const RATE_PLAIN =
   /(?:^|[\s|;,([])(\d+(?:\.\d+)?)\s*((?:it|its|iters?|steps?|samples?|tokens?|toks?|imgs?|images?|seqs?|sequences?|batch(?:es)?|examples?)\/s(?:ec)?|s\/(?:it|iter|step|batch))(?![\w/])/i;
-/** A time per step under a key (`time: 0.512`, `elapsed time per iteration (ms): 89075.2`, NeMo 2 `train_step_timing in s: 0.031`); never `time: 02m 18s` (an interval). */
+/**
+ * A time per step under a key (`time: 0.512`, `elapsed time per iteration (ms): 89075.2`, NeMo 2 `train_step_timing in
+ * s: 0.031`); never `time: 02m 18s` (an interval).
+ */
 const TIME_PER =
   /(?:^|[\s|;,[(])(?:b?time|batch[_ ]time|iter[_ ]time|step[_ ]time|time[_ ]per[_ ](?:iter|step|iteration)|elapsed time per iteration|train_step_timing)\s*(?:\((ms|s)\)| in (ms|s))?\s*(?:\(data\))?\s*[:=]\s*(\d+(?:\.\d+)?)(?![\d.]|[a-zA-Z\u00b5])/i;
 /** nanoGPT `time 512.34ms`, `step_time: 1.2s`: a time per step with its unit glued to the number. */

@@ -39,7 +39,10 @@ function epochSource(st: LineState): EpochInfo | null {
   return st.epoch !== null ? { epoch: st.epoch, total: st.epoch_total } : null;
 }
 
-/** Cheap pre-test for the epoch look-back; tqdm bars are included because a desc can name the epoch without the word (YOLO's `72/1000  6.73G ...` columns). */
+/**
+ * Cheap pre-test for the epoch look-back; tqdm bars are included because a desc can name the epoch without the word
+ * (YOLO's `72/1000  6.73G ...` columns).
+ */
 function mayNameEpoch(v: string): boolean {
   return v.includes('poch') || v.includes('POCH') || v.includes('ep:') || v.includes('%|');
 }

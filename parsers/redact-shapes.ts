@@ -30,7 +30,11 @@ export const SHAPE_RULES: readonly ShapeRule[] = [
   rule('anthropic', ['sk-ant-'], 'sk-ant-[A-Za-z0-9_-]{20,}'),
   // OpenAI and every `sk-` key modelled on it (OpenRouter, DeepSeek, Moonshot…).
   rule('openai', ['sk-'], 'sk-(?!ant-)[A-Za-z0-9_-]{20,}'),
-  rule('stripe', ['sk_live_', 'sk_test_', 'rk_live_', 'rk_test_', 'pk_live_', 'pk_test_'], '[srp]k_(?:live|test)_[A-Za-z0-9]{16,}'),
+  rule(
+    'stripe',
+    ['sk_live_', 'sk_test_', 'rk_live_', 'rk_test_', 'pk_live_', 'pk_test_'],
+    '[srp]k_(?:live|test)_[A-Za-z0-9]{16,}',
+  ),
   rule('stripe', ['whsec_'], 'whsec_[A-Za-z0-9]{24,}'),
   rule('huggingface', ['hf_', 'api_org_'], '(?:hf_|api_org_)[A-Za-z0-9]{30,}'),
   rule('github', ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'], 'gh[pousr]_[A-Za-z0-9]{30,}'),
@@ -43,9 +47,14 @@ export const SHAPE_RULES: readonly ShapeRule[] = [
   rule('google', ['ya29.'], 'ya29\\.[A-Za-z0-9_-]{20,}'),
   rule('google', ['GOCSPX-'], 'GOCSPX-[A-Za-z0-9_-]{20,}'),
   rule('google', ['1//0'], '1//0[A-Za-z0-9_-]{40,}', { before: /[A-Za-z0-9_/-]/ }),
-  rule('aws-access-key-id', ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3T'], '(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}(?![A-Za-z0-9])', {
-    before: /[A-Za-z0-9]/,
-  }),
+  rule(
+    'aws-access-key-id',
+    ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3T'],
+    '(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}(?![A-Za-z0-9])',
+    {
+      before: /[A-Za-z0-9]/,
+    },
+  ),
   rule('aws-access-key-id', ['LTAI'], 'LTAI[A-Za-z0-9]{20}(?![A-Za-z0-9])', { before: /[A-Za-z0-9]/ }),
   rule('npm', ['npm_'], 'npm_[A-Za-z0-9]{36,}'),
   rule('pypi', ['pypi-AgE'], 'pypi-AgE[A-Za-z0-9_-]{40,}'),
@@ -83,7 +92,10 @@ export const SHAPE_RULES: readonly ShapeRule[] = [
   rule('api-token', ['fo1_'], 'fo1_[A-Za-z0-9_-]{40,}'),
   rule('api-token', ['cfk_', 'cfut_', 'cfat_'], 'cf(?:k|ut|at)_[A-Za-z0-9]{40,}'),
   // Microsoft Entra ID (Azure AD) client secrets: three characters, a digit, `Q~`, then the rest.
-  rule('api-token', ['Q~'], '[A-Za-z0-9_~.]{3}\\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])', { back: 4, before: /[A-Za-z0-9_~.-]/ }),
+  rule('api-token', ['Q~'], '[A-Za-z0-9_~.]{3}\\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])', {
+    back: 4,
+    before: /[A-Za-z0-9_~.-]/,
+  }),
   rule('jwt', ['eyJ'], 'eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*'),
 ];
 
@@ -158,8 +170,18 @@ export function findShapes(text: string): Shape[] {
  * the path goes. Checked for each URL the URL scan finds, so they cost nothing on text without URLs.
  */
 export const URL_PATH_RULES: readonly { kind: SecretKind; host: RegExp; keep: RegExp; secret: RegExp }[] = [
-  { kind: 'slack-webhook', host: /^hooks\.slack\.com$/, keep: /\/(?:services|workflows|triggers)\//y, secret: /[A-Za-z0-9_/+-]{8,}/y },
-  { kind: 'discord-webhook', host: /^(?:\w+\.)?discord(?:app)?\.com$/, keep: /\/api\/webhooks\//y, secret: /\d+\/[A-Za-z0-9_-]{20,}/y },
+  {
+    kind: 'slack-webhook',
+    host: /^hooks\.slack\.com$/,
+    keep: /\/(?:services|workflows|triggers)\//y,
+    secret: /[A-Za-z0-9_/+-]{8,}/y,
+  },
+  {
+    kind: 'discord-webhook',
+    host: /^(?:\w+\.)?discord(?:app)?\.com$/,
+    keep: /\/api\/webhooks\//y,
+    secret: /\d+\/[A-Za-z0-9_-]{20,}/y,
+  },
   // Microsoft Teams incoming webhooks (`outlook.office.com/webhook/…`, `<tenant>.webhook.office.com/webhookb2/…`).
   { kind: 'webhook', host: /\.office\.com$/, keep: /\/webhook[a-z0-9]*\//y, secret: /[A-Za-z0-9@_/+-]{20,}/y },
   // A private conda channel: `conda.anaconda.org/t/<token>/…`.
@@ -167,7 +189,11 @@ export const URL_PATH_RULES: readonly { kind: SecretKind; host: RegExp; keep: Re
 ];
 
 /** The secret part of a URL's path, given where its host starts and ends; null when there is none. */
-export function urlPathSecret(text: string, hostStart: number, hostEnd: number): { start: number; end: number; kind: SecretKind } | null {
+export function urlPathSecret(
+  text: string,
+  hostStart: number,
+  hostEnd: number,
+): { start: number; end: number; kind: SecretKind } | null {
   const host = text.slice(hostStart, hostEnd).toLowerCase();
   for (const r of URL_PATH_RULES) {
     if (!r.host.test(host)) continue;
@@ -191,7 +217,8 @@ export function telegramTokens(text: string): { start: number; end: number }[] {
     const digits = m.index - s;
     const before = text[s - 1];
     const bot = text.slice(Math.max(0, s - 4), s) === '/bot';
-    if (digits >= 8 && (bot || before === undefined || !/[A-Za-z0-9_:-]/.test(before))) out.push({ start: s, end: m.index + m[0].length });
+    if (digits >= 8 && (bot || before === undefined || !/[A-Za-z0-9_:-]/.test(before)))
+      out.push({ start: s, end: m.index + m[0].length });
   }
   return out;
 }

@@ -95,7 +95,8 @@ const PEM_BEGIN = /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----/gi;
 const PEM_END = /-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----/gi;
 const PEM_MAX_BODY = 32_768;
 const PEM_ESCAPED_BODY = /(?:[A-Za-z0-9+/=]|\\[nr])*/y;
-const PEM_LINE = /^[ \t]*(?:[A-Za-z0-9+/]{16,}={0,2}|[A-Za-z0-9+/]*={1,2}|(?:Proc-Type|DEK-Info|Comment|Version|Hash|Charset):.*)[ \t]*$/;
+const PEM_LINE =
+  /^[ \t]*(?:[A-Za-z0-9+/]{16,}={0,2}|[A-Za-z0-9+/]*={1,2}|(?:Proc-Type|DEK-Info|Comment|Version|Hash|Charset):.*)[ \t]*$/;
 
 /** Private key blocks, including ones whose END line was cut off by the excerpt. */
 function collectPrivateKeys(text: string, out: Span[]): void {
@@ -218,7 +219,10 @@ function collectUrls(text: string, out: Span[]): void {
 function collectCommandPasswords(text: string, out: Span[]): void {
   const rules: [RegExp, RegExp][] = [
     [/curl|wget/g, /\b(?:curl|wget)\b[^\n]*?[ \t](?:-u|--user)[ =]?[^\s:'"]+:([^\s'"]+)/dy],
-    [/login/g, /\b(?:docker|podman|helm|oras|skopeo|apptainer|singularity|buildah|nerdctl)[ \t]+(?:registry[ \t]+)?login\b[^\n]*?[ \t](?:-p|--password)[ =]([^\s'"]+)/dy],
+    [
+      /login/g,
+      /\b(?:docker|podman|helm|oras|skopeo|apptainer|singularity|buildah|nerdctl)[ \t]+(?:registry[ \t]+)?login\b[^\n]*?[ \t](?:-p|--password)[ =]([^\s'"]+)/dy,
+    ],
   ];
   for (const [word, re] of rules) {
     // Only the lines that name the command are looked at, each once.
@@ -229,14 +233,20 @@ function collectCommandPasswords(text: string, out: Span[]): void {
       const nl = text.indexOf('\n', w.index);
       done = nl === -1 ? text.length : nl;
       const line = text.slice(lineStart, done).slice(0, 4096);
-      for (let p = line.search(/\b(?:curl|wget|docker|podman|helm|oras|skopeo|apptainer|singularity|buildah|nerdctl)\b/); p !== -1; ) {
+      for (
+        let p = line.search(/\b(?:curl|wget|docker|podman|helm|oras|skopeo|apptainer|singularity|buildah|nerdctl)\b/);
+        p !== -1;
+      ) {
         re.lastIndex = p;
         const m = re.exec(line);
         if (m) {
           const [start, end] = m.indices![1]!;
-          if (!/^\$\{?\w+\}?$|^\*+$/.test(m[1]!)) out.push({ start: lineStart + start, end: lineStart + end, kind: 'secret-value', prio: PRIO_CONTEXT });
+          if (!/^\$\{?\w+\}?$|^\*+$/.test(m[1]!))
+            out.push({ start: lineStart + start, end: lineStart + end, kind: 'secret-value', prio: PRIO_CONTEXT });
         }
-        const next = line.slice(p + 1).search(/\b(?:curl|wget|docker|podman|helm|oras|skopeo|apptainer|singularity|buildah|nerdctl)\b/);
+        const next = line
+          .slice(p + 1)
+          .search(/\b(?:curl|wget|docker|podman|helm|oras|skopeo|apptainer|singularity|buildah|nerdctl)\b/);
         p = next === -1 ? -1 : p + 1 + next;
       }
       word.lastIndex = done;

@@ -153,7 +153,12 @@ function maxRss(rows: SacctRow[]): string | null {
   return best;
 }
 
-function jobFrom(row: SacctRow, group: SacctRow[], offsetMinutes: number | undefined, eff: EfficiencyOptions): SlurmJob {
+function jobFrom(
+  row: SacctRow,
+  group: SacctRow[],
+  offsetMinutes: number | undefined,
+  eff: EfficiencyOptions,
+): SlurmJob {
   const id = (row.jobid ?? '').trim();
   const job = blankJob(id);
   Object.assign(job, idParts(id));
@@ -195,7 +200,13 @@ function jobFrom(row: SacctRow, group: SacctRow[], offsetMinutes: number | undef
   }
   actualTimes(job, row.nodelist !== undefined);
   const ran = job.start_time !== null || (job.elapsed_s ?? 0) > 0;
-  if (isEnded(job.state) && ran) job.efficiency = sacctEfficiency(row, group.filter((r) => r !== row), job, eff);
+  if (isEnded(job.state) && ran)
+    job.efficiency = sacctEfficiency(
+      row,
+      group.filter((r) => r !== row),
+      job,
+      eff,
+    );
   return job;
 }
 

@@ -61,13 +61,7 @@ type Mode = typeof MODE_LOG | typeof MODE_STYLED | typeof MODE_FIELD;
 const NEEDS_WORK = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 function isBidiControl(c: number): boolean {
-  return (
-    (c >= 0x202a && c <= 0x202e) ||
-    (c >= 0x2066 && c <= 0x2069) ||
-    c === 0x200e ||
-    c === 0x200f ||
-    c === 0x061c
-  );
+  return (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c === 0x200e || c === 0x200f || c === 0x061c;
 }
 
 const NAMES = ['black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white'] as const;

@@ -1,5 +1,16 @@
 /** `scontrol show job -o`: argv and a Key=Value parser that survives spaces and `=` in values. */
-import { actualTimes, blankJob, clean, cleanName, displayId, exitCode, intOrNull, lines, splitState, taskId } from './slurm-fields.js';
+import {
+  actualTimes,
+  blankJob,
+  clean,
+  cleanName,
+  displayId,
+  exitCode,
+  intOrNull,
+  lines,
+  splitState,
+  taskId,
+} from './slurm-fields.js';
 import { parseDuration, parseTimestamp } from './slurm-time.js';
 import type { SlurmJob } from './slurm-types.js';
 
@@ -35,7 +46,20 @@ const KNOWN_KEYS = new Set(
 );
 
 // Values that are free text (names, paths, comments): inside them only a known key ends the value.
-const FREE_TEXT = new Set(['JobName', 'Command', 'WorkDir', 'StdErr', 'StdIn', 'StdOut', 'Comment', 'AdminComment', 'SystemComment', 'Container', 'Extra', 'Reason']);
+const FREE_TEXT = new Set([
+  'JobName',
+  'Command',
+  'WorkDir',
+  'StdErr',
+  'StdIn',
+  'StdOut',
+  'Comment',
+  'AdminComment',
+  'SystemComment',
+  'Container',
+  'Extra',
+  'Reason',
+]);
 
 /**
  * Key=Value pairs of one `-o` line. A key that appears more than once (a job name containing

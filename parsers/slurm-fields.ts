@@ -1,6 +1,7 @@
 /** Field-level helpers shared by the squeue, sacct and scontrol parsers. */
-import type { SlurmJob } from './slurm-types.js';
+
 import { isEnded, type JobState, toJobState } from './job-state.js';
+import type { SlurmJob } from './slurm-types.js';
 
 const JOB_ID = /^\d{1,12}(?:_\d{1,7}|_\[[\d,\-%]{1,64}\]|\+\d{1,4})?$/;
 
@@ -82,7 +83,8 @@ export function splitState(s: string | null | undefined): { state: JobState; det
   const rest = i < 0 ? '' : t.slice(i).trim();
   const state = toJobState(word);
   // A state newer than this code knows keeps its name, so the views can still show it.
-  const detail = state === 'UNKNOWN' && word.toUpperCase() !== 'UNKNOWN' ? [word, rest].filter(Boolean).join(' ') : rest;
+  const detail =
+    state === 'UNKNOWN' && word.toUpperCase() !== 'UNKNOWN' ? [word, rest].filter(Boolean).join(' ') : rest;
   return { state, detail: detail === '' ? null : detail };
 }
 
@@ -136,7 +138,9 @@ export function waitStatusToExitCode(s: string | null | undefined): string | nul
 }
 
 /** Array and het-job parts of a display id: `83_7`, `83_[2-9%2]`, `123+1`, `79`. */
-export function idParts(display: string): Pick<SlurmJob, 'array_job_id' | 'array_task_id' | 'het_job_id' | 'het_offset'> {
+export function idParts(
+  display: string,
+): Pick<SlurmJob, 'array_job_id' | 'array_task_id' | 'het_job_id' | 'het_offset'> {
   const arr = /^(\d+)_(\d+|\[[^\]]*\]?)$/.exec(display);
   if (arr) return { array_job_id: arr[1] ?? null, array_task_id: arr[2] ?? null, het_job_id: null, het_offset: null };
   const het = /^(\d+)\+(\d+)$/.exec(display);
@@ -153,7 +157,13 @@ export function taskId(s: string | null | undefined): string | null {
 }
 
 /** Display id from parts, the way squeue's `%i` and sacct's JobID print it. */
-export function displayId(raw: string, arrayJobId: string | null, task: string | null, hetId: string | null, hetOffset: number | null): string {
+export function displayId(
+  raw: string,
+  arrayJobId: string | null,
+  task: string | null,
+  hetId: string | null,
+  hetOffset: number | null,
+): string {
   if (arrayJobId !== null && task !== null) return `${arrayJobId}_${task}`;
   if (hetId !== null && hetOffset !== null) return `${hetId}+${hetOffset}`;
   return raw;

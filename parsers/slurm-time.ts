@@ -130,7 +130,8 @@ export function parseTimestamp(s: string | null | undefined, now?: Date, offsetM
     const sec = ss === undefined ? 0 : Number(ss);
     if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || sec > 59) return null;
     if (zone !== undefined) {
-      const off = zone === 'Z' ? 0 : (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(-2)));
+      const off =
+        zone === 'Z' ? 0 : (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(-2)));
       return isoLocal(y, mo, d, h, mi, sec, off);
     }
     if (offsetMinutes !== undefined) return isoLocal(y, mo, d, h, mi, sec, offsetMinutes);

@@ -17,7 +17,10 @@ import {
 import { parseDuration, parseTimestamp } from './slurm-time.js';
 import type { SlurmJob } from './slurm-types.js';
 
-/** Unit separator: cannot be typed into a job name by accident, and squeue passes it through verbatim (checked on 22.05). */
+/**
+ * Unit separator: cannot be typed into a job name by accident, and squeue passes it through verbatim (checked on
+ * 22.05).
+ */
 export const FIELD_SEP = '\x1f';
 
 /**
@@ -99,7 +102,8 @@ export function squeueArgs(q: SqueueQuery): string[] {
   if (q.allStates) argv.push('--states=all');
   const ids = (q.jobIds ?? []).filter((id) => SAFE_ARG.test(id));
   if (ids.length > 0) argv.push(`--jobs=${ids.join(',')}`);
-  if (q.clusters !== undefined && q.clusters !== '' && /^[\w,.-]+$/.test(q.clusters)) argv.push(`--clusters=${q.clusters}`);
+  if (q.clusters !== undefined && q.clusters !== '' && /^[\w,.-]+$/.test(q.clusters))
+    argv.push(`--clusters=${q.clusters}`);
   return argv;
 }
 
@@ -220,7 +224,8 @@ function toJob(rec: Map<string, string>, offsetMinutes: number | undefined): Slu
   const hetId = hetField === '0' ? null : hetField;
   const hetOffset = hetId === null ? null : intOrNull(rec.get('hetjoboffset'));
   const fromDisplay = display === null ? null : idParts(display);
-  const raw = rawField !== null && /^\d+$/.test(rawField) ? rawField : display !== null && /^\d+$/.test(display) ? display : null;
+  const raw =
+    rawField !== null && /^\d+$/.test(rawField) ? rawField : display !== null && /^\d+$/.test(display) ? display : null;
   const job = blankJob(display ?? displayId(raw ?? first, arrayJob, task, hetId, hetOffset));
   job.raw_job_id = raw;
   job.array_job_id = arrayJob ?? fromDisplay?.array_job_id ?? null;

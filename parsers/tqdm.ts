@@ -139,7 +139,8 @@ export function parseTqdm(v: string): TqdmBar | null {
 /** `Epoch 3/10`, `Epoch 2`, `Batches (epoch 3)`, `Training Epoch: 3/3, step ...` in a desc. */
 export function descEpoch(desc: string): { epoch: number; total: number | null } | null {
   // Ultralytics YOLO prints a column table whose first column is the epoch: `  3/100      4.61G      1.352 ...`.
-  const m = /\bepochs?\b[\s:#=]*\(?\s*(\d+)(?:\s*(?:\/|of)\s*(\d+))?/i.exec(desc) ?? /^(\d+)\/(\d+)(?= {2,}\S)/.exec(desc);
+  const m =
+    /\bepochs?\b[\s:#=]*\(?\s*(\d+)(?:\s*(?:\/|of)\s*(\d+))?/i.exec(desc) ?? /^(\d+)\/(\d+)(?= {2,}\S)/.exec(desc);
   if (!m) return null;
   const epoch = parseNum(m[1]!);
   if (epoch === null) return null;

@@ -36,11 +36,13 @@ interface Tb {
 }
 
 const HEAD = /^[\s\u2502\u256d\u2500\u2501\u2503\u250f]*Traceback \(most recent call last\)/;
-const LINK = /^(?:The above exception was the direct cause of the following exception:|During handling of the above exception, another exception occurred:)$/;
+const LINK =
+  /^(?:The above exception was the direct cause of the following exception:|During handling of the above exception, another exception occurred:)$/;
 /** `pkg.SomeError: msg`; Ray wraps a worker's exception as `RayTaskError(OutOfMemoryError): msg`. */
 const EXC = /^((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:\([A-Za-z_][\w.]*\))?)(?:(:)(?:\s(.*))?)?$/;
 const BARE_EXC = /(?:Error|Exception|Interrupt|Exit|Iteration|Failed|Failure)$/;
-const LOG_LINE = /^(?:ERROR|WARNING|INFO|DEBUG|CRITICAL)\b|^\[?\d{4}-\d\d-\d\d|^[EWIF]\d{4} |^srun:|^slurmstepd|^wandb:|^Traceback/;
+const LOG_LINE =
+  /^(?:ERROR|WARNING|INFO|DEBUG|CRITICAL)\b|^\[?\d{4}-\d\d-\d\d|^[EWIF]\d{4} |^srun:|^slurmstepd|^wandb:|^Traceback/;
 const MAX_TB_LINES = 3000;
 const ORIGINAL = /^Original Traceback \(most recent call last\):/;
 /** A per-line log prefix before `Traceback`: short, ends like `: `, `] `, `| `, and is not a warning text. */
@@ -174,7 +176,8 @@ function linked(ll: LogLines, prevEnd: number, start: number): boolean {
 }
 
 function launcherCategory(ll: LogLines, tb: Tb): FailureCategory {
-  if (/CalledProcessError$/.test(tb.name)) return /died with <Signals|negative exit status/.test(tb.text) ? 'signal' : 'exit_code';
+  if (/CalledProcessError$/.test(tb.name))
+    return /died with <Signals|negative exit status/.test(tb.text) ? 'signal' : 'exit_code';
   for (let k = tb.excIdx + 1; k < ll.length && k <= tb.excIdx + 40; k++) {
     const m = /^\s*exitcode\s*:\s*(-?\d+)/.exec(ll.view(k));
     if (m) return Number(m[1]) < 0 ? 'signal' : 'exit_code';

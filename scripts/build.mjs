@@ -1,8 +1,9 @@
 // Bundles the CLI with esbuild: one ESM entry plus lazily loaded chunks, so the
 // headless paths (--version, --summary, inspect) never parse Ink or React.
-import { build } from 'esbuild';
+
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { build } from 'esbuild';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
@@ -15,7 +16,8 @@ const yogaWithoutFetch = {
     b.onLoad({ filter: /yoga-wasm-base64-esm\.js$/ }, (args) => {
       const src = readFileSync(args.path, 'utf8');
       const pattern = 'w||"function"!=typeof fetch?';
-      if (src.split(pattern).length !== 2) throw new Error(`yoga-without-fetch: expected ${pattern} once in ${args.path}`);
+      if (src.split(pattern).length !== 2)
+        throw new Error(`yoga-without-fetch: expected ${pattern} once in ${args.path}`);
       return { contents: src.replace(pattern, 'w||true?'), loader: 'js' };
     });
   },
@@ -27,7 +29,9 @@ const fastWidth = resolve('parsers/string-width.ts');
 const stringWidthStandIn = {
   name: 'string-width-stand-in',
   setup(b) {
-    b.onResolve({ filter: /^string-width$/ }, (args) => (args.importer === fastWidth ? undefined : { path: fastWidth }));
+    b.onResolve({ filter: /^string-width$/ }, (args) =>
+      args.importer === fastWidth ? undefined : { path: fastWidth },
+    );
   },
 };
 

@@ -4,7 +4,8 @@
 // run this. The version is pinned because an unpinned install on Node 20 silently picks an old
 // 2.1.1xx (newer wrappers declare engines node >= 22). Only the platform package is installed,
 // with scripts off: its native binary needs neither Node nor the wrapper's postinstall.
-//   node scripts/install-claude.mjs          → /…/claude-code/2.1.332/node_modules/@anthropic-ai/claude-code-linux-x64/claude
+//   node scripts/install-claude.mjs          →
+// /…/claude-code/2.1.332/node_modules/@anthropic-ai/claude-code-linux-x64/claude
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -26,9 +27,23 @@ const executable = () => {
 
 if (!executable()) {
   process.stderr.write(`installing ${pkg}@${version} into ${prefix}\n`);
-  execFileSync('npm', ['install', '--prefix', prefix, '--no-save', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock', `${pkg}@${version}`], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  execFileSync(
+    'npm',
+    [
+      'install',
+      '--prefix',
+      prefix,
+      '--no-save',
+      '--no-audit',
+      '--no-fund',
+      '--ignore-scripts',
+      '--no-package-lock',
+      `${pkg}@${version}`,
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
 }
 const got = execFileSync(bin, ['--version'], { encoding: 'utf8', timeout: 60_000 }).trim();
 if (!got.startsWith(`${version} `)) {

@@ -8,7 +8,9 @@ import { join, resolve } from 'node:path';
 import { analyzeLog } from '../parsers/log.js';
 
 const dir = resolve(process.argv[2] ?? resolve(import.meta.dirname, '../../shared/corpus'));
-for (const name of readdirSync(dir).filter((f) => f.endsWith('.log')).sort()) {
+for (const name of readdirSync(dir)
+  .filter((f) => f.endsWith('.log'))
+  .sort()) {
   const a = analyzeLog(new Uint8Array(readFileSync(join(dir, name))));
   process.stdout.write(`${JSON.stringify({ file: name, ...a })}\n`);
 }

@@ -129,11 +129,13 @@ export function parseCli(argv: string[]): CliOptions {
   if (v.brief && v.wait) throw new UserError('--brief and --wait do not go together');
 
   const intervalS = v.interval === undefined ? 10 : Number(v.interval);
-  if (!Number.isFinite(intervalS) || intervalS <= 0) throw new UserError(`--interval: not a number of seconds: ${v.interval}`);
+  if (!Number.isFinite(intervalS) || intervalS <= 0)
+    throw new UserError(`--interval: not a number of seconds: ${v.interval}`);
   if (intervalS < 2) throw new UserError('--interval: at least 2 seconds (the controller is shared by everyone)');
   if (intervalS > 3600) throw new UserError('--interval: at most 3600 seconds');
   const since = (v.since as string | undefined) ?? '1d';
-  if (!/^\d+\s*[smhdw]$/i.test(since)) throw new UserError(`--since: expected a duration like 30m, 6h or 2d, got ${since}`);
+  if (!/^\d+\s*[smhdw]$/i.test(since))
+    throw new UserError(`--since: expected a duration like 30m, 6h or 2d, got ${since}`);
   const tailBytes = v['tail-bytes'] === undefined ? 1024 * 1024 : parseByteSize(v['tail-bytes'] as string);
 
   if (mode === 'tui' || mode === 'summary' || mode === 'diagnose' || mode === 'events') {
@@ -141,9 +143,12 @@ export function parseCli(argv: string[]): CliOptions {
   }
   if (mode === 'inspect' && positionals.length === 0) throw new UserError('inspect: give at least one log file');
   if (mode === 'diagnose' && positionals.length !== 1) throw new UserError('diagnose: give exactly one job id');
-  if (mode === 'tui' && positionals.length > 1) throw new UserError('give one job id for the live view, or use --summary for several');
-  if (mode === 'skill' && positionals[0] !== 'install') throw new UserError('skill: the only action is `skill install`');
-  if (mode === 'mcp' && positionals.length > 0) throw new UserError('mcp: takes no arguments (it serves your jobs; clusters come from --host or the config)');
+  if (mode === 'tui' && positionals.length > 1)
+    throw new UserError('give one job id for the live view, or use --summary for several');
+  if (mode === 'skill' && positionals[0] !== 'install')
+    throw new UserError('skill: the only action is `skill install`');
+  if (mode === 'mcp' && positionals.length > 0)
+    throw new UserError('mcp: takes no arguments (it serves your jobs; clusters come from --host or the config)');
   if (v.project && v.user) throw new UserError('skill install: choose --project or --user, not both');
 
   return {
@@ -176,7 +181,8 @@ export function parseCli(argv: string[]): CliOptions {
 /** Job ids are `123`, `123_7`, `123_[1-3]` or `123+1`; anything else never reaches a command line. */
 export function validateJobId(id: string): string {
   const ok = parseJobId(id);
-  if (ok === null) throw new UserError(`not a job id: ${JSON.stringify(id).slice(0, 60)} (expected e.g. 12345, 12345_7 or 12345+1)`);
+  if (ok === null)
+    throw new UserError(`not a job id: ${JSON.stringify(id).slice(0, 60)} (expected e.g. 12345, 12345_7 or 12345+1)`);
   return ok;
 }
 

@@ -6,9 +6,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CliOptions, parseByteSize, parseSince } from './cli-args.js';
-import { UserError } from './errors.js';
-import { configDir } from './paths.js';
 import {
   DEFAULT_NOTIFY_EVENTS,
   EVENT_NAMES,
@@ -17,6 +14,9 @@ import {
   parseSink,
   type Sink,
 } from '../parsers/notify-spec.js';
+import { type CliOptions, parseByteSize, parseSince } from './cli-args.js';
+import { UserError } from './errors.js';
+import { configDir } from './paths.js';
 import type { ClusterSpec } from './transport/types.js';
 
 export interface ClusterConfig {
@@ -67,7 +67,9 @@ export function loadConfig(explicit: string | null, env: NodeJS.ProcessEnv = pro
     text = readFileSync(path, 'utf8');
   } catch (err) {
     if (!explicit && (err as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new UserError(`config ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    throw new UserError(
+      `config ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+    );
   }
   let data: unknown;
   try {
@@ -79,9 +81,11 @@ export function loadConfig(explicit: string | null, env: NodeJS.ProcessEnv = pro
 }
 
 function validate(data: unknown, path: string): Config {
-  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new UserError(`config ${path}: expected a JSON object`);
+  if (!data || typeof data !== 'object' || Array.isArray(data))
+    throw new UserError(`config ${path}: expected a JSON object`);
   for (const k of Object.keys(data)) {
-    if (!TOP_KEYS.has(k)) throw new UserError(`config ${path}: unknown key "${k}" (known: ${[...TOP_KEYS].join(', ')})`);
+    if (!TOP_KEYS.has(k))
+      throw new UserError(`config ${path}: unknown key "${k}" (known: ${[...TOP_KEYS].join(', ')})`);
   }
   const c = data as Config;
   if (c.clusters !== undefined) {
@@ -115,7 +119,10 @@ function validate(data: unknown, path: string): Config {
       throw new UserError(`config ${path}: "stall" must be {"minMinutes": N, "factor": N} with positive numbers`);
     }
   }
-  if (c.claude?.command !== undefined && (!Array.isArray(c.claude.command) || c.claude.command.some((x) => typeof x !== 'string'))) {
+  if (
+    c.claude?.command !== undefined &&
+    (!Array.isArray(c.claude.command) || c.claude.command.some((x) => typeof x !== 'string'))
+  ) {
     throw new UserError(`config ${path}: "claude.command" must be a list of strings (an argv)`);
   }
   return c;
@@ -150,12 +157,18 @@ export interface Settings {
 /** A notify entry (a `--notify` value or a config object) as a rule; a bad one is a one-line error. */
 export function notifyRule(n: unknown, where: string): NotifyRule {
   const spec = typeof n === 'string' ? n : n && typeof n === 'object' ? (n as { sink?: unknown }).sink : undefined;
-  if (typeof spec !== 'string') throw new UserError(`${where}: each entry is a sink string or {"sink": …, "events": […]}`);
+  if (typeof spec !== 'string')
+    throw new UserError(`${where}: each entry is a sink string or {"sink": …, "events": […]}`);
   const o = typeof n === 'object' ? (n as { events?: unknown; argv?: unknown }) : {};
   let sink = spec === 'cmd' && o.argv !== undefined ? ({ kind: 'cmd', argv: [] } as Sink) : parseSink(spec);
   if (typeof sink === 'string') throw new UserError(`${where}: ${sink}`);
   if (o.argv !== undefined) {
-    if (!Array.isArray(o.argv) || o.argv.length === 0 || o.argv.some((a) => typeof a !== 'string' || a === '') || sink.kind !== 'cmd') {
+    if (
+      !Array.isArray(o.argv) ||
+      o.argv.length === 0 ||
+      o.argv.some((a) => typeof a !== 'string' || a === '') ||
+      sink.kind !== 'cmd'
+    ) {
       throw new UserError(`${where}: "argv" is a non-empty list of strings, for "sink": "cmd"`);
     }
     sink = { kind: 'cmd', argv: o.argv as string[] };
@@ -183,10 +196,16 @@ export function clusterSpecs(hosts: readonly string[], configured: readonly Clus
   if (hosts.length > 0) {
     for (const h of hosts) {
       const c = configured.find((x) => x.name === h) ?? configured.find((x) => x.host === h);
-      add({ name: c?.name ?? h, host: c ? (c.host ?? null) : h, transport: c?.transport ?? 'ssh2', slurmClusters: c?.slurmClusters });
+      add({
+        name: c?.name ?? h,
+        host: c ? (c.host ?? null) : h,
+        transport: c?.transport ?? 'ssh2',
+        slurmClusters: c?.slurmClusters,
+      });
     }
   } else {
-    for (const c of configured) add({ name: c.name, host: c.host ?? null, transport: c.transport ?? 'ssh2', slurmClusters: c.slurmClusters });
+    for (const c of configured)
+      add({ name: c.name, host: c.host ?? null, transport: c.transport ?? 'ssh2', slurmClusters: c.slurmClusters });
   }
   return specs;
 }
@@ -207,16 +226,21 @@ export function resolveSettings(opts: CliOptions, env: NodeJS.ProcessEnv = proce
   return {
     clusters: clusterSpecs(opts.hosts, config.clusters ?? []),
     demo: opts.demo,
-    jobIds: opts.positionals.length > 0 && opts.mode !== 'inspect' && opts.mode !== 'redact' ? [...opts.positionals] : null,
+    jobIds:
+      opts.positionals.length > 0 && opts.mode !== 'inspect' && opts.mode !== 'redact' ? [...opts.positionals] : null,
     allUsers: opts.allUsers,
     sinceS: parseSince(opts.since),
     intervalS: !given('interval') && config.interval !== undefined ? config.interval : opts.intervalS,
-    tailBytes: !given('tail-bytes') && config.tailBytes !== undefined ? parseByteSize(String(config.tailBytes)) : opts.tailBytes,
+    tailBytes:
+      !given('tail-bytes') && config.tailBytes !== undefined ? parseByteSize(String(config.tailBytes)) : opts.tailBytes,
     pollLogs: opts.pollLogs,
     acceptNewHostKey: opts.acceptNewHostKey,
     claude: config.claude ?? {},
     autoDiagnose: given('auto-diagnose') ? opts.autoDiagnose : (config.autoDiagnose ?? opts.autoDiagnose),
-    notify: opts.notify.length > 0 ? opts.notify.map((n) => notifyRule(n, '--notify')) : (config.notify ?? []).map((n) => notifyRule(n, 'config notify')),
+    notify:
+      opts.notify.length > 0
+        ? opts.notify.map((n) => notifyRule(n, '--notify'))
+        : (config.notify ?? []).map((n) => notifyRule(n, 'config notify')),
     metrics: opts.metrics,
     stall: { minMs: (config.stall?.minMinutes ?? 10) * 60_000, factor: config.stall?.factor ?? 10 },
     warnings,

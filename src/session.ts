@@ -1,14 +1,14 @@
 /** Wires transports, pollers and log services into one store, for the TUI and headless modes alike. */
 import type { Settings } from './config.js';
-import { PathCache } from './slurm/path-cache.js';
-import { Poller } from './slurm/poller.js';
+import { UserError } from './errors.js';
 import { SlurmError, slurmRunner } from './slurm/client.js';
 import { loginUid } from './slurm/identity.js';
+import { PathCache } from './slurm/path-cache.js';
+import { Poller } from './slurm/poller.js';
 import { createJobStore, type Store } from './store.js';
 import { LogService } from './tail/log-service.js';
 import { LocalTransport } from './transport/local.js';
 import type { Transport } from './transport/types.js';
-import { UserError } from './errors.js';
 
 export interface ClusterHandle {
   name: string;
@@ -89,7 +89,9 @@ export async function openSession(settings: Settings, o: SessionOptions = {}): P
  */
 export async function pollOnce(session: Session): Promise<void> {
   const results = await Promise.allSettled(session.clusters.map((c) => c.poller.tick()));
-  const errors = results.flatMap((r, i) => (r.status === 'rejected' ? [{ name: session.clusters[i]!.name, err: r.reason }] : []));
+  const errors = results.flatMap((r, i) =>
+    r.status === 'rejected' ? [{ name: session.clusters[i]!.name, err: r.reason }] : [],
+  );
   if (errors.length === 0 || errors.length < results.length) return;
   const first = errors[0]!;
   if (!(first.err instanceof SlurmError)) throw first.err;

@@ -48,8 +48,16 @@ describe('the check catches what the map forbids (synthetic graphs)', () => {
   it.each([
     ['parsers importing the store', { 'parsers/a.ts': [imp('src/store.ts')] }, /parsers\/a\.ts imports src\/store\.ts/],
     ['parsers doing I/O', { 'parsers/a.ts': [imp('node:fs')] }, /parsers\/a\.ts imports node:fs/],
-    ['transport importing the poller', { 'src/transport/a.ts': [imp('src/slurm/poller.ts')] }, /src\/transport\/a\.ts imports src\/slurm/],
-    ['a view importing a transport', { 'components/A.tsx': [imp('src/transport/local.ts')] }, /components\/A\.tsx imports src\/transport/],
+    [
+      'transport importing the poller',
+      { 'src/transport/a.ts': [imp('src/slurm/poller.ts')] },
+      /src\/transport\/a\.ts imports src\/slurm/,
+    ],
+    [
+      'a view importing a transport',
+      { 'components/A.tsx': [imp('src/transport/local.ts')] },
+      /components\/A\.tsx imports src\/transport/,
+    ],
     ['a view-model importing React', { 'src/tui/view-model/a.ts': [imp('react')] }, /view-model\/a\.ts imports react/],
     ['headless importing Ink directly', { 'src/headless/a.ts': [imp('ink')] }, /src\/headless\/a\.ts imports ink/],
     ['a file the map does not place', { 'src/misc.ts': [] }, /src\/misc\.ts: not placed/],

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { diagnoseJob, type DiagnoseDeps } from '../src/diagnose/run.js';
+import { type DiagnoseDeps, diagnoseJob } from '../src/diagnose/run.js';
 import { installSkill, skillPath } from '../src/diagnose/skill.js';
 import { SKILL_MD } from '../src/diagnose/skill-text.js';
 import { createJobStore, type JobEntry, jobKey, type Store } from '../src/store.js';
@@ -17,7 +17,13 @@ import { type Script, type Standin, startStandin } from './helpers/messages-stan
 import { claudeEnv, count, describeRealClaude } from './helpers/real-claude.js';
 
 const secrets = plantedSecrets();
-const ANSWER = { class: 'GPU OOM', evidence: ['RuntimeError: CUDA out of memory.'], root_cause: 'The batch does not fit.', fix: ['halve the batch size'], confidence: 'high' };
+const ANSWER = {
+  class: 'GPU OOM',
+  evidence: ['RuntimeError: CUDA out of memory.'],
+  root_cause: 'The batch does not fit.',
+  fix: ['halve the batch size'],
+  confidence: 'high',
+};
 
 let dir: string;
 let proj: string;
@@ -45,10 +51,32 @@ function addCrashedJob(): string {
   const err = join(dir, '4103.err');
   writeFileSync(err, `${secretLines(secrets).join('\n')}\nEpoch 0: 40%|████ | 40/100\n${oomTraceback().join('\n')}\n`);
   const key = jobKey('local', '4103');
-  const log = { path: err, status: 'ok' as const, size: 0, mtimeMs: null, error: null, analysis: null, lines: [], failureLine: null };
+  const log = {
+    path: err,
+    status: 'ok' as const,
+    size: 0,
+    mtimeMs: null,
+    error: null,
+    analysis: null,
+    lines: [],
+    failureLine: null,
+  };
   const entry: JobEntry = {
-    key, cluster: 'local', job: failedJob(), polledAt: Date.now(), source: 'sacct', stdout: log, stderr: log, analysis: null,
-    history: [], willTimeout: false, overrunS: null, finishAt: null, exitNote: 'exit 1', notFound: false, logsFinal: true,
+    key,
+    cluster: 'local',
+    job: failedJob(),
+    polledAt: Date.now(),
+    source: 'sacct',
+    stdout: log,
+    stderr: log,
+    analysis: null,
+    history: [],
+    willTimeout: false,
+    overrunS: null,
+    finishAt: null,
+    exitNote: 'exit 1',
+    notFound: false,
+    logsFinal: true,
   };
   store.setState((s) => ({ jobs: { ...s.jobs, [key]: entry } }));
   return key;
@@ -56,7 +84,12 @@ function addCrashedJob(): string {
 
 async function diagnose(bin: string, script: Script) {
   standin = await startStandin(script);
-  const env = { ...claudeEnv(standin.url, join(dir, 'home')), HPCW_CLAUDE_CMD: bin, XDG_CACHE_HOME: join(dir, 'cache'), MY_SERVICE_TOKEN: secrets.envValue };
+  const env = {
+    ...claudeEnv(standin.url, join(dir, 'home')),
+    HPCW_CLAUDE_CMD: bin,
+    XDG_CACHE_HOME: join(dir, 'cache'),
+    MY_SERVICE_TOKEN: secrets.envValue,
+  };
   const o = await diagnoseJob(deps, { key: addCrashedJob(), env, cwd: proj, config: { model: 'haiku' } });
   const bodies = standin.messages().map((r) => JSON.stringify(r.body));
   // The whole bundle, as it appears inside a JSON string of the request.
@@ -77,7 +110,8 @@ describeRealClaude('diagnose with the real claude CLI', (bin) => {
     expect(body).toContain('Base directory for this skill');
     expect(body).toContain('Job id: 4103\\n');
     expect(count(body, bundle)).toBe(1);
-    for (const b of bodies) for (const [kind, value] of Object.entries(secrets)) expect(b.includes(value), kind).toBe(false);
+    for (const b of bodies)
+      for (const [kind, value] of Object.entries(secrets)) expect(b.includes(value), kind).toBe(false);
     expect(requests[0]!.body.model).toMatch(/haiku/);
     expect(o).toMatchObject({ ok: true, structured: ANSWER, cached: false });
     expect(o.text).toContain('**Class**: GPU OOM (confidence: high)');
@@ -100,7 +134,9 @@ describeRealClaude('diagnose with the real claude CLI', (bin) => {
     expect(o).toMatchObject({ ok: true, skillFile: null, structured: ANSWER });
     expect(requests).toHaveLength(1);
     expect(bodies[0]).not.toContain('<command-name>');
-    expect(JSON.stringify(requests[0]!.body.messages)).toContain('Diagnose SLURM job 4103 from the failure bundle below.');
+    expect(JSON.stringify(requests[0]!.body.messages)).toContain(
+      'Diagnose SLURM job 4103 from the failure bundle below.',
+    );
     expect(JSON.stringify(requests[0]!.body.system)).toContain('### TRACEBACK');
     expect(count(bodies[0]!, bundle)).toBe(1);
   });

@@ -58,7 +58,9 @@ describe('parseCli', () => {
 
 describe('validateJobId', () => {
   it.each(['1', '123456', '83_7', '83_[2-9%2]', '123+1'])('accepts %s', (id) => expect(validateJobId(id)).toBe(id));
-  it.each(['', 'abc', '1 2', '$(id)', '12;ls', '-1', '1_', "1'"])('rejects %j', (id) => expect(() => validateJobId(id)).toThrow(UserError));
+  it.each(['', 'abc', '1 2', '$(id)', '12;ls', '-1', '1_', "1'"])('rejects %j', (id) =>
+    expect(() => validateJobId(id)).toThrow(UserError),
+  );
 });
 
 describe('sizes and durations', () => {

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseCli } from '../src/cli-args.js';
 import { loadConfig, resolveSettings } from '../src/config.js';
+import { UserError } from '../src/errors.js';
 import { pollOnce, type Session } from '../src/session.js';
 import { SlurmError } from '../src/slurm/client.js';
 import { createJobStore } from '../src/store.js';
-import { UserError } from '../src/errors.js';
 
 const dirs: string[] = [];
 const file = (text: string) => {
@@ -23,7 +23,9 @@ afterEach(() => {
 
 describe('config file', () => {
   it('fills in what the command line did not say', () => {
-    const cfg = file('{"interval": 60, "tailBytes": "4M", "autoDiagnose": true, "clusters": [{"name": "lumi", "host": "lumi.csc.fi"}]}');
+    const cfg = file(
+      '{"interval": 60, "tailBytes": "4M", "autoDiagnose": true, "clusters": [{"name": "lumi", "host": "lumi.csc.fi"}]}',
+    );
     const o = resolveSettings(parseCli(['--summary', '--config', cfg]));
     expect(o.intervalS).toBe(60);
     expect(o.tailBytes).toBe(4 * 1024 ** 2);
@@ -44,9 +46,12 @@ describe('config file', () => {
     expect(withHost.clusters.map((c) => c.host)).toEqual(['lumi']);
     expect(withHost.warnings).toEqual([expect.stringMatching(/not valid JSON.*ignored, using --host only/)]);
     expect(() => resolveSettings(parseCli(['--summary']), env)).toThrow(/not valid JSON/);
-    expect(() => resolveSettings(parseCli(['--summary', '--host', 'lumi', '--config', join(home, 'hpc-watch', 'config.json')]), env)).toThrow(
-      /not valid JSON/,
-    );
+    expect(() =>
+      resolveSettings(
+        parseCli(['--summary', '--host', 'lumi', '--config', join(home, 'hpc-watch', 'config.json')]),
+        env,
+      ),
+    ).toThrow(/not valid JSON/);
   });
 
   it.each([

@@ -2,7 +2,15 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { claudeArgs, claudePrompt, DEFAULT_MODEL, NOT_FOUND_MESSAGE, parseResultJson, resolveClaudeCommand, runClaude } from '../src/diagnose/claude.js';
+import {
+  claudeArgs,
+  claudePrompt,
+  DEFAULT_MODEL,
+  NOT_FOUND_MESSAGE,
+  parseResultJson,
+  resolveClaudeCommand,
+  runClaude,
+} from '../src/diagnose/claude.js';
 import { DIAGNOSIS_SCHEMA } from '../src/diagnose/structured.js';
 import { STUB_DIR, stubCalls } from './diagnose-helpers.js';
 
@@ -27,17 +35,48 @@ const env = (mode: string, extra: Record<string, string> = {}) => ({
 });
 
 const run = (mode: string, config = {}, more = {}) =>
-  runClaude({ command: ['claude'], jobId: '4103', excerpt: '### JOB\nid=4103\n', skillFile, config, env: env(mode), ...more });
+  runClaude({
+    command: ['claude'],
+    jobId: '4103',
+    excerpt: '### JOB\nid=4103\n',
+    skillFile,
+    config,
+    env: env(mode),
+    ...more,
+  });
 
 describe('runClaude with the stand-in', () => {
   it('sends the exact argv and the excerpt on stdin, and reads cost and tokens', async () => {
     const r = await run('success', { maxTurns: 4, maxBudgetUsd: 0.5, model: 'haiku' });
-    expect(r).toMatchObject({ ok: true, costUsd: 0.0123, inputTokens: 1234, outputTokens: 456, numTurns: 1, sessionId: 'stub-session', retried: false, error: null, structured: null });
+    expect(r).toMatchObject({
+      ok: true,
+      costUsd: 0.0123,
+      inputTokens: 1234,
+      outputTokens: 456,
+      numTurns: 1,
+      sessionId: 'stub-session',
+      retried: false,
+      error: null,
+      structured: null,
+    });
     expect(r.text).toContain('**Class:** GPU OOM');
     const [call] = stubCalls(rec);
     expect(call!.argv).toEqual([
-      '-p', '/monitor-slurm 4103', '--output-format', 'json', '--no-session-persistence', '--tools', '',
-      '--max-turns', '4', '--max-budget-usd', '0.5', '--model', 'haiku', '--json-schema', JSON.stringify(DIAGNOSIS_SCHEMA),
+      '-p',
+      '/monitor-slurm 4103',
+      '--output-format',
+      'json',
+      '--no-session-persistence',
+      '--tools',
+      '',
+      '--max-turns',
+      '4',
+      '--max-budget-usd',
+      '0.5',
+      '--model',
+      'haiku',
+      '--json-schema',
+      JSON.stringify(DIAGNOSIS_SCHEMA),
     ]);
     expect(call!.stdin).toBe('### JOB\nid=4103\n');
   });
@@ -45,8 +84,19 @@ describe('runClaude with the stand-in', () => {
   it('never asks for fewer than 2 turns; sends the default model; structured output can be turned off', () => {
     expect(claudeArgs('1', { maxTurns: 1 })).toContain('2');
     expect(claudeArgs('1', { structured: false })).toEqual([
-      '-p', '/monitor-slurm 1', '--output-format', 'json', '--no-session-persistence', '--tools', '', '--max-turns', '3',
-      '--max-budget-usd', '0.25', '--model', DEFAULT_MODEL,
+      '-p',
+      '/monitor-slurm 1',
+      '--output-format',
+      'json',
+      '--no-session-persistence',
+      '--tools',
+      '',
+      '--max-turns',
+      '3',
+      '--max-budget-usd',
+      '0.25',
+      '--model',
+      DEFAULT_MODEL,
     ]);
   });
 
@@ -83,14 +133,18 @@ describe('runClaude with the stand-in', () => {
   });
 
   it('explains budget and execution errors', async () => {
-    expect((await run('budget')).error).toMatch(/^Claude stopped at the budget limit \(\$0.25, claude.maxBudgetUsd\): Reached maximum budget/);
+    expect((await run('budget')).error).toMatch(
+      /^Claude stopped at the budget limit \(\$0.25, claude.maxBudgetUsd\): Reached maximum budget/,
+    );
     expect((await run('during-execution')).error).toBe('Claude failed during the run: Tool execution failed: boom');
   });
 
   it('reports output that is not JSON', async () => {
     const r = await run('invalid-json');
     expect(r.ok).toBe(false);
-    expect(r.error).toBe('Claude Code answered with something that is not JSON (exit 0): Here is my diagnosis: <not json>');
+    expect(r.error).toBe(
+      'Claude Code answered with something that is not JSON (exit 0): Here is my diagnosis: <not json>',
+    );
   });
 
   it('reports a missing login', async () => {
@@ -122,15 +176,26 @@ describe('runClaude with the stand-in', () => {
   });
 
   it('says how to fix a missing claude', async () => {
-    const r = await runClaude({ command: ['claude'], jobId: '1', excerpt: 'x', config: {}, env: { ...process.env, PATH: join(dir, 'empty') } });
+    const r = await runClaude({
+      command: ['claude'],
+      jobId: '1',
+      excerpt: 'x',
+      config: {},
+      env: { ...process.env, PATH: join(dir, 'empty') },
+    });
     expect(r).toMatchObject({ ok: false, error: NOT_FOUND_MESSAGE });
   });
 });
 
 describe('command resolution and result parsing', () => {
   it('takes HPCW_CLAUDE_CMD (JSON argv or one path) over the config', () => {
-    expect(resolveClaudeCommand({ command: ['x'] }, { HPCW_CLAUDE_CMD: '["npx","claude"]' })).toEqual(['npx', 'claude']);
-    expect(resolveClaudeCommand({}, { HPCW_CLAUDE_CMD: '/opt/my claude/bin/claude' })).toEqual(['/opt/my claude/bin/claude']);
+    expect(resolveClaudeCommand({ command: ['x'] }, { HPCW_CLAUDE_CMD: '["npx","claude"]' })).toEqual([
+      'npx',
+      'claude',
+    ]);
+    expect(resolveClaudeCommand({}, { HPCW_CLAUDE_CMD: '/opt/my claude/bin/claude' })).toEqual([
+      '/opt/my claude/bin/claude',
+    ]);
     expect(resolveClaudeCommand({ command: ['agent', '--x'] }, {})).toEqual(['agent', '--x']);
     expect(resolveClaudeCommand({}, {})).toEqual(['claude']);
     expect(resolveClaudeCommand({}, { HPCW_CLAUDE_CMD: '["a", 1]' })).toMatch(/^HPCW_CLAUDE_CMD: expected/);

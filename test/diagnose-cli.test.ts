@@ -39,7 +39,16 @@ describe('hpc-watch diagnose (demo cluster)', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(j).toMatchObject({ job_id: '4104', cached: false, ok: true, cost_usd: 0.0123, input_tokens: 1234, output_tokens: 456, error: null, redactions: 0 });
+    expect(j).toMatchObject({
+      job_id: '4104',
+      cached: false,
+      ok: true,
+      cost_usd: 0.0123,
+      input_tokens: 1234,
+      output_tokens: 456,
+      error: null,
+      redactions: 0,
+    });
     expect(j.text).toContain('**Class:** GPU OOM');
     expect(j.excerpt_tokens).toBeGreaterThan(20);
     const [call] = stubCalls(rec);
@@ -64,7 +73,9 @@ describe('hpc-watch diagnose (demo cluster)', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^### JOB\nid=4104 /);
     expect(r.stdout).toContain('### TRACEBACK');
-    expect(r.stderr).toMatch(/^hpc-watch: dry run for job 4104: \d+ tokens \(budget 6000\), 0 secrets redacted; nothing sent\n$/);
+    expect(r.stderr).toMatch(
+      /^hpc-watch: dry run for job 4104: \d+ tokens \(budget 6000\), 0 secrets redacted; nothing sent\n$/,
+    );
     expect(stubCalls(rec)).toHaveLength(0);
     cli(['diagnose', '4104', '--demo']);
     // The demo writes its logs to a fresh temp dir per run.
@@ -75,10 +86,16 @@ describe('hpc-watch diagnose (demo cluster)', () => {
   it('refuses politely: a job that has not failed, an unknown job', () => {
     let r = cli(['diagnose', '4103', '--demo']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^hpc-watch: job 4103 is (PENDING and has not run yet|still RUNNING); nothing to diagnose/);
+    expect(r.stderr).toMatch(
+      /^hpc-watch: job 4103 is (PENDING and has not run yet|still RUNNING); nothing to diagnose/,
+    );
     r = cli(['diagnose', '999999', '--demo', '--json']);
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout)).toMatchObject({ job_id: '999999', ok: false, error: 'job 999999 not found (neither squeue nor sacct know it)' });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      job_id: '999999',
+      ok: false,
+      error: 'job 999999 not found (neither squeue nor sacct know it)',
+    });
     expect(stubCalls(rec)).toHaveLength(0);
   });
 
@@ -86,7 +103,11 @@ describe('hpc-watch diagnose (demo cluster)', () => {
     let r = cli(['diagnose', '4104', '--demo'], { PATH: join(dir, 'no-bin') });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('hpc-watch: Claude Code not found: install it or set claude.command / HPCW_CLAUDE_CMD\n');
-    r = cli(['diagnose', '4104', '--demo'], { HPCW_CLAUDE_CMD: join(STUB_DIR, 'claude'), CLAUDE_STUB_MODE: 'invalid-json', PATH: process.env.PATH ?? '' });
+    r = cli(['diagnose', '4104', '--demo'], {
+      HPCW_CLAUDE_CMD: join(STUB_DIR, 'claude'),
+      CLAUDE_STUB_MODE: 'invalid-json',
+      PATH: process.env.PATH ?? '',
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^hpc-watch: Claude Code answered with something that is not JSON/);
     r = cli(['diagnose', '4104', '--demo', '--json'], { CLAUDE_STUB_MODE: 'max-turns' });

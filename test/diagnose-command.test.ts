@@ -15,7 +15,11 @@ vi.mock('../src/session.js', () => ({
   openSession: async () => {
     const store = createJobStore();
     for (const e of fake.jobs as JobEntry[]) store.setState((s) => ({ jobs: { ...s.jobs, [e.key]: e } }));
-    return { store, clusters: [{ name: 'local', transport: new LocalTransport(), poller: { tick: async () => {} } }], close: async () => {} };
+    return {
+      store,
+      clusters: [{ name: 'local', transport: new LocalTransport(), poller: { tick: async () => {} } }],
+      close: async () => {},
+    };
   },
   pollOnce: async () => {},
 }));
@@ -25,10 +29,35 @@ const { runDiagnose } = await import('../src/diagnose/command.js');
 let dir: string;
 const secrets = plantedSecrets();
 const saved = { ...process.env };
-const info = (path: string): LogInfo => ({ path, status: 'ok', size: 0, mtimeMs: null, error: null, analysis: null, lines: [], failureLine: null });
+const info = (path: string): LogInfo => ({
+  path,
+  status: 'ok',
+  size: 0,
+  mtimeMs: null,
+  error: null,
+  analysis: null,
+  lines: [],
+  failureLine: null,
+});
 
 function entry(job = failedJob(), out: string, err: string): JobEntry {
-  return { key: jobKey('local', job.job_id), cluster: 'local', job, polledAt: 0, source: 'sacct', stdout: info(out), stderr: info(err), analysis: null, history: [], willTimeout: null, overrunS: null, finishAt: null, exitNote: 'exit 1', notFound: false, logsFinal: true };
+  return {
+    key: jobKey('local', job.job_id),
+    cluster: 'local',
+    job,
+    polledAt: 0,
+    source: 'sacct',
+    stdout: info(out),
+    stderr: info(err),
+    analysis: null,
+    history: [],
+    willTimeout: null,
+    overrunS: null,
+    finishAt: null,
+    exitNote: 'exit 1',
+    notFound: false,
+    logsFinal: true,
+  };
 }
 
 async function capture(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -58,8 +87,14 @@ beforeEach(() => {
   const out = join(dir, '4103.out');
   const err = join(dir, '4103.err');
   writeFileSync(out, `starting\n${secretLines(secrets).slice(0, 8).join('\n')}\n`);
-  writeFileSync(err, `${secretLines(secrets).join('\n')}\n${oomTraceback().slice(0, -1).join('\n')}\nRuntimeError: CUDA out of memory (token ${secrets.huggingface})\n`);
-  fake.jobs = [entry(failedJob(), out, err), entry(failedJob({ job_id: '4200', state: 'RUNNING', exit_code: null }), out, err)];
+  writeFileSync(
+    err,
+    `${secretLines(secrets).join('\n')}\n${oomTraceback().slice(0, -1).join('\n')}\nRuntimeError: CUDA out of memory (token ${secrets.huggingface})\n`,
+  );
+  fake.jobs = [
+    entry(failedJob(), out, err),
+    entry(failedJob({ job_id: '4200', state: 'RUNNING', exit_code: null }), out, err),
+  ];
   Object.assign(process.env, {
     PATH: `${STUB_DIR}:${saved.PATH}`,
     CLAUDE_STUB_DIR: join(dir, 'calls'),
@@ -83,7 +118,9 @@ describe('runDiagnose', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^### JOB\nid=4103 /);
     expect(r.stdout).toContain('RuntimeError: CUDA out of memory (token [REDACTED:huggingface])');
-    expect(r.stderr).toMatch(/^hpc-watch: dry run for job 4103: \d+ tokens \(budget 6000\), \d+ secrets redacted; nothing sent\n$/);
+    expect(r.stderr).toMatch(
+      /^hpc-watch: dry run for job 4103: \d+ tokens \(budget 6000\), \d+ secrets redacted; nothing sent\n$/,
+    );
     expect(Number(/(\d+) secrets/.exec(r.stderr)![1])).toBeGreaterThanOrEqual(12);
     for (const [kind, v] of Object.entries(secrets)) expect(r.stdout + r.stderr, kind).not.toContain(v);
     expect(stubCalls(join(dir, 'calls'))).toHaveLength(0);
@@ -98,7 +135,9 @@ describe('runDiagnose', () => {
   it('refuses a running job unless --force (which still needs a failure in its log)', async () => {
     let r = await capture(['diagnose', '4200']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('hpc-watch: job 4200 is still RUNNING; nothing to diagnose yet (--force diagnoses a failure already in its log)\n');
+    expect(r.stderr).toBe(
+      'hpc-watch: job 4200 is still RUNNING; nothing to diagnose yet (--force diagnoses a failure already in its log)\n',
+    );
     r = await capture(['diagnose', '4200', '--force']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/\n\ncost \$0\.0123 · 1234 in \/ 456 out tokens · \d+ secrets redacted\n$/);

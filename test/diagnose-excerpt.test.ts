@@ -1,11 +1,11 @@
 import fc from 'fast-check';
-import { runs } from './helpers/prop.js';
 import { describe, expect, it } from 'vitest';
 import { clipTokens, collapse, estimateTokens, isProgressLine } from '../src/diagnose/collapse.js';
 import { buildExcerpt, type ExcerptInput, type ExcerptLog } from '../src/diagnose/excerpt.js';
 import { redactLines } from '../src/diagnose/redact-lines.js';
 import { outboundRedactor } from '../src/redact.js';
 import { failedJob, OOM_LINE, oomTraceback, plantedSecrets, secretLines } from './diagnose-helpers.js';
+import { runs } from './helpers/prop.js';
 
 const failure = { category: 'oom_gpu' as const, line: OOM_LINE, exception: 'torch.OutOfMemoryError' };
 
@@ -25,27 +25,61 @@ function input(stderrLines: string[], stdoutLines: string[], over: Partial<Excer
       stderrSize: 99_000_000,
       exitNote: 'exit 1',
       failure,
-      progress: { current: 15, total: 100, unit: 'batch', rate: 4.9, rate_unit: 'batch/s', eta_s: 17, elapsed_s: 3, epoch: 1, epoch_total: 3 },
+      progress: {
+        current: 15,
+        total: 100,
+        unit: 'batch',
+        rate: 4.9,
+        rate_unit: 'batch/s',
+        eta_s: 17,
+        elapsed_s: 3,
+        epoch: 1,
+        epoch_total: 3,
+      },
       metrics: { loss: 0.52 },
       framework: 'tqdm',
     },
     stdout: log('/home/u/bert/logs/4103.out', stdoutLines, null, null),
-    stderr: log('/home/u/bert/logs/4103.err', stderrLines, tbStart >= 0 && fi >= 0 ? [tbStart, fi] : null, fi >= 0 ? fi : null),
+    stderr: log(
+      '/home/u/bert/logs/4103.err',
+      stderrLines,
+      tbStart >= 0 && fi >= 0 ? [tbStart, fi] : null,
+      fi >= 0 ? fi : null,
+    ),
     ...over,
   };
 }
 
-const bar = (i: number, n = 50_000) => `Epoch 0:  ${Math.floor((100 * i) / n)}%|██▌       | ${i}/${n} [00:${String(i % 60).padStart(2, '0')}<01:00,  4.90batch/s]`;
+const bar = (i: number, n = 50_000) =>
+  `Epoch 0:  ${Math.floor((100 * i) / n)}%|██▌       | ${i}/${n} [00:${String(i % 60).padStart(2, '0')}<01:00,  4.90batch/s]`;
 
 describe('buildExcerpt', () => {
   it('holds the job metadata, the root-cause line and the whole traceback', () => {
     const stderr = ['Loading bert-large-uncased', bar(1), bar(2), bar(3), ...oomTraceback(), ''];
     const ex = buildExcerpt(input(stderr, ['batch size 64, fp32', 'step 1 loss 0.7']));
     expect(ex.text).toMatch(/^### JOB\n/);
-    for (const f of ['id=4103', 'name=finetune-bert', 'state=FAILED', 'exit=1:0', 'derived=0:0', 'elapsed=0:28/2:00:00', 'partition=gpu', 'nodelist=gpu-017', 'req_mem=512M', 'alloc_tres=cpu=1,mem=512M,node=1,billing=1,gres/gpu=1', 'max_rss=498M', 'workdir=/home/u/bert', 'cmd=/home/u/bert/train.sbatch', 'stdout=/home/u/bert/logs/4103.out', 'stderr=/home/u/bert/logs/4103.err (94.4 MB)']) {
+    for (const f of [
+      'id=4103',
+      'name=finetune-bert',
+      'state=FAILED',
+      'exit=1:0',
+      'derived=0:0',
+      'elapsed=0:28/2:00:00',
+      'partition=gpu',
+      'nodelist=gpu-017',
+      'req_mem=512M',
+      'alloc_tres=cpu=1,mem=512M,node=1,billing=1,gres/gpu=1',
+      'max_rss=498M',
+      'workdir=/home/u/bert',
+      'cmd=/home/u/bert/train.sbatch',
+      'stdout=/home/u/bert/logs/4103.out',
+      'stderr=/home/u/bert/logs/4103.err (94.4 MB)',
+    ]) {
       expect(ex.text).toContain(f);
     }
-    expect(ex.text).toContain(`### FAILURE\ncategory=oom_gpu exception=torch.OutOfMemoryError\nroot cause (stderr, line 12 of 13 read): ${OOM_LINE}`);
+    expect(ex.text).toContain(
+      `### FAILURE\ncategory=oom_gpu exception=torch.OutOfMemoryError\nroot cause (stderr, line 12 of 13 read): ${OOM_LINE}`,
+    );
     expect(ex.text).toContain(`### TRACEBACK (stderr lines 5-12)\n${oomTraceback().join('\n')}\n`);
     expect(ex.text).toContain('### LOG stdout');
     expect(ex.text).toContain('### PROGRESS\nframework=tqdm progress=15/100 batch (15%)');
@@ -98,9 +132,14 @@ describe('buildExcerpt', () => {
     const ex = buildExcerpt({
       ...input(['training...', bar(10, 100)], []),
       job,
-      facts: { ...input([], []).facts, failure: { category: 'timeout', line: 'slurm: State=TIMEOUT Reason=TimeLimit', exception: null } },
+      facts: {
+        ...input([], []).facts,
+        failure: { category: 'timeout', line: 'slurm: State=TIMEOUT Reason=TimeLimit', exception: null },
+      },
     });
-    expect(ex.text).toContain('root cause (from SLURM accounting; the logs do not explain it): slurm: State=TIMEOUT Reason=TimeLimit');
+    expect(ex.text).toContain(
+      'root cause (from SLURM accounting; the logs do not explain it): slurm: State=TIMEOUT Reason=TimeLimit',
+    );
     expect(ex.text).not.toContain('### TRACEBACK');
   });
 
@@ -127,9 +166,22 @@ describe('buildExcerpt', () => {
   it('hashes the same failure alike across array tasks, times and pids, not across exit codes or memory', () => {
     const mk = (id: string, pid: number, ts: string, over = {}) =>
       buildExcerpt(
-        input([`[${ts}] worker pid ${pid} starting on gpu-0${pid % 9}`, bar(pid % 50, 50), ...oomTraceback()], [`job ${id} at ${ts}`], {
-          job: failedJob({ job_id: id, raw_job_id: String(5000 + pid), array_job_id: '77', array_task_id: id.split('_')[1], elapsed_s: pid, nodes: `gpu-0${pid % 9}`, max_rss: `${pid}M`, ...over }),
-        }),
+        input(
+          [`[${ts}] worker pid ${pid} starting on gpu-0${pid % 9}`, bar(pid % 50, 50), ...oomTraceback()],
+          [`job ${id} at ${ts}`],
+          {
+            job: failedJob({
+              job_id: id,
+              raw_job_id: String(5000 + pid),
+              array_job_id: '77',
+              array_task_id: id.split('_')[1],
+              elapsed_s: pid,
+              nodes: `gpu-0${pid % 9}`,
+              max_rss: `${pid}M`,
+              ...over,
+            }),
+          },
+        ),
       ).hash;
     const a = mk('77_1', 1234, '2026-11-28 10:00:01');
     expect(mk('77_2', 5678, '2026-11-28 11:22:33')).toBe(a);
@@ -147,7 +199,13 @@ describe('buildExcerpt', () => {
   });
 
   it('keeps line indexes when a multi-line secret is redacted', () => {
-    const lines = ['a', '-----BEGIN PRIVATE KEY-----', 'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=', '-----END PRIVATE KEY-----', 'b'];
+    const lines = [
+      'a',
+      '-----BEGIN PRIVATE KEY-----',
+      'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=',
+      '-----END PRIVATE KEY-----',
+      'b',
+    ];
     const out = redactLines(lines, (t) => outboundRedactor({})(t).text);
     expect(out).toHaveLength(5);
     expect(out[0]).toBe('a');
@@ -160,16 +218,22 @@ describe('buildExcerpt', () => {
     const red = outboundRedactor({ SVC_TOKEN: sec.envValue });
     const pool = [...secretLines(sec), 'plain', '', `AKIA${'Q'.repeat(16)} tail`];
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.constantFrom(...pool), fc.string({ maxLength: 30 })), { maxLength: 40 }), (ls) => {
-        const out = redactLines(ls, (t) => red(t).text);
-        expect(out).toHaveLength(ls.length);
-        const joined = out.join('\n');
-        // A bare base64 line is only key material inside a BEGIN/END block, so it is not checked alone.
-        for (const [k, v] of Object.entries(sec)) if (k !== 'pemBody') expect(joined).not.toContain(v);
-      }),
+      fc.property(
+        fc.array(fc.oneof(fc.constantFrom(...pool), fc.string({ maxLength: 30 })), { maxLength: 40 }),
+        (ls) => {
+          const out = redactLines(ls, (t) => red(t).text);
+          expect(out).toHaveLength(ls.length);
+          const joined = out.join('\n');
+          // A bare base64 line is only key material inside a BEGIN/END block, so it is not checked alone.
+          for (const [k, v] of Object.entries(sec)) if (k !== 'pemBody') expect(joined).not.toContain(v);
+        },
+      ),
       runs(300),
     );
-    const block = redactLines(['x', ...secretLines(sec).slice(9, 13), `AKIA${'Q'.repeat(16)} tail`], (t) => red(t).text);
+    const block = redactLines(
+      ['x', ...secretLines(sec).slice(9, 13), `AKIA${'Q'.repeat(16)} tail`],
+      (t) => red(t).text,
+    );
     expect(block).toEqual(['x', '[REDACTED:private-key]', '', '', '', '[REDACTED:aws-access-key-id] tail']);
   });
 
@@ -186,7 +250,10 @@ describe('buildExcerpt', () => {
             ...input([], []),
             stderr: log('/e', err, f !== null ? [Math.max(0, f - 3), f] : null, f),
             stdout: log('/o', out, null, null),
-            facts: { ...input([], []).facts, failure: f !== null ? { category: 'python_exception', line: err[f]!, exception: null } : failure },
+            facts: {
+              ...input([], []).facts,
+              failure: f !== null ? { category: 'python_exception', line: err[f]!, exception: null } : failure,
+            },
             budgetTokens: budget,
             redact: outboundRedactor({}),
           });
@@ -208,9 +275,21 @@ describe('collapse helpers', () => {
   });
 
   it('keeps the last state of each bar in a run of nested bars', () => {
-    const lines = ['x', 'Epoch 1:  10%|█| 1/10 [00:01<00:09]', 'Batch:  50%|█| 5/10 [00:01<00:01]', 'Epoch 1:  20%|█| 2/10 [00:02<00:08]', 'Batch: 100%|█| 10/10 [00:02<00:00]', 'y'];
+    const lines = [
+      'x',
+      'Epoch 1:  10%|█| 1/10 [00:01<00:09]',
+      'Batch:  50%|█| 5/10 [00:01<00:01]',
+      'Epoch 1:  20%|█| 2/10 [00:02<00:08]',
+      'Batch: 100%|█| 10/10 [00:02<00:00]',
+      'y',
+    ];
     const items = collapse(lines, 0, lines.length);
-    expect(items.map((i) => i.text)).toEqual(['x', 'Epoch 1:  20%|█| 2/10 [00:02<00:08]', 'Batch: 100%|█| 10/10 [00:02<00:00]  [last of 4 progress updates]', 'y']);
+    expect(items.map((i) => i.text)).toEqual([
+      'x',
+      'Epoch 1:  20%|█| 2/10 [00:02<00:08]',
+      'Batch: 100%|█| 10/10 [00:02<00:00]  [last of 4 progress updates]',
+      'y',
+    ]);
   });
 
   it('clips to a token count without splitting surrogate pairs', () => {

@@ -4,12 +4,20 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SlurmJob } from '../parsers/slurm-types.js';
 import { readCachedDiagnosis } from '../src/diagnose/cache.js';
+import { type DiagnoseDeps, diagnoseJob, startDiagnosis } from '../src/diagnose/run.js';
 import { installSkill, skillPath } from '../src/diagnose/skill.js';
-import { diagnoseJob, type DiagnoseDeps, startDiagnosis } from '../src/diagnose/run.js';
 import type { Session } from '../src/session.js';
 import { createJobStore, type JobEntry, jobKey, type LogInfo, type Store } from '../src/store.js';
 import { LocalTransport } from '../src/transport/local.js';
-import { failedJob, OOM_LINE, oomTraceback, plantedSecrets, STUB_DIR, secretLines, stubCalls } from './diagnose-helpers.js';
+import {
+  failedJob,
+  OOM_LINE,
+  oomTraceback,
+  plantedSecrets,
+  STUB_DIR,
+  secretLines,
+  stubCalls,
+} from './diagnose-helpers.js';
 
 let dir: string;
 let rec: string;
@@ -18,7 +26,16 @@ let deps: DiagnoseDeps;
 let env: NodeJS.ProcessEnv;
 const secrets = plantedSecrets();
 
-const info = (path: string): LogInfo => ({ path, status: 'ok', size: 0, mtimeMs: null, error: null, analysis: null, lines: [], failureLine: null });
+const info = (path: string): LogInfo => ({
+  path,
+  status: 'ok',
+  size: 0,
+  mtimeMs: null,
+  error: null,
+  analysis: null,
+  lines: [],
+  failureLine: null,
+});
 
 function addJob(job: SlurmJob, out: string | null, err: string | null): string {
   const key = jobKey('local', job.job_id);
@@ -48,7 +65,11 @@ function writeCrash(id: string, stamp: string, updates = 40): { out: string; err
   const out = join(dir, `${id}.out`);
   const err = join(dir, `${id}.err`);
   writeFileSync(out, `[${stamp}] job ${id} starting fine-tune\nLoading bert-base-uncased (110M params)\n`);
-  const bars = Array.from({ length: updates }, (_, i) => `\rEpoch 0:  ${Math.floor((100 * i) / updates)}%|█▌  | ${i}/${updates} [00:0${i % 10}<00:17,  4.90batch/s]`).join('');
+  const bars = Array.from(
+    { length: updates },
+    (_, i) =>
+      `\rEpoch 0:  ${Math.floor((100 * i) / updates)}%|█▌  | ${i}/${updates} [00:0${i % 10}<00:17,  4.90batch/s]`,
+  ).join('');
   writeFileSync(err, `${secretLines(secrets).join('\n')}\n${bars}\n${oomTraceback().join('\n')}\n`);
   return { out, err };
 }
@@ -81,10 +102,23 @@ describe('diagnoseJob', () => {
     const unsub = store.subscribe((s) => seen.push(s.diagnoses[key]?.status ?? 'none'));
     const o = await diagnoseJob(deps, { key, env, cwd: dir });
     unsub();
-    expect(o).toMatchObject({ ok: true, cached: false, costUsd: 0.0123, inputTokens: 1234, outputTokens: 456, error: null });
+    expect(o).toMatchObject({
+      ok: true,
+      cached: false,
+      costUsd: 0.0123,
+      inputTokens: 1234,
+      outputTokens: 456,
+      error: null,
+    });
     expect(o.text).toContain('**Class:** GPU OOM');
     expect(seen[0]).toBe('running');
-    expect(store.getState().diagnoses[key]).toMatchObject({ status: 'done', cached: false, costUsd: 0.0123, inputTokens: 1234, outputTokens: 456 });
+    expect(store.getState().diagnoses[key]).toMatchObject({
+      status: 'done',
+      cached: false,
+      costUsd: 0.0123,
+      inputTokens: 1234,
+      outputTokens: 456,
+    });
     const [call] = stubCalls(rec);
     expect(call!.stdin).toBe(o.excerpt!.text);
     expect(call!.stdin).toContain(OOM_LINE);
@@ -114,8 +148,16 @@ describe('diagnoseJob', () => {
   it('never lets a planted secret reach claude (stdin, argv) or the dry run', async () => {
     const { out, err } = writeCrash('4103', '2026-11-28 10:00:00');
     // Secrets in the root-cause line and in a line longer than the per-line cut, too.
-    writeFileSync(err, `${'y'.repeat(590)} ${secrets.openai} ${secrets.huggingface}\n${oomTraceback().slice(0, -1).join('\n')}\nValueError: bad token ${secrets.huggingface} for ${secrets.envValue}\n`, { flag: 'a' });
-    const key = addJob(failedJob({ command: `/home/u/run.sh https://bob:${secrets.urlPassword}@h.example/x` }), out, err);
+    writeFileSync(
+      err,
+      `${'y'.repeat(590)} ${secrets.openai} ${secrets.huggingface}\n${oomTraceback().slice(0, -1).join('\n')}\nValueError: bad token ${secrets.huggingface} for ${secrets.envValue}\n`,
+      { flag: 'a' },
+    );
+    const key = addJob(
+      failedJob({ command: `/home/u/run.sh https://bob:${secrets.urlPassword}@h.example/x` }),
+      out,
+      err,
+    );
     const dry = await diagnoseJob(deps, { key, env, dryRun: true });
     const o = await diagnoseJob(deps, { key, env });
     expect(o.ok).toBe(true);
@@ -134,8 +176,24 @@ describe('diagnoseJob', () => {
   it('answers the same failure from the cache (another task, other times) and asks again with force', async () => {
     const a = writeCrash('77_1', '2026-11-28 10:00:00');
     const b = writeCrash('77_2', '2026-11-28 11:59:59', 55);
-    const k1 = addJob(failedJob({ job_id: '77_1', raw_job_id: '78', array_job_id: '77', array_task_id: '1', elapsed_s: 28 }), a.out, a.err);
-    const k2 = addJob(failedJob({ job_id: '77_2', raw_job_id: '79', array_job_id: '77', array_task_id: '2', elapsed_s: 31, nodes: 'gpu-003', max_rss: '470M' }), b.out, b.err);
+    const k1 = addJob(
+      failedJob({ job_id: '77_1', raw_job_id: '78', array_job_id: '77', array_task_id: '1', elapsed_s: 28 }),
+      a.out,
+      a.err,
+    );
+    const k2 = addJob(
+      failedJob({
+        job_id: '77_2',
+        raw_job_id: '79',
+        array_job_id: '77',
+        array_task_id: '2',
+        elapsed_s: 31,
+        nodes: 'gpu-003',
+        max_rss: '470M',
+      }),
+      b.out,
+      b.err,
+    );
     const first = await diagnoseJob(deps, { key: k1, env });
     expect(first.cached).toBe(false);
     expect(stubCalls(rec)).toHaveLength(1);
@@ -163,9 +221,19 @@ describe('diagnoseJob', () => {
 
   it('stays under budget for a huge \\r progress log', async () => {
     const { out, err } = writeCrash('9', '2026-11-28 10:00:00', 50_000);
-    writeFileSync(out, Array.from({ length: 30_000 }, (_, i) => `it ${i} loss=${(1 / (i + 1)).toFixed(6)}`).join('\n'), { flag: 'a' });
+    writeFileSync(
+      out,
+      Array.from({ length: 30_000 }, (_, i) => `it ${i} loss=${(1 / (i + 1)).toFixed(6)}`).join('\n'),
+      { flag: 'a' },
+    );
     const key = addJob(failedJob({ job_id: '9' }), out, err);
-    const o = await diagnoseJob(deps, { key, env, dryRun: true, config: { tokenBudget: 3000 }, tailBytes: 4 * 1024 * 1024 });
+    const o = await diagnoseJob(deps, {
+      key,
+      env,
+      dryRun: true,
+      config: { tokenBudget: 3000 },
+      tailBytes: 4 * 1024 * 1024,
+    });
     expect(o.excerpt!.tokens).toBeLessThanOrEqual(3000);
     expect(o.excerpt!.text).toContain(OOM_LINE);
   });
@@ -187,10 +255,18 @@ describe('diagnoseJob', () => {
 
   it('refuses a job with no failure, and works from SLURM facts when the logs are gone', async () => {
     writeFileSync(join(dir, 'ok.out'), 'all good\n');
-    const ok = addJob(failedJob({ job_id: '2', state: 'COMPLETED', exit_code: '0:0', reason: null }), join(dir, 'ok.out'), null);
+    const ok = addJob(
+      failedJob({ job_id: '2', state: 'COMPLETED', exit_code: '0:0', reason: null }),
+      join(dir, 'ok.out'),
+      null,
+    );
     const r = await diagnoseJob(deps, { key: ok, env });
     expect(r.error).toMatch(/^nothing to diagnose/);
-    const oom = addJob(failedJob({ job_id: '3', state: 'OUT_OF_MEMORY', exit_code: '0:125' }), join(dir, 'gone.out'), join(dir, 'gone.err'));
+    const oom = addJob(
+      failedJob({ job_id: '3', state: 'OUT_OF_MEMORY', exit_code: '0:125' }),
+      join(dir, 'gone.out'),
+      join(dir, 'gone.err'),
+    );
     const o = await diagnoseJob(deps, { key: oom, env, dryRun: true });
     expect(o.ok).toBe(true);
     expect(o.excerpt!.text).toContain('gone.out (missing)');
@@ -201,7 +277,11 @@ describe('diagnoseJob', () => {
   it('startDiagnosis runs in the background and hands back one handle per job', async () => {
     const { out, err } = writeCrash('4', 'x');
     const key = addJob(failedJob({ job_id: '4' }), out, err);
-    const session = { store, clusters: [{ name: 'local', transport: new LocalTransport() }], close: async () => {} } as unknown as Session;
+    const session = {
+      store,
+      clusters: [{ name: 'local', transport: new LocalTransport() }],
+      close: async () => {},
+    } as unknown as Session;
     const h = startDiagnosis(session, key, { env });
     expect(startDiagnosis(session, key, { env })).toBe(h);
     expect(store.getState().diagnoses[key]?.status).toBe('running');

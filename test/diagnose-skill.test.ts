@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cliPath } from './helpers/cluster.js';
 import { findSkill, installSkill, skillIsStale, skillPath, skillSystemPrompt } from '../src/diagnose/skill.js';
 import { SKILL_MD } from '../src/diagnose/skill-text.js';
+import { cliPath } from './helpers/cluster.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 let dir: string;
@@ -23,7 +23,9 @@ describe('the monitor-slurm skill text', () => {
   it('has valid frontmatter and stays short', () => {
     const m = /^---\n([\s\S]*?)\n---\n/.exec(SKILL_MD);
     expect(m).not.toBeNull();
-    const fm = Object.fromEntries(m![1]!.split('\n').map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]));
+    const fm = Object.fromEntries(
+      m![1]!.split('\n').map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]),
+    );
     expect(fm.name).toBe('monitor-slurm');
     expect(fm.description!.length).toBeGreaterThan(40);
     expect(fm.description!.length).toBeLessThanOrEqual(1024);
@@ -31,7 +33,15 @@ describe('the monitor-slurm skill text', () => {
     expect(fm['allowed-tools']).toContain('Bash(hpc-watch *)');
     expect(fm['allowed-tools']).toContain('Bash(sacct *)');
     expect(SKILL_MD.split('\n').length).toBeLessThan(80);
-    for (const s of ['hpc-watch --summary --json', 'hpc-watch inspect --json', 'sacct', '### JOB', '### TRACEBACK', 'REDACTED', '200 words']) {
+    for (const s of [
+      'hpc-watch --summary --json',
+      'hpc-watch inspect --json',
+      'sacct',
+      '### JOB',
+      '### TRACEBACK',
+      'REDACTED',
+      '200 words',
+    ]) {
       expect(SKILL_MD).toContain(s);
     }
   });
@@ -75,7 +85,9 @@ describe('findSkill: where Claude Code would load monitor-slurm from', () => {
   it('follows CLAUDE_CONFIG_DIR for the personal skill', () => {
     const cfg = join(dir, 'cfg');
     put(join(cfg, 'skills/monitor-slurm/SKILL.md'));
-    expect(findSkill(join(dir), { HOME: join(dir, 'nohome'), CLAUDE_CONFIG_DIR: cfg })).toBe(join(cfg, 'skills/monitor-slurm/SKILL.md'));
+    expect(findSkill(join(dir), { HOME: join(dir, 'nohome'), CLAUDE_CONFIG_DIR: cfg })).toBe(
+      join(cfg, 'skills/monitor-slurm/SKILL.md'),
+    );
     expect(skillPath('user', '/x', { CLAUDE_CONFIG_DIR: cfg })).toBe(join(cfg, 'skills/monitor-slurm/SKILL.md'));
   });
 
@@ -117,7 +129,11 @@ describe('skill install', () => {
     mkdirSync(home);
     mkdirSync(proj);
     const run = (...args: string[]) =>
-      spawnSync(process.execPath, [cli, 'skill', 'install', ...args], { cwd: proj, encoding: 'utf8', env: { ...process.env, HOME: home } });
+      spawnSync(process.execPath, [cli, 'skill', 'install', ...args], {
+        cwd: proj,
+        encoding: 'utf8',
+        env: { ...process.env, HOME: home },
+      });
     let r = run();
     expect(r.status).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe(`wrote ${join(proj, '.claude/skills/monitor-slurm/SKILL.md')}`);

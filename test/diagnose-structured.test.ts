@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { DIAGNOSIS_CLASSES, DIAGNOSIS_SCHEMA, diagnosisMarkdown, parseStructured } from '../src/diagnose/structured.js';
 import { SKILL_MD } from '../src/diagnose/skill-text.js';
+import { DIAGNOSIS_CLASSES, DIAGNOSIS_SCHEMA, diagnosisMarkdown, parseStructured } from '../src/diagnose/structured.js';
 
-const good = { class: 'GPU OOM', evidence: ['RuntimeError: CUDA out of memory.'], root_cause: 'Batch too large.', fix: ['batch size 32'], confidence: 'high' };
+const good = {
+  class: 'GPU OOM',
+  evidence: ['RuntimeError: CUDA out of memory.'],
+  root_cause: 'Batch too large.',
+  fix: ['batch size 32'],
+  confidence: 'high',
+};
 
 describe('structured diagnosis', () => {
   it('accepts the schema shape and drops extra fields', () => {
@@ -10,7 +16,15 @@ describe('structured diagnosis', () => {
   });
 
   it('rejects anything else, so the prose answer is used instead', () => {
-    for (const bad of [null, 'text', [good], { ...good, evidence: 'one line' }, { ...good, confidence: 'sure' }, { ...good, fix: [1] }, { ...good, class: undefined }]) {
+    for (const bad of [
+      null,
+      'text',
+      [good],
+      { ...good, evidence: 'one line' },
+      { ...good, confidence: 'sure' },
+      { ...good, fix: [1] },
+      { ...good, class: undefined },
+    ]) {
       expect(parseStructured(bad)).toBeNull();
     }
   });

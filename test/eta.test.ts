@@ -29,7 +29,11 @@ describe('remainingSeconds', () => {
   });
   it('adds the epochs still to come', () => {
     // epoch 3 of 10, 100 steps at 1 it/s: 50 s left in this one, 7 more epochs of 100 s
-    expect(remainingSeconds(p({ current: 50, total: 100, rate: 1, rate_unit: 'it/s', eta_s: 50, epoch: 3, epoch_total: 10 }))).toBe(750);
+    expect(
+      remainingSeconds(
+        p({ current: 50, total: 100, rate: 1, rate_unit: 'it/s', eta_s: 50, epoch: 3, epoch_total: 10 }),
+      ),
+    ).toBe(750);
   });
   it('is null without any timing', () => {
     expect(remainingSeconds(p({ current: 5 }))).toBeNull();
@@ -50,7 +54,12 @@ describe('checkTimeLimit', () => {
     expect(r.overrunS).toBe(1800);
   });
   it('is quiet when the run fits', () => {
-    const r = checkTimeLimit({ progress: p({ eta_s: 60 }), logMtimeMs: start + 60_000, startTimeMs: start, timeLimitS: 3600 });
+    const r = checkTimeLimit({
+      progress: p({ eta_s: 60 }),
+      logMtimeMs: start + 60_000,
+      startTimeMs: start,
+      timeLimitS: 3600,
+    });
     expect(r.willTimeout).toBe(false);
   });
   it('anchors the ETA at the log write, not at now, so it does not drift', () => {
@@ -58,7 +67,12 @@ describe('checkTimeLimit', () => {
     expect(a.finishAt).toBe(start + 100_000);
   });
   it('is unknown for unlimited jobs or without an ETA', () => {
-    expect(checkTimeLimit({ progress: p({ eta_s: 10 }), logMtimeMs: start, startTimeMs: start, timeLimitS: null }).willTimeout).toBeNull();
-    expect(checkTimeLimit({ progress: null, logMtimeMs: start, startTimeMs: start, timeLimitS: 60 }).willTimeout).toBeNull();
+    expect(
+      checkTimeLimit({ progress: p({ eta_s: 10 }), logMtimeMs: start, startTimeMs: start, timeLimitS: null })
+        .willTimeout,
+    ).toBeNull();
+    expect(
+      checkTimeLimit({ progress: null, logMtimeMs: start, startTimeMs: start, timeLimitS: 60 }).willTimeout,
+    ).toBeNull();
   });
 });

@@ -23,20 +23,30 @@ describe('metrics exposition', () => {
     const { samples, types } = parsePrometheus(renderMetrics(store.getState(), counters, NOW));
     const one = (name: string, job: string) => samples.find((s) => s.name === name && s.labels.job_id === job);
     // Epoch 3 of 10 at 45%: the whole run is 24.5% done.
-    expect(one('hpcwatch_job_progress_ratio', '2001')).toMatchObject({ value: 0.245, labels: { cluster: 'local', user: 'alice', job_name: 'train-llama-7b' } });
+    expect(one('hpcwatch_job_progress_ratio', '2001')).toMatchObject({
+      value: 0.245,
+      labels: { cluster: 'local', user: 'alice', job_name: 'train-llama-7b' },
+    });
     expect(one('hpcwatch_job_eta_seconds', '2001')?.value).toBe(2400);
     expect(one('hpcwatch_job_throughput', '2001')).toMatchObject({ value: 2.5, labels: { unit: 'it' } });
     expect(one('hpcwatch_job_timelimit_risk', '2002')?.value).toBe(1);
     const states = samples.filter((s) => s.name === 'hpcwatch_job_state' && s.labels.job_id === '2001');
     expect(states.filter((s) => s.value === 1).map((s) => s.labels.state)).toEqual(['RUNNING']);
     expect(samples.find((s) => s.name === 'hpcwatch_events_total' && s.labels.event === 'job_failed')?.value).toBe(1);
-    expect(samples.find((s) => s.name === 'hpcwatch_job_failures_total')).toMatchObject({ labels: { category: 'oom_gpu' }, value: 1 });
+    expect(samples.find((s) => s.name === 'hpcwatch_job_failures_total')).toMatchObject({
+      labels: { category: 'oom_gpu' },
+      value: 1,
+    });
     expect(types).toMatchObject({ hpcwatch_job_progress_ratio: 'gauge', hpcwatch_events_total: 'counter' });
   });
 
   it('label values are escaped; jobs that ended more than 15 minutes ago are dropped', () => {
     const jobs = [
-      entry(NOW, { job_id: '1', name: 'evil "name"\\with\nnewline' }, { analysis: analysis({ progress: progress({ current: 1, total: 4 }) }) }),
+      entry(
+        NOW,
+        { job_id: '1', name: 'evil "name"\\with\nnewline' },
+        { analysis: analysis({ progress: progress({ current: 1, total: 4 }) }) },
+      ),
       entry(NOW, { job_id: '2', state: 'COMPLETED', end_time: new Date(NOW - 5 * 60_000).toISOString() }),
       entry(NOW, { job_id: '3', state: 'FAILED', end_time: new Date(NOW - 60 * 60_000).toISOString() }),
     ];
@@ -69,6 +79,8 @@ describe('the /metrics server', () => {
     server = await serveMetrics('127.0.0.1:0', () => '');
     const a = server.address();
     const port = typeof a === 'object' && a ? a.port : 0;
-    await expect(serveMetrics(`127.0.0.1:${port}`, () => '')).rejects.toThrow(`--metrics 127.0.0.1:${port}: address in use`);
+    await expect(serveMetrics(`127.0.0.1:${port}`, () => '')).rejects.toThrow(
+      `--metrics 127.0.0.1:${port}: address in use`,
+    );
   });
 });

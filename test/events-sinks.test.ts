@@ -17,9 +17,19 @@ const SECRET = `hf_${'Ab1'.repeat(12)}`;
 const failed = (): JobEvent =>
   toEvent(
     'job_failed',
-    entry(NOW, { job_id: '4242', name: 'train-llm', state: 'FAILED', exit_code: '1:0', end_time: new Date(NOW).toISOString() }, {
-      analysis: analysis({ failure: { category: 'python_exception', line: `ValueError: bad token HF_TOKEN=${SECRET}`, exception: 'ValueError' } }),
-    }),
+    entry(
+      NOW,
+      { job_id: '4242', name: 'train-llm', state: 'FAILED', exit_code: '1:0', end_time: new Date(NOW).toISOString() },
+      {
+        analysis: analysis({
+          failure: {
+            category: 'python_exception',
+            line: `ValueError: bad token HF_TOKEN=${SECRET}`,
+            exception: 'ValueError',
+          },
+        }),
+      },
+    ),
     { now: NOW, at: NOW, late: false },
   );
 
@@ -71,7 +81,9 @@ describe('sink specs', () => {
 
 describe('terminal notifications', () => {
   it('OSC 9, 777 and kitty 99, with nothing in the text that could end the sequence early', () => {
-    expect(oscNotification('9', 'hpc-watch: 1 failed', 'oom\x07; gone')).toBe('\x1b]9;hpc-watch: 1 failed: oom , gone\x07');
+    expect(oscNotification('9', 'hpc-watch: 1 failed', 'oom\x07; gone')).toBe(
+      '\x1b]9;hpc-watch: 1 failed: oom , gone\x07',
+    );
     expect(oscNotification('777', 'a;b', 'c')).toBe('\x1b]777;notify;a,b;c\x07');
     expect(oscNotification('99', 't', 'b')).toBe('\x1b]99;i=hpcw:d=0;t\x1b\\\x1b]99;i=hpcw:d=1:p=body;b\x1b\\');
   });
@@ -117,7 +129,9 @@ describe('HTTP sinks and programs', () => {
     const ntfy = r.requests.find((q) => q.path === '/topic')!;
     expect(ntfy.headers).toMatchObject({ title: 'hpc-watch: 4242 failed', priority: '4', tags: 'x' });
     expect(ntfy.body).toMatch(/^job 4242 \(train-llm\) FAILED/);
-    expect(JSON.parse(r.requests.find((q) => q.path.startsWith('/services'))!.body).text).toMatch(/^\*hpc-watch: 4242 failed\*\n/);
+    expect(JSON.parse(r.requests.find((q) => q.path.startsWith('/services'))!.body).text).toMatch(
+      /^\*hpc-watch: 4242 failed\*\n/,
+    );
     for (const q of r.requests) expect(q.body).not.toContain(SECRET);
   });
 

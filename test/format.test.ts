@@ -26,7 +26,15 @@ describe('format', () => {
     expect(fmtRate({ rate: null, rate_unit: 'it/s' })).toBe('-');
   });
   it('percent needs a total', () => {
-    const base = { unit: 'it', rate: null, rate_unit: null, eta_s: null, elapsed_s: null, epoch: null, epoch_total: null };
+    const base = {
+      unit: 'it',
+      rate: null,
+      rate_unit: null,
+      eta_s: null,
+      elapsed_s: null,
+      epoch: null,
+      epoch_total: null,
+    };
     expect(progressPercent({ ...base, current: 25, total: 100 })).toBe(25);
     expect(progressPercent({ ...base, current: 25, total: null })).toBeNull();
   });

@@ -8,19 +8,57 @@ import type { SummaryDoc, SummaryJob } from '../src/headless/summary-json.js';
 import { cliPath } from './helpers/cluster.js';
 
 const job = (over: Partial<SummaryJob>): SummaryJob => ({
-  cluster: 'hpc', job_id: '1', array_job_id: null, array_task_id: null, name: 'train', user: 'u', state: 'RUNNING', reason: null,
-  partition: 'gpu', nodes: 'n1', submit_time: null, start_time: null, end_time: null, elapsed_s: 60, time_limit_s: 3600, time_left_s: 3540,
-  exit_code: null, stdout: null, stderr: null, log_status: null, progress: null, metrics: {}, failure: null, will_timeout: null,
-  eta_s: null, finish_time: null, exit_note: null, not_found: false, efficiency: null, pending: null, usage: null, ...over,
+  cluster: 'hpc',
+  job_id: '1',
+  array_job_id: null,
+  array_task_id: null,
+  name: 'train',
+  user: 'u',
+  state: 'RUNNING',
+  reason: null,
+  partition: 'gpu',
+  nodes: 'n1',
+  submit_time: null,
+  start_time: null,
+  end_time: null,
+  elapsed_s: 60,
+  time_limit_s: 3600,
+  time_left_s: 3540,
+  exit_code: null,
+  stdout: null,
+  stderr: null,
+  log_status: null,
+  progress: null,
+  metrics: {},
+  failure: null,
+  will_timeout: null,
+  eta_s: null,
+  finish_time: null,
+  exit_note: null,
+  not_found: false,
+  efficiency: null,
+  pending: null,
+  usage: null,
+  ...over,
 });
-const doc = (jobs: SummaryJob[], clusters: SummaryDoc['clusters'] = [{ name: 'hpc', ok: true, error: null }]): SummaryDoc => ({ generated_at: 'x', clusters, jobs });
+const doc = (
+  jobs: SummaryJob[],
+  clusters: SummaryDoc['clusters'] = [{ name: 'hpc', ok: true, error: null }],
+): SummaryDoc => ({ generated_at: 'x', clusters, jobs });
 
 describe('--summary --brief', () => {
   it('lists running jobs with progress and ETA, pending ids with reasons, and only failures since the last brief', () => {
     const d = doc([
       job({ job_id: '10', progress: { current: 50, total: 200 } as never, eta_s: 600, will_timeout: true }),
       job({ job_id: '11', state: 'PENDING', reason: 'Priority' }),
-      job({ job_id: '12', name: 'eval', state: 'FAILED', exit_code: '1:0', end_time: '2026-11-28T12:00:00+00:00', failure: { category: 'oom_gpu', line: 'CUDA out of memory' } as never }),
+      job({
+        job_id: '12',
+        name: 'eval',
+        state: 'FAILED',
+        exit_code: '1:0',
+        end_time: '2026-11-28T12:00:00+00:00',
+        failure: { category: 'oom_gpu', line: 'CUDA out of memory' } as never,
+      }),
       job({ job_id: '13', name: 'old', state: 'TIMEOUT', end_time: '2026-11-27T12:00:00+00:00' }),
       job({ job_id: '14', state: 'COMPLETED', end_time: '2026-11-28T12:30:00+00:00' }),
     ]);
@@ -54,13 +92,19 @@ describe('--summary --brief from the built CLI', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
   const run = (args: string[], env: Record<string, string> = {}) =>
-    spawnSync(process.execPath, [cliPath(), '--summary', '--brief', ...args], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: dir, ...env }, timeout: 60_000 });
+    spawnSync(process.execPath, [cliPath(), '--summary', '--brief', ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, XDG_CACHE_HOME: dir, ...env },
+      timeout: 60_000,
+    });
 
   it('remembers when it ran: the first brief shows recent failures, the next ones those since', () => {
     const first = run(['--demo']);
     expect(first.status).toBe(0);
     expect(first.stdout).toMatch(/^hpc-watch: \d+ running, \d+ pending; 3 failed recently\n/);
-    expect(first.stdout).toContain("4104 eval-llm FAILED · import_error: ModuleNotFoundError: No module named 'flash_attn'");
+    expect(first.stdout).toContain(
+      "4104 eval-llm FAILED · import_error: ModuleNotFoundError: No module named 'flash_attn'",
+    );
     // The demo restarts its clock each run, so only the wording shows the marker was read.
     const second = run(['--demo']);
     expect(second.stdout).toMatch(/; \d+ failed since the last session\n/);

@@ -25,7 +25,10 @@ beforeAll(() => {
   const big = join(dir, 'big.out');
   writeFileSync(big, '');
   truncateSync(big, 3 * 1024 ** 3);
-  const fd = spawnSync('sh', ['-c', `printf '\\rtrain:  45%%|####5     | 450/1000 [00:12<00:15, 36.00it/s]' >> '${big}'`]);
+  const fd = spawnSync('sh', [
+    '-c',
+    `printf '\\rtrain:  45%%|####5     | 450/1000 [00:12<00:15, 36.00it/s]' >> '${big}'`,
+  ]);
   expect(fd.status).toBe(0);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -34,9 +37,13 @@ describe('inspect', () => {
   it('prints one JSON object per file with the corpus label keys', () => {
     const r = inspect(['--json', join(dir, 'ok.out'), join(dir, 'big.out')]);
     expect(r.code).toBe(0);
-    const objs = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const objs = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(objs).toHaveLength(2);
-    for (const o of objs) expect(Object.keys(o)).toEqual(expect.arrayContaining(['file', 'framework', 'progress', 'metrics', 'failure']));
+    for (const o of objs)
+      expect(Object.keys(o)).toEqual(expect.arrayContaining(['file', 'framework', 'progress', 'metrics', 'failure']));
     expect(objs[0].progress).toMatchObject({ current: 10, total: 100 });
     expect(objs[1].progress).toMatchObject({ current: 450, total: 1000, rate: 36, eta_s: 15 });
   });

@@ -25,12 +25,18 @@ const MARKERS: [string, RegExp][] = [
 let n = 0;
 function envFor(): { env: NodeJS.ProcessEnv; log: string } {
   const log = join(dir, `loads-${n++}.txt`);
-  return { log, env: { ...process.env, HPCW_LOAD_LOG: log, XDG_STATE_HOME: dir, XDG_CACHE_HOME: dir, XDG_CONFIG_HOME: dir } };
+  return {
+    log,
+    env: { ...process.env, HPCW_LOAD_LOG: log, XDG_STATE_HOME: dir, XDG_CACHE_HOME: dir, XDG_CONFIG_HOME: dir },
+  };
 }
 
 /** What the UI libraries among the loaded files are. */
 function uiLoaded(log: string, entry = 'dist/cli.js'): string[] {
-  const files = readFileSync(log, 'utf8').split('\n').filter(Boolean).map((u) => fileURLToPath(u));
+  const files = readFileSync(log, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((u) => fileURLToPath(u));
   expect(files.some((f) => f.endsWith(entry))).toBe(true);
   const found = new Set<string>();
   for (const f of files) {
@@ -42,7 +48,13 @@ function uiLoaded(log: string, entry = 'dist/cli.js'): string[] {
 
 function run(args: string[], input?: string): string {
   const { env, log } = envFor();
-  const r = spawnSync(process.execPath, ['--import', RECORDER, cliPath(), ...args], { env, input, encoding: 'utf8', timeout: 60_000, cwd: ROOT });
+  const r = spawnSync(process.execPath, ['--import', RECORDER, cliPath(), ...args], {
+    env,
+    input,
+    encoding: 'utf8',
+    timeout: 60_000,
+    cwd: ROOT,
+  });
   expect(r.status, `${args.join(' ')}: ${r.stderr}`).not.toBeNull();
   return log;
 }
@@ -50,7 +62,11 @@ function run(args: string[], input?: string): string {
 /** A long-running command: started, given a moment (or its first output), then stopped. */
 async function runUntil(args: string[], ready: RegExp, input?: string): Promise<string> {
   const { env, log } = envFor();
-  const p = spawn(process.execPath, ['--import', RECORDER, cliPath(), ...args], { env, cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  const p = spawn(process.execPath, ['--import', RECORDER, cliPath(), ...args], {
+    env,
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let out = '';
   p.stdout.on('data', (b: Buffer) => (out += b.toString()));
   if (input) p.stdin.write(input);
@@ -73,12 +89,16 @@ describe('headless paths load no Ink and no React (built bundle)', () => {
   it('the check sees Ink and React where they are: the TUI chunk', () => {
     const app = readdirSync(join(ROOT, 'dist/chunks')).find((f) => f.startsWith('App-'))!;
     const { env, log } = envFor();
-    const r = spawnSync(process.execPath, ['--import', RECORDER, '-e', `await import(${JSON.stringify(join(ROOT, 'dist/chunks', app))})`], {
-      env,
-      encoding: 'utf8',
-      timeout: 30_000,
-      cwd: ROOT,
-    });
+    const r = spawnSync(
+      process.execPath,
+      ['--import', RECORDER, '-e', `await import(${JSON.stringify(join(ROOT, 'dist/chunks', app))})`],
+      {
+        env,
+        encoding: 'utf8',
+        timeout: 30_000,
+        cwd: ROOT,
+      },
+    );
     expect(r.status, r.stderr).toBe(0);
     expect(uiLoaded(log, app).sort()).toEqual(['ink', 'react']);
   });
@@ -100,7 +120,12 @@ describe('headless paths load no Ink and no React (built bundle)', () => {
   });
 
   it('hpc-watch mcp --demo (through the MCP handshake)', async () => {
-    const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } };
+    const init = {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+    };
     expect(uiLoaded(await runUntil(['mcp', '--demo'], /"serverInfo"/, `${JSON.stringify(init)}\n`))).toEqual([]);
   });
 });

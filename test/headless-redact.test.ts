@@ -60,10 +60,20 @@ describe('hpc-watch redact', () => {
   });
 
   it('bytes that are not UTF-8 pass through unchanged', () => {
-    const bytes = Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9, 0xff, 0xfe]), Buffer.from(`\r50%|##  | 5/10\rpassword=${HEX40}\n`)]);
+    const bytes = Buffer.concat([
+      Buffer.from('caf'),
+      Buffer.from([0xe9, 0xff, 0xfe]),
+      Buffer.from(`\r50%|##  | 5/10\rpassword=${HEX40}\n`),
+    ]);
     const r = redact(['-'], bytes);
     expect(r.code).toBe(0);
-    expect(r.stdout).toEqual(Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9, 0xff, 0xfe]), Buffer.from('\r50%|##  | 5/10\rpassword=[REDACTED:secret-value]\n')]));
+    expect(r.stdout).toEqual(
+      Buffer.concat([
+        Buffer.from('caf'),
+        Buffer.from([0xe9, 0xff, 0xfe]),
+        Buffer.from('\r50%|##  | 5/10\rpassword=[REDACTED:secret-value]\n'),
+      ]),
+    );
   });
 
   it("removes the values of the user's own secret environment variables", () => {
@@ -79,10 +89,15 @@ describe('redactStream: chunk boundaries', () => {
     async function* pieces() {
       for (let i = 0; i < text.length; i += 65_536) yield Buffer.from(text.slice(i, i + 65_536), 'latin1');
     }
-    await redactStream(pieces(), (b) => void out.push(b), (t) => findSecrets(t));
+    await redactStream(
+      pieces(),
+      (b) => void out.push(b),
+      (t) => findSecrets(t),
+    );
     return Buffer.concat(out).toString('latin1');
   }
-  const filler = (n: number) => 'epoch 1 step 100 loss=0.512 lr=3e-4 tok/s=12345\n'.repeat(Math.ceil(n / 48)).slice(0, n);
+  const filler = (n: number) =>
+    'epoch 1 step 100 loss=0.512 lr=3e-4 tok/s=12345\n'.repeat(Math.ceil(n / 48)).slice(0, n);
 
   it('a key block and a netrc entry that straddle a chunk boundary are still removed whole', async () => {
     for (const at of [1024 * 1024 - 200, 1024 * 1024 - 10, 1024 * 1024 + 5]) {

@@ -5,15 +5,51 @@ import { formatSummary } from '../src/headless/summary-text.js';
 import { progress } from './helpers/fixtures.js';
 
 const job = (over: Partial<SummaryJob>): SummaryJob => ({
-  cluster: 'hpc', job_id: '1', array_job_id: null, array_task_id: null, name: 'train', user: 'u', state: 'RUNNING', reason: null,
-  partition: 'gpu', nodes: 'n1', submit_time: null, start_time: null, end_time: null, elapsed_s: 60, time_limit_s: 3600, time_left_s: 3540,
-  exit_code: null, stdout: null, stderr: null, log_status: null, progress: null, metrics: {}, failure: null, will_timeout: null,
-  eta_s: null, finish_time: null, exit_note: null, not_found: false, efficiency: null, pending: null, usage: null, ...over,
+  cluster: 'hpc',
+  job_id: '1',
+  array_job_id: null,
+  array_task_id: null,
+  name: 'train',
+  user: 'u',
+  state: 'RUNNING',
+  reason: null,
+  partition: 'gpu',
+  nodes: 'n1',
+  submit_time: null,
+  start_time: null,
+  end_time: null,
+  elapsed_s: 60,
+  time_limit_s: 3600,
+  time_left_s: 3540,
+  exit_code: null,
+  stdout: null,
+  stderr: null,
+  log_status: null,
+  progress: null,
+  metrics: {},
+  failure: null,
+  will_timeout: null,
+  eta_s: null,
+  finish_time: null,
+  exit_note: null,
+  not_found: false,
+  efficiency: null,
+  pending: null,
+  usage: null,
+  ...over,
 });
-const doc = (jobs: SummaryJob[]): SummaryDoc => ({ generated_at: 'x', clusters: [{ name: 'hpc', ok: true, error: null }], jobs });
+const doc = (jobs: SummaryJob[]): SummaryDoc => ({
+  generated_at: 'x',
+  clusters: [{ name: 'hpc', ok: true, error: null }],
+  jobs,
+});
 
 describe('--summary text: the PROG column is the run, like ETA', () => {
-  const epochs = job({ job_id: '21', progress: progress({ current: 400, total: 500, epoch: 5, epoch_total: 10, rate: 2, rate_unit: 'it/s' }), eta_s: 1300 });
+  const epochs = job({
+    job_id: '21',
+    progress: progress({ current: 400, total: 500, epoch: 5, epoch_total: 10, rate: 2, rate_unit: 'it/s' }),
+    eta_s: 1300,
+  });
   const steps = job({ job_id: '22', progress: progress({ current: 450, total: 1000 }), eta_s: 275 });
 
   it('shows the whole run, not the epoch bar, and leaves the JSON progress as the bar', () => {

@@ -11,7 +11,10 @@ import { STUB_DIR, stubCalls } from './diagnose-helpers.js';
 import { describeCluster, jobDir, runCli, SLURM_CONF, submit, until } from './helpers/cluster.js';
 
 function sacctState(id: string): string {
-  return execFileSync('sacct', ['-n', '-X', '-P', '-j', id, '-o', 'State'], { encoding: 'utf8', env: { ...process.env, SLURM_CONF } }).trim();
+  return execFileSync('sacct', ['-n', '-X', '-P', '-j', id, '-o', 'State'], {
+    encoding: 'utf8',
+    env: { ...process.env, SLURM_CONF },
+  }).trim();
 }
 
 describeCluster('diagnose against the real cluster', () => {
@@ -41,7 +44,15 @@ describeCluster('diagnose against the real cluster', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ job_id: id, ok: true, cached: false, cost_usd: 0.0123, input_tokens: 1234, output_tokens: 456, error: null });
+    expect(out).toMatchObject({
+      job_id: id,
+      ok: true,
+      cached: false,
+      cost_usd: 0.0123,
+      input_tokens: 1234,
+      output_tokens: 456,
+      error: null,
+    });
     expect(out.text).toContain('**Class:** GPU OOM');
 
     const calls = stubCalls(rec);

@@ -10,15 +10,19 @@ import { type SlurmRunner, slurmRunner } from '../src/slurm/client.js';
 import { JobDetails } from '../src/slurm/job-details.js';
 import { createJobStore, jobKey } from '../src/store.js';
 import { LocalTransport } from '../src/transport/local.js';
-import { entry } from './helpers/fixtures.js';
 import { asUser, describeCluster, jobDir, runCli, SLURM_CONF, submit, until } from './helpers/cluster.js';
+import { entry } from './helpers/fixtures.js';
 
 interface Job {
   job_id: string;
   state: string;
   reason: string | null;
   efficiency: Record<string, number | null> | null;
-  pending: { reason_text: string | null; est_start: string | null; dependencies: { type: string; job_id: string | null; state: string | null; status: string }[] } | null;
+  pending: {
+    reason_text: string | null;
+    est_start: string | null;
+    dependencies: { type: string; job_id: string | null; state: string | null; status: string }[];
+  } | null;
 }
 
 function summary(ids: string[]): Job[] {
@@ -41,14 +45,22 @@ function cpuSeconds(s: string): number {
  * over AllocTRES mem. Written here independently of the code under test.
  */
 function seffFromSacct(id: string): { cpu: number; mem: number } {
-  const out = execFileSync('sacct', ['-j', id, '-n', '-P', '--noconvert', '-o', 'JobID,ElapsedRaw,TotalCPU,AllocTRES,TRESUsageInTot'], {
-    encoding: 'utf8',
-    env: { ...process.env, SLURM_CONF },
-  });
-  const rows = out.trim().split('\n').map((l) => l.split('|'));
+  const out = execFileSync(
+    'sacct',
+    ['-j', id, '-n', '-P', '--noconvert', '-o', 'JobID,ElapsedRaw,TotalCPU,AllocTRES,TRESUsageInTot'],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, SLURM_CONF },
+    },
+  );
+  const rows = out
+    .trim()
+    .split('\n')
+    .map((l) => l.split('|'));
   const job = rows.find((r) => r[0] === id)!;
   const steps = rows.filter((r) => r[0]!.startsWith(`${id}.`));
-  const tres = (s: string, k: string) => new Map(s.split(',').map((kv) => kv.split('=') as [string, string])).get(k) ?? '';
+  const tres = (s: string, k: string) =>
+    new Map(s.split(',').map((kv) => kv.split('=') as [string, string])).get(k) ?? '';
   const cpus = Number(tres(job[3]!, 'cpu'));
   const allocMem = Number(tres(job[3]!, 'mem').replace(/M$/, '')) * 1024 * 1024;
   const cpuUsed = steps.reduce((a, s) => a + cpuSeconds(s[2]!), 0);
@@ -57,14 +69,23 @@ function seffFromSacct(id: string): { cpu: number; mem: number } {
 }
 
 // One of two CPUs busy for 40 s while 256 MiB (of 512M) are resident: filled bytes, not zero pages.
-const BURN = 'python3 -c "import time; a = b\\"x\\" * (256 << 20); t = time.time()\nwhile time.time() - t < 40: pass\nprint(len(a))"';
+const BURN =
+  'python3 -c "import time; a = b\\"x\\" * (256 << 20); t = time.time()\nwhile time.time() - t < 40: pass\nprint(len(a))"';
 
 describeCluster('efficiency and queue insight against the real cluster', () => {
   const ids: Record<string, string> = {};
 
   beforeAll(() => {
     const dir = jobDir();
-    ids.burn = submit(dir, ['--job-name=eff-burn', '--cpus-per-task=2', '--mem=512M', '--time=00:03:00', `--output=${dir}/burn-%j.out`, '--wrap', BURN]);
+    ids.burn = submit(dir, [
+      '--job-name=eff-burn',
+      '--cpus-per-task=2',
+      '--mem=512M',
+      '--time=00:03:00',
+      `--output=${dir}/burn-%j.out`,
+      '--wrap',
+      BURN,
+    ]);
     ids.held = submit(dir, ['--job-name=eff-held', '--hold', 'pending.sbatch']);
     ids.dep = submit(dir, ['--job-name=eff-dep', `--dependency=afterok:${ids.held}`, 'pending.sbatch']);
   });
@@ -85,7 +106,9 @@ describeCluster('efficiency and queue insight against the real cluster', () => {
     expect(held!.pending?.reason_text).toContain(`scontrol release ${ids.held}`);
     expect(held!.pending?.est_start).toBeNull(); // squeue --start says N/A for a held job
     expect(dep!.pending?.reason_text).toMatch(/depends on/);
-    expect(dep!.pending?.dependencies).toEqual([{ type: 'afterok', job_id: ids.held, state: 'PENDING', status: 'unfulfilled' }]);
+    expect(dep!.pending?.dependencies).toEqual([
+      { type: 'afterok', job_id: ids.held, state: 'PENDING', status: 'unfulfilled' },
+    ]);
     const text = runCli(['--summary', ids.held!, ids.dep!], { env: { COLUMNS: '100' } }).stdout;
     expect(text).toContain(`scontrol release ${ids.held}`);
     expect(text).toContain(`waits for afterok ${ids.held} (PENDING)`);
@@ -95,7 +118,9 @@ describeCluster('efficiency and queue insight against the real cluster', () => {
     await until(() => summary([ids.burn!])[0]?.state === 'RUNNING', 60_000);
     const store = createJobStore();
     const key = jobKey('local', ids.burn!);
-    store.setState({ jobs: { [key]: entry(Date.now(), { job_id: ids.burn!, raw_job_id: ids.burn!, state: 'RUNNING' }) } });
+    store.setState({
+      jobs: { [key]: entry(Date.now(), { job_id: ids.burn!, raw_job_id: ids.burn!, state: 'RUNNING' }) },
+    });
     const calls: string[] = [];
     const real = slurmRunner(new LocalTransport('local'));
     const counting: SlurmRunner = {
@@ -119,10 +144,14 @@ describeCluster('efficiency and queue insight against the real cluster', () => {
   }, 90_000);
 
   it('--summary --json efficiency equals seff’s formula on the same sacct data (within 0.05)', async () => {
-    const job = await until(() => {
-      const j = summary([ids.burn!])[0];
-      return j?.state === 'COMPLETED' && j.efficiency?.cpu != null && j.efficiency.mem != null ? j : null;
-    }, 120_000, 2000);
+    const job = await until(
+      () => {
+        const j = summary([ids.burn!])[0];
+        return j?.state === 'COMPLETED' && j.efficiency?.cpu != null && j.efficiency.mem != null ? j : null;
+      },
+      120_000,
+      2000,
+    );
     const seff = seffFromSacct(ids.burn!);
     expect(Math.abs(job.efficiency!.cpu! - seff.cpu)).toBeLessThan(0.05);
     expect(Math.abs(job.efficiency!.mem! - seff.mem)).toBeLessThan(0.05);
@@ -131,6 +160,12 @@ describeCluster('efficiency and queue insight against the real cluster', () => {
     expect(seff.cpu).toBeLessThan(0.6);
     expect(seff.mem).toBeGreaterThan(0.35);
     expect(seff.mem).toBeLessThan(0.75);
-    expect(job.efficiency).toMatchObject({ cpus: 2, gpus: 0, gpu_util: null, gpu_mem: null, mem_alloc_bytes: 512 * 1024 * 1024 });
+    expect(job.efficiency).toMatchObject({
+      cpus: 2,
+      gpus: 0,
+      gpu_util: null,
+      gpu_mem: null,
+      mem_alloc_bytes: 512 * 1024 * 1024,
+    });
   }, 150_000);
 });

@@ -35,7 +35,10 @@ const submitted: string[] = [];
 
 const script = (name: string, body: string) => {
   const p = join(dir, name);
-  writeFileSync(p, `#!/bin/bash\n#SBATCH --job-name=${name.replace('.sbatch', '')}\n#SBATCH --mem=100M\n#SBATCH --time=00:05:00\n${body}\n`);
+  writeFileSync(
+    p,
+    `#!/bin/bash\n#SBATCH --job-name=${name.replace('.sbatch', '')}\n#SBATCH --mem=100M\n#SBATCH --time=00:05:00\n${body}\n`,
+  );
   chmodSync(p, 0o755);
   execFileSync('chown', [`${USER}:`, p]);
   return p;
@@ -55,10 +58,25 @@ function startEvents(): void {
     XDG_CACHE_HOME: `${home}/cache`,
     XDG_CONFIG_HOME: `${home}/config`,
   };
-  const args = ['events', '--json', '--interval', String(INTERVAL), '--notify', `${receiver.url}/hook`, '--metrics', '127.0.0.1:0'];
+  const args = [
+    'events',
+    '--json',
+    '--interval',
+    String(INTERVAL),
+    '--notify',
+    `${receiver.url}/hook`,
+    '--metrics',
+    '127.0.0.1:0',
+  ];
   // Node itself switches to the user (no runuser in between), so SIGTERM reaches hpc-watch as it would from systemd.
   const [uid, gid] = ['-u', '-g'].map((f) => Number(execFileSync('id', [f, USER], { encoding: 'utf8' })));
-  proc = spawn(process.execPath, [cliCopyForUsers(), ...args], { env, uid, gid, cwd: home, stdio: ['ignore', 'pipe', 'pipe'] });
+  proc = spawn(process.execPath, [cliCopyForUsers(), ...args], {
+    env,
+    uid,
+    gid,
+    cwd: home,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   proc.stdout!.on('data', (b: Buffer) => (stdout += b.toString()));
   proc.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
 }
@@ -87,7 +105,10 @@ describeCluster('hpc-watch events (real cluster)', () => {
     home = mkdtempSync(join(STATE, 'events-home-'));
     mkdirSync(join(home, 'config', 'hpc-watch'), { recursive: true });
     // Quick stall thresholds for the test: silence of 3 x the job's pace, and at least 6 s.
-    writeFileSync(join(home, 'config', 'hpc-watch', 'config.json'), JSON.stringify({ stall: { minMinutes: 0.1, factor: 3 } }));
+    writeFileSync(
+      join(home, 'config', 'hpc-watch', 'config.json'),
+      JSON.stringify({ stall: { minMinutes: 0.1, factor: 3 } }),
+    );
     execFileSync('chown', ['-R', `${USER}:`, home]);
     receiver = await startReceiver();
   });
@@ -105,10 +126,19 @@ describeCluster('hpc-watch events (real cluster)', () => {
       submitted.push(id);
       return id;
     };
-    const fail = sub('fail.sbatch', `echo "loading data"\nsleep 4\npython3 -c "raise ValueError('bad batch: token=${SECRET}')"`);
+    const fail = sub(
+      'fail.sbatch',
+      `echo "loading data"\nsleep 4\npython3 -c "raise ValueError('bad batch: token=${SECRET}')"`,
+    );
     const ok = sub('ok.sbatch', 'for i in 1 2 3; do echo "step $i/3 loss=0.5"; sleep 1; done');
-    const run = sub('run.sbatch', 'for i in $(seq 1 600); do echo "step $i/600 | loss 0.5 | 2.0 it/s"; sleep 0.5; done');
-    const stall = sub('stall.sbatch', 'for i in $(seq 1 24); do echo "step $i/1000 | loss 0.5"; sleep 0.5; done\nsleep 240');
+    const run = sub(
+      'run.sbatch',
+      'for i in $(seq 1 600); do echo "step $i/600 | loss 0.5 | 2.0 it/s"; sleep 0.5; done',
+    );
+    const stall = sub(
+      'stall.sbatch',
+      'for i in $(seq 1 24); do echo "step $i/1000 | loss 0.5"; sleep 0.5; done\nsleep 240',
+    );
 
     // Every end is told once, over stdout and the webhook alike, within two (effective) poll intervals.
     await until(() => of(posted(), fail, 'job_failed').length && of(posted(), ok, 'job_completed').length, 90_000, 500);
@@ -137,13 +167,28 @@ describeCluster('hpc-watch events (real cluster)', () => {
     const prog = samples.find((s) => s.name === 'hpcwatch_job_progress_ratio' && s.labels.job_id === run);
     expect(prog?.value).toBeGreaterThan(0);
     expect(prog?.labels.user).toBe(USER);
-    expect(samples.find((s) => s.name === 'hpcwatch_events_total' && s.labels.event === 'job_failed')?.value).toBeGreaterThanOrEqual(1);
+    expect(
+      samples.find((s) => s.name === 'hpcwatch_events_total' && s.labels.event === 'job_failed')?.value,
+    ).toBeGreaterThanOrEqual(1);
 
     // Stop; a job fails while nothing watches; restart.
-    const late = sub('late.sbatch', 'echo "warming up"\nsleep 6\necho "Traceback (most recent call last):"\necho "RuntimeError: the data loader died"\nexit 1');
+    const late = sub(
+      'late.sbatch',
+      'echo "warming up"\nsleep 6\necho "Traceback (most recent call last):"\necho "RuntimeError: the data loader died"\nexit 1',
+    );
     await until(() => of(printed(), late, 'job_started').length, 60_000, 500);
     expect(await stopEvents()).toBe(0);
-    await until(() => /FAILED/.test(execFileSync('sacct', ['-n', '-X', '-P', '-j', late, '-o', 'State'], { encoding: 'utf8', env: { ...process.env, SLURM_CONF } })), 60_000, 1000);
+    await until(
+      () =>
+        /FAILED/.test(
+          execFileSync('sacct', ['-n', '-X', '-P', '-j', late, '-o', 'State'], {
+            encoding: 'utf8',
+            env: { ...process.env, SLURM_CONF },
+          }),
+        ),
+      60_000,
+      1000,
+    );
     const before = receiver.requests.length;
     startEvents();
     await until(() => of(posted(), late, 'job_failed').length, 60_000, 500);
@@ -153,7 +198,9 @@ describeCluster('hpc-watch events (real cluster)', () => {
     const again = receiver.requests.slice(before).map((r) => JSON.parse(r.body) as Ev);
     expect(again.filter((e) => e.job_id === late && e.event === 'job_failed')).toHaveLength(1);
     expect(again.find((e) => e.job_id === late)!.late).toBe(true);
-    expect(again.filter((e) => [fail, ok].includes(e.job_id) && ['job_failed', 'job_completed'].includes(e.event))).toEqual([]);
+    expect(
+      again.filter((e) => [fail, ok].includes(e.job_id) && ['job_failed', 'job_completed'].includes(e.event)),
+    ).toEqual([]);
     expect(of(after, late, 'job_failed')[0]!.failure?.line).toBe('RuntimeError: the data loader died');
     // Started jobs were told as they started, once each.
     expect(of(posted(), run, 'job_started').length + of(again, run, 'job_started').length).toBe(1);

@@ -12,7 +12,8 @@ import { cliPath, until } from './helpers/cluster.js';
 
 const hasTools = spawnSync('tmux', ['-V']).status === 0 && spawnSync('script', ['--version']).status === 0;
 const socket = `hpcw-osc-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+const tmux = (...args: string[]) =>
+  execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
 let dir: string | null = null;
 
 afterEach(() => {
@@ -36,11 +37,21 @@ describeTools('OSC notifications through tmux', () => {
     });
     try {
       await until(() => existsSync(out) && tmux('list-clients').trim() !== '', 10_000, 100);
-      tmux('respawn-pane', '-k', '-t', 'w', `env TERM=xterm-256color XDG_STATE_HOME=${dir} ${process.execPath} ${cliPath()} events --demo --notify osc:9`);
-      const seen = await until(() => {
-        const text = readFileSync(out, 'latin1');
-        return /\x1b\]9;hpc-watch: demo \d+ started: job \d+ \([^)]+\) started/.test(text) ? text : null;
-      }, 40_000, 250);
+      tmux(
+        'respawn-pane',
+        '-k',
+        '-t',
+        'w',
+        `env TERM=xterm-256color XDG_STATE_HOME=${dir} ${process.execPath} ${cliPath()} events --demo --notify osc:9`,
+      );
+      const seen = await until(
+        () => {
+          const text = readFileSync(out, 'latin1');
+          return /\x1b\]9;hpc-watch: demo \d+ started: job \d+ \([^)]+\) started/.test(text) ? text : null;
+        },
+        40_000,
+        250,
+      );
       // tmux unwrapped the passthrough: the outer terminal sees the plain sequence, never the wrapper.
       expect(seen).not.toContain('\x1bPtmux;');
       expect(seen).toMatch(/\x1b\]9;hpc-watch: demo \d+ [a-z ]+: job \d+ [^\x07\x1b]*\x07/);

@@ -10,15 +10,22 @@ describeCluster('controller outage', () => {
     const pid = Number(readFileSync(join(STATE, 'pids/slurmctld.pid'), 'utf8'));
     process.kill(pid, 'SIGTERM');
     try {
-      await until(() => {
-        try {
-          process.kill(pid, 0);
-          return false;
-        } catch {
-          return true;
-        }
-      }, 20_000, 200);
-      const down = runCli(['--summary', '--json', '--interval', '2'], { env: { SLURM_CONF: join(STATE, 'etc/slurm.conf') }, timeoutMs: 120_000 });
+      await until(
+        () => {
+          try {
+            process.kill(pid, 0);
+            return false;
+          } catch {
+            return true;
+          }
+        },
+        20_000,
+        200,
+      );
+      const down = runCli(['--summary', '--json', '--interval', '2'], {
+        env: { SLURM_CONF: join(STATE, 'etc/slurm.conf') },
+        timeoutMs: 120_000,
+      });
       expect(down.code).toBe(2);
       expect(down.stdout).toBe('');
       const lines = down.stderr.trim().split('\n');

@@ -7,11 +7,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { asUser, describeCluster, jobDir, runCli, STATE, submit, until } from './helpers/cluster.js';
-import { slurmRunner } from '../src/slurm/client.js';
 import { squeueArgs } from '../parsers/squeue.js';
-import { SshTransport } from '../src/transport/ssh.js';
+import { slurmRunner } from '../src/slurm/client.js';
 import { fingerprint } from '../src/transport/known-hosts.js';
+import { SshTransport } from '../src/transport/ssh.js';
+import { asUser, describeCluster, jobDir, runCli, STATE, submit, until } from './helpers/cluster.js';
 
 const SSH_DIR = join(STATE, 'ssh');
 const SSH_CONFIG = process.env.HPCW_SSH_CONFIG || join(SSH_DIR, 'config');
@@ -35,7 +35,10 @@ interface Doc {
   jobs: Job[];
 }
 
-function summary(args: string[], env: Record<string, string> = ENV): { code: number | null; doc: Doc | null; stderr: string } {
+function summary(
+  args: string[],
+  env: Record<string, string> = ENV,
+): { code: number | null; doc: Doc | null; stderr: string } {
   const r = runCli(['--summary', '--json', ...args], { env, timeoutMs: 90_000 });
   return { code: r.code, doc: r.stdout.trim() ? (JSON.parse(r.stdout) as Doc) : null, stderr: r.stderr };
 }
@@ -63,24 +66,41 @@ describeCluster('remote over SSH (real sshd)', () => {
     dir = jobDir('hpcuser');
     const oddDir = join(dir, ODD_DIR_NAME);
     mkdirSync(oddDir);
-    chownSync(oddDir, Number(execFileSync('id', ['-u', 'hpcuser'], { encoding: 'utf8' })), Number(execFileSync('id', ['-g', 'hpcuser'], { encoding: 'utf8' })));
+    chownSync(
+      oddDir,
+      Number(execFileSync('id', ['-u', 'hpcuser'], { encoding: 'utf8' })),
+      Number(execFileSync('id', ['-g', 'hpcuser'], { encoding: 'utf8' })),
+    );
     oddLog = join(oddDir, `out;$(touch hpcw-pwned) 'q'.log`);
     tqdm = submit(dir, ['--export=ALL,EPOCHS=6,STEPS=40,STEP_SECONDS=0.25', 'train_tqdm.sbatch']);
     odd = submit(dir, [`--job-name=${ODD_NAME}`, `--output=${oddLog}`, '--wrap', 'echo "odd job says hi"; sleep 120']);
     await until(() => asUser('hpcuser', ['squeue', '-h', '-j', tqdm, '-o', '%T']).trim() === 'RUNNING', 60_000);
-    await until(() => existsSync(join(dir, `slurm-${tqdm}.out`)) && / \d+\/40 \[/.test(readFileSync(join(dir, `slurm-${tqdm}.out`), 'utf8')), 60_000, 500);
+    await until(
+      () =>
+        existsSync(join(dir, `slurm-${tqdm}.out`)) &&
+        / \d+\/40 \[/.test(readFileSync(join(dir, `slurm-${tqdm}.out`), 'utf8')),
+      60_000,
+      500,
+    );
   }, 150_000);
 
   afterAll(() => {
-    if (tqdm || odd) spawnSync('scancel', [tqdm, odd].filter(Boolean), { env: { ...process.env, SLURM_CONF: join(STATE, 'etc/slurm.conf') } });
+    if (tqdm || odd)
+      spawnSync('scancel', [tqdm, odd].filter(Boolean), {
+        env: { ...process.env, SLURM_CONF: join(STATE, 'etc/slurm.conf') },
+      });
   });
 
   it('--host gives the same jobs as local --all-users (ids, names, states, log paths) and progress over SFTP', async () => {
-    const remote = await until(() => {
-      const r = summary(['--host', 'hpcw-test']);
-      const j = r.doc?.jobs.find((x) => x.job_id === tqdm);
-      return j?.progress?.current ? r : null;
-    }, 60_000, 2000);
+    const remote = await until(
+      () => {
+        const r = summary(['--host', 'hpcw-test']);
+        const j = r.doc?.jobs.find((x) => x.job_id === tqdm);
+        return j?.progress?.current ? r : null;
+      },
+      60_000,
+      2000,
+    );
     const local = summary(['--all-users'], {});
     // Names are compared for the queued jobs below: for old finished jobs sacct may say '?' for
     // non-ASCII, and each side's name cache (keyed by cluster) may or may not have seen them queued.
@@ -91,24 +111,36 @@ describeCluster('remote over SSH (real sshd)', () => {
     expect(remote.doc!.jobs.map(key).sort()).toEqual(mine.map(key).sort());
     // Log paths of jobs that finished before either side saw them queued come from a per-cluster
     // path cache, so compare paths for the jobs in the queue now.
-    const queued = (d: Job[]) => d.filter((j) => [tqdm, odd].includes(j.job_id)).map((j) => [j.job_id, j.name, j.stdout]);
+    const queued = (d: Job[]) =>
+      d.filter((j) => [tqdm, odd].includes(j.job_id)).map((j) => [j.job_id, j.name, j.stdout]);
     expect(queued(remote.doc!.jobs)).toEqual(queued(mine));
     expect(queued(mine)).toHaveLength(2);
     const terminal = (j: Job) => !['RUNNING', 'PENDING', 'COMPLETING', 'CONFIGURING'].includes(j.state);
-    for (const j of remote.doc!.jobs.filter(terminal)) expect(mine.find((m) => m.job_id === j.job_id)?.state).toBe(j.state);
+    for (const j of remote.doc!.jobs.filter(terminal))
+      expect(mine.find((m) => m.job_id === j.job_id)?.state).toBe(j.state);
     const t = remote.doc!.jobs.find((j) => j.job_id === tqdm)!;
-    expect(t).toMatchObject({ cluster: 'hpcw-test', state: 'RUNNING', log_status: 'ok', stdout: join(dir, `slurm-${tqdm}.out`) });
+    expect(t).toMatchObject({
+      cluster: 'hpcw-test',
+      state: 'RUNNING',
+      log_status: 'ok',
+      stdout: join(dir, `slurm-${tqdm}.out`),
+    });
     expect(t.progress!.total).toBe(40);
   }, 120_000);
 
   it('a job name and log path full of shell syntax come back unchanged, and nothing runs', async () => {
-    const r = await until(() => {
-      const s = summary(['--host', 'hpcw-test', odd]);
-      return s.doc?.jobs[0]?.log_status === 'ok' ? s : null;
-    }, 60_000, 2000);
+    const r = await until(
+      () => {
+        const s = summary(['--host', 'hpcw-test', odd]);
+        return s.doc?.jobs[0]?.log_status === 'ok' ? s : null;
+      },
+      60_000,
+      2000,
+    );
     expect(r.doc!.jobs[0]).toMatchObject({ job_id: odd, name: ODD_NAME, stdout: oddLog, log_status: 'ok' });
     expect(existsSync(PWNED)).toBe(false);
-    for (const d of ['/home/hpcuser', dir, process.cwd(), '/tmp']) expect(existsSync(join(d, 'hpcw-pwned'))).toBe(false);
+    for (const d of ['/home/hpcuser', dir, process.cwd(), '/tmp'])
+      expect(existsSync(join(d, 'hpcw-pwned'))).toBe(false);
   }, 90_000);
 
   it('the same through ProxyJump (hpcw-via-jump)', () => {
@@ -116,10 +148,12 @@ describeCluster('remote over SSH (real sshd)', () => {
     const jumped = summary(['--host', 'hpcw-via-jump', tqdm, odd]);
     expect(jumped.code).toBe(0);
     expect(jumped.doc!.clusters).toEqual([{ name: 'hpcw-via-jump', ok: true, error: null }]);
-    expect(jumped.doc!.jobs.map((j) => [j.job_id, j.name, j.stdout])).toEqual(direct.doc!.jobs.map((j) => [j.job_id, j.name, j.stdout]));
+    expect(jumped.doc!.jobs.map((j) => [j.job_id, j.name, j.stdout])).toEqual(
+      direct.doc!.jobs.map((j) => [j.job_id, j.name, j.stdout]),
+    );
   }, 60_000);
 
-  it('the system-ssh transport (config file) over the user\'s ControlMaster gives the same jobs', () => {
+  it("the system-ssh transport (config file) over the user's ControlMaster gives the same jobs", () => {
     const sock = join(STATE, `it-cm-${process.pid}`);
     const cfg = sshConfig(`Host hpcw-test\n  ControlMaster auto\n  ControlPath ${sock}\n  ControlPersist 60\n`);
     const conf = join(STATE, `it-conf-${process.pid}.json`);
@@ -181,20 +215,26 @@ describeCluster('remote over SSH (real sshd)', () => {
     const cfgWrong = sshConfig(`Host hpcw-test\n  UserKnownHostsFile ${wrongKh}\n`);
     const mm = summary(['--host', 'hpcw-test'], { HPCW_SSH_CONFIG: cfgWrong });
     expect(mm.code).toBe(2);
-    expect(mm.stderr).toContain(`REFUSED: the host key of hpcw-test ([127.0.0.1]:2222) has CHANGED: it offered ssh-ed25519 ${fingerprint(real)}, but ${wrongKh}:1`);
+    expect(mm.stderr).toContain(
+      `REFUSED: the host key of hpcw-test ([127.0.0.1]:2222) has CHANGED: it offered ssh-ed25519 ${fingerprint(real)}, but ${wrongKh}:1`,
+    );
 
     const emptyKh = join(STATE, `it-kh-empty-${process.pid}`);
     writeFileSync(emptyKh, '');
     const cfgEmpty = sshConfig(`Host hpcw-test\n  UserKnownHostsFile ${emptyKh}\n`);
     const un = summary(['--host', 'hpcw-test'], { HPCW_SSH_CONFIG: cfgEmpty });
     expect(un.code).toBe(2);
-    expect(un.stderr).toContain(`REFUSED: unknown host key for hpcw-test ([127.0.0.1]:2222): ssh-ed25519 ${fingerprint(real)}`);
+    expect(un.stderr).toContain(
+      `REFUSED: unknown host key for hpcw-test ([127.0.0.1]:2222): ssh-ed25519 ${fingerprint(real)}`,
+    );
     expect(un.stderr).toContain(`Run \`ssh -F ${cfgEmpty} hpcw-test\` once`);
     expect(readFileSync(emptyKh, 'utf8')).toBe('');
 
     const ok = summary(['--host', 'hpcw-test', '--accept-new-host-key', tqdm], { HPCW_SSH_CONFIG: cfgEmpty });
     expect(ok.code).toBe(0);
-    expect(execFileSync('ssh-keygen', ['-F', '[127.0.0.1]:2222', '-f', emptyKh], { encoding: 'utf8' })).toContain('ssh-ed25519');
+    expect(execFileSync('ssh-keygen', ['-F', '[127.0.0.1]:2222', '-f', emptyKh], { encoding: 'utf8' })).toContain(
+      'ssh-ed25519',
+    );
     // and OpenSSH itself now trusts what we wrote
     const probe = spawnSync('ssh', ['-F', cfgEmpty, 'hpcw-test', 'true'], { encoding: 'utf8', timeout: 20_000 });
     expect(probe.status).toBe(0);
@@ -217,7 +257,11 @@ describeCluster('remote over SSH (real sshd)', () => {
   }, 60_000);
 
   it('sshd restarted mid-run: calls fail fast with a clear error, then the transport reconnects and resumes', async () => {
-    const t = new SshTransport({ cluster: 'hpcw-test', destination: 'hpcw-test', backoffMs: { initial: 200, max: 1000 } });
+    const t = new SshTransport({
+      cluster: 'hpcw-test',
+      destination: 'hpcw-test',
+      backoffMs: { initial: 200, max: 1000 },
+    });
     const runner = slurmRunner(t);
     try {
       const args = squeueArgs({ user: 'me', allStates: true, jobIds: [tqdm] });
@@ -225,15 +269,21 @@ describeCluster('remote over SSH (real sshd)', () => {
       killSshd();
       const down = await t.exec(['true']);
       expect(down.code).toBeNull();
-      expect(down.stderr).toMatch(/hpcw-test: (disconnected from hpcw-test, reconnecting|cannot connect to 127\.0\.0\.1:2222: connection refused)/);
+      expect(down.stderr).toMatch(
+        /hpcw-test: (disconnected from hpcw-test, reconnecting|cannot connect to 127\.0\.0\.1:2222: connection refused)/,
+      );
       execFileSync('bash', [resolve(import.meta.dirname, 'cluster/up')], { stdio: 'ignore', timeout: 120_000 });
-      const back = await until(async () => {
-        try {
-          return (await runner.run(args)).stdout;
-        } catch {
-          return null;
-        }
-      }, 30_000, 300);
+      const back = await until(
+        async () => {
+          try {
+            return (await runner.run(args)).stdout;
+          } catch {
+            return null;
+          }
+        },
+        30_000,
+        300,
+      );
       expect(back).toContain(tqdm);
       expect(t.stats.reconnects).toBe(1);
       expect(t.stats.connections).toBe(2);
@@ -274,5 +324,6 @@ function killSshd(): void {
 
 // Temp configs live under STATE; remove ours so repeated runs stay tidy.
 afterAll(() => {
-  for (const d of readdirSync(STATE)) if (d.includes(`-${process.pid}`) && d.startsWith('it-')) rmSync(join(STATE, d), { recursive: true, force: true });
+  for (const d of readdirSync(STATE))
+    if (d.includes(`-${process.pid}`) && d.startsWith('it-')) rmSync(join(STATE, d), { recursive: true, force: true });
 });

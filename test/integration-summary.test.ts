@@ -24,7 +24,10 @@ interface Job {
   not_found: boolean;
 }
 
-function summary(ids: string[], extra: string[] = []): { code: number | null; jobs: Job[]; doc: Record<string, unknown> } {
+function summary(
+  ids: string[],
+  extra: string[] = [],
+): { code: number | null; jobs: Job[]; doc: Record<string, unknown> } {
   const r = runCli(['--summary', '--json', ...extra, ...ids]);
   if (!r.stdout.trim()) throw new Error(`no output (exit ${r.code}): ${r.stderr}`);
   const doc = JSON.parse(r.stdout);
@@ -32,7 +35,10 @@ function summary(ids: string[], extra: string[] = []): { code: number | null; jo
 }
 
 function squeueKnows(id: string): boolean {
-  const out = execFileSync('squeue', ['-h', '-t', 'all', '-o', '%i'], { encoding: 'utf8', env: { ...process.env, SLURM_CONF } });
+  const out = execFileSync('squeue', ['-h', '-t', 'all', '-o', '%i'], {
+    encoding: 'utf8',
+    env: { ...process.env, SLURM_CONF },
+  });
   return out.split('\n').some((l) => l.trim() === id);
 }
 
@@ -117,7 +123,12 @@ describeCluster('summary against the real cluster', () => {
     ids.throttled = submit(dir, ['--array=0-3%1', '--job-name=throttled', '--wrap', 'sleep 2']);
     const r = runCli(['--summary', '--json', '--wait', ids.throttled], { timeoutMs: 120_000 });
     const jobs = (JSON.parse(r.stdout).jobs as Job[]).filter((j) => j.array_job_id === ids.throttled);
-    expect(jobs.map((j) => `${j.array_task_id} ${j.state}`).sort()).toEqual(['0 COMPLETED', '1 COMPLETED', '2 COMPLETED', '3 COMPLETED']);
+    expect(jobs.map((j) => `${j.array_task_id} ${j.state}`).sort()).toEqual([
+      '0 COMPLETED',
+      '1 COMPLETED',
+      '2 COMPLETED',
+      '3 COMPLETED',
+    ]);
     expect(r.code).toBe(0);
   }, 130_000);
 

@@ -20,8 +20,27 @@ function tmux(...args: string[]): string {
 function start(args: string[], env: Record<string, string> = {}, wrap: string[] = []): string {
   const name = `hpcw-e2e-${process.pid}-${sessions.length}`;
   sessions.push(name);
-  const envArgs = Object.entries({ CI: 'true', TERM: 'xterm-256color', XDG_CACHE_HOME: `${STATE}/e2e-cache`, ...env }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-  tmux('new-session', '-d', '-s', name, '-x', '70', '-y', '30', ...envArgs, ...wrap, process.execPath, cliPath(), ...args);
+  const envArgs = Object.entries({
+    CI: 'true',
+    TERM: 'xterm-256color',
+    XDG_CACHE_HOME: `${STATE}/e2e-cache`,
+    ...env,
+  }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+  tmux(
+    'new-session',
+    '-d',
+    '-s',
+    name,
+    '-x',
+    '70',
+    '-y',
+    '30',
+    ...envArgs,
+    ...wrap,
+    process.execPath,
+    cliPath(),
+    ...args,
+  );
   return name;
 }
 
@@ -62,10 +81,14 @@ describeTmux('TUI in tmux (--demo)', () => {
     await pressEscape(s);
     await waitFor(s, /train-resnet50/);
     keys(s, '/', 's', 'w', 'e', 'e', 'p', 'Enter');
-    const filtered = await until(() => {
-      const t = screen(s);
-      return t.includes('sweep-lr') && !t.includes('train-resnet50') ? t : null;
-    }, 10_000, 200);
+    const filtered = await until(
+      () => {
+        const t = screen(s);
+        return t.includes('sweep-lr') && !t.includes('train-resnet50') ? t : null;
+      },
+      10_000,
+      200,
+    );
     expect(filtered).toMatch(/sweep/);
 
     await pressEscape(s);
@@ -82,7 +105,11 @@ describeTmux('TUI in tmux (--demo)', () => {
     const s = start(['--demo'], {}, ['setsid', '-w']);
     await waitFor(s, /updated \d+s ago/);
     const pane = tmux('display-message', '-p', '-t', s, '#{pane_pid}').trim();
-    const node = await until(() => spawnSync('ps', ['-o', 'pid=', '--ppid', pane], { encoding: 'utf8' }).stdout.trim(), 5_000, 100);
+    const node = await until(
+      () => spawnSync('ps', ['-o', 'pid=', '--ppid', pane], { encoding: 'utf8' }).stdout.trim(),
+      5_000,
+      100,
+    );
     tmux('kill-session', '-t', s);
     const running = () => {
       try {
@@ -130,7 +157,12 @@ describeCluster('TUI in tmux against the real cluster', () => {
   it("a tqdm job's table % is the run's, and its view opens on the stream with the bar", async () => {
     const dir = jobDir();
     // tqdm on stderr, apart from stdout, as people submit it; 3 epochs of 20 s.
-    const id = submit(dir, ['--export=ALL,EPOCHS=3,STEPS=40,STEP_SECONDS=0.5', '--output=logs/tqdm-%j.out', '--error=logs/tqdm-%j.err', 'train_tqdm.sbatch']);
+    const id = submit(dir, [
+      '--export=ALL,EPOCHS=3,STEPS=40,STEP_SECONDS=0.5',
+      '--output=logs/tqdm-%j.out',
+      '--error=logs/tqdm-%j.err',
+      'train_tqdm.sbatch',
+    ]);
     const errLog = join(dir, 'logs', `tqdm-${id}.err`);
     /** The bar tqdm last drew: epoch and the epoch's percent. */
     const lastBar = () => {
@@ -144,12 +176,16 @@ describeCluster('TUI in tmux against the real cluster', () => {
     await pressEscape(s);
     const row = new RegExp(`${id}\\s+train-resnet50\\s+RUNNING\\s+(\\d+)%`);
     // Well into epoch 1 (its bar past 45%), the table shows the run: at most a third.
-    const seen = await until(() => {
-      const table = screen(s);
-      const pct = row.exec(table)?.[1];
-      const bar = lastBar();
-      return pct !== undefined && Number(pct) >= 15 && bar?.epoch === 1 ? { table, pct: Number(pct), bar } : null;
-    }, 90_000, 200);
+    const seen = await until(
+      () => {
+        const table = screen(s);
+        const pct = row.exec(table)?.[1];
+        const bar = lastBar();
+        return pct !== undefined && Number(pct) >= 15 && bar?.epoch === 1 ? { table, pct: Number(pct), bar } : null;
+      },
+      90_000,
+      200,
+    );
     expect(seen.pct).toBeLessThanOrEqual(34);
     // The table lags the file by a poll at most: its % is the file's bar over three epochs, not the bar.
     expect(seen.pct).toBeLessThanOrEqual(seen.bar.pct / 3 + 5);

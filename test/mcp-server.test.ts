@@ -36,7 +36,15 @@ let deps: McpDeps;
 /** A local transport that also answers `id -un` and `scancel` (recorded). */
 function fakeTransport(): Transport {
   const local = new LocalTransport('hpc');
-  const result = (stdout: string, code = 0): ExecResult => ({ stdout, stderr: '', code, signal: null, timedOut: false, notFound: false, durationMs: 1 });
+  const result = (stdout: string, code = 0): ExecResult => ({
+    stdout,
+    stderr: '',
+    code,
+    signal: null,
+    timedOut: false,
+    notFound: false,
+    durationMs: 1,
+  });
   return Object.assign(Object.create(local) as Transport, {
     async exec(argv: readonly string[]) {
       execs.push([...argv]);
@@ -47,20 +55,46 @@ function fakeTransport(): Transport {
   });
 }
 
-const info = (path: string): LogInfo => ({ path, status: 'ok', size: 0, mtimeMs: null, error: null, analysis: null, lines: [], failureLine: null });
+const info = (path: string): LogInfo => ({
+  path,
+  status: 'ok',
+  size: 0,
+  mtimeMs: null,
+  error: null,
+  analysis: null,
+  lines: [],
+  failureLine: null,
+});
 
 function addJob(job: Partial<SlurmJob>, log: string | null = null, extra: Partial<JobEntry> = {}): JobEntry {
   const j = failedJob(job);
   const e: JobEntry = {
-    key: jobKey('hpc', j.job_id), cluster: 'hpc', job: j, polledAt: NOW, source: 'sacct', stdout: log ? info(log) : null, stderr: log ? info(log) : null,
-    analysis: null, history: [], willTimeout: null, overrunS: null, finishAt: null, exitNote: null, notFound: false, logsFinal: true, ...extra,
+    key: jobKey('hpc', j.job_id),
+    cluster: 'hpc',
+    job: j,
+    polledAt: NOW,
+    source: 'sacct',
+    stdout: log ? info(log) : null,
+    stderr: log ? info(log) : null,
+    analysis: null,
+    history: [],
+    willTimeout: null,
+    overrunS: null,
+    finishAt: null,
+    exitNote: null,
+    notFound: false,
+    logsFinal: true,
+    ...extra,
   };
   store.setState((s) => ({ jobs: { ...s.jobs, [e.key]: e } }));
   return e;
 }
 
 async function call(name: string, args: Record<string, unknown> = {}): Promise<{ text: string; isError: boolean }> {
-  const r = (await client.callTool({ name, arguments: args })) as { content: { type: string; text: string }[]; isError?: boolean };
+  const r = (await client.callTool({ name, arguments: args })) as {
+    content: { type: string; text: string }[];
+    isError?: boolean;
+  };
   return { text: r.content[0]!.text, isError: r.isError === true };
 }
 const json = async (name: string, args: Record<string, unknown> = {}) => {
@@ -78,14 +112,47 @@ beforeEach(async () => {
   lookups = [];
   whoami = 'hpcuser';
   crashLog = join(dir, '4103.out');
-  const bars = Array.from({ length: 30 }, (_, i) => `\rEpoch 0:  ${Math.floor((100 * i) / 30)}%|█▌  | ${i}/30 [00:0${i % 10}<00:17,  4.90batch/s]`).join('');
+  const bars = Array.from(
+    { length: 30 },
+    (_, i) => `\rEpoch 0:  ${Math.floor((100 * i) / 30)}%|█▌  | ${i}/30 [00:0${i % 10}<00:17,  4.90batch/s]`,
+  ).join('');
   const colored = `\x1b[31mlogin with ${secrets.huggingface}\x1b[0m`;
   writeFileSync(crashLog, `${secretLines(secrets).join('\n')}\n${colored}\n${bars}\n${oomTraceback().join('\n')}\n`);
-  store.setState({ clusters: { hpc: { name: 'hpc', ok: true, error: null, lastPollAt: NOW, lastOkAt: NOW, lastPollMs: 5, nextPollAt: null, backoffMs: 0, stale: false, connected: true } } });
+  store.setState({
+    clusters: {
+      hpc: {
+        name: 'hpc',
+        ok: true,
+        error: null,
+        lastPollAt: NOW,
+        lastOkAt: NOW,
+        lastPollMs: 5,
+        nextPollAt: null,
+        backoffMs: 0,
+        stale: false,
+        connected: true,
+      },
+    },
+  });
   addJob({ job_id: '4103', user: 'hpcuser' }, crashLog);
   addJob({ job_id: '4200', name: 'train', state: 'RUNNING', end_time: null, exit_code: null, user: 'hpcuser' });
-  addJob({ job_id: '4300', name: 'theirs', state: 'PENDING', start_time: null, end_time: null, exit_code: null, user: 'someone' });
-  addJob({ job_id: '4000', name: 'old', state: 'COMPLETED', end_time: '2026-11-27T10:00:00+00:00', exit_code: '0:0', user: 'hpcuser' });
+  addJob({
+    job_id: '4300',
+    name: 'theirs',
+    state: 'PENDING',
+    start_time: null,
+    end_time: null,
+    exit_code: null,
+    user: 'someone',
+  });
+  addJob({
+    job_id: '4000',
+    name: 'old',
+    state: 'COMPLETED',
+    end_time: '2026-11-27T10:00:00+00:00',
+    exit_code: '0:0',
+    user: 'hpcuser',
+  });
   const t = fakeTransport();
   deps = {
     store,
@@ -126,7 +193,14 @@ const noSecret = (text: string) => {
 describe('hpc-watch MCP server', () => {
   it('offers six tools, short descriptions, cancel_job marked destructive and the rest read-only', async () => {
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name)).toEqual(['list_jobs', 'get_job', 'tail_log', 'inspect_log', 'diagnosis_bundle', 'cancel_job']);
+    expect(tools.map((t) => t.name)).toEqual([
+      'list_jobs',
+      'get_job',
+      'tail_log',
+      'inspect_log',
+      'diagnosis_bundle',
+      'cancel_job',
+    ]);
     for (const t of tools) {
       expect(t.description!.length, t.name).toBeLessThan(260);
       expect(t.annotations?.readOnlyHint, t.name).toBe(t.name !== 'cancel_job');
@@ -140,16 +214,25 @@ describe('hpc-watch MCP server', () => {
     expect(all.jobs).toEqual(JSON.parse(JSON.stringify(doc.jobs.map(compactJob))));
     expect(all).toMatchObject({ total: 4, clusters: [{ name: 'hpc', ok: true }] });
     expect(all.jobs[0]).not.toHaveProperty('reason', null);
-    expect((await json('list_jobs', { state: 'failed' })).jobs.map((j: { job_id: string }) => j.job_id)).toEqual(['4103']);
-    expect((await json('list_jobs', { state: 'RUNNING' })).jobs.map((j: { job_id: string }) => j.job_id)).toEqual(['4200']);
-    expect((await json('list_jobs', { state: 'queued' })).jobs.map((j: { job_id: string }) => j.job_id)).toEqual(['4300']);
+    expect((await json('list_jobs', { state: 'failed' })).jobs.map((j: { job_id: string }) => j.job_id)).toEqual([
+      '4103',
+    ]);
+    expect((await json('list_jobs', { state: 'RUNNING' })).jobs.map((j: { job_id: string }) => j.job_id)).toEqual([
+      '4200',
+    ]);
+    expect((await json('list_jobs', { state: 'queued' })).jobs.map((j: { job_id: string }) => j.job_id)).toEqual([
+      '4300',
+    ]);
     // 4103 ended 2026-11-28T13:53:28Z, 4000 a day earlier.
     const recent = await json('list_jobs', { since: '1h' });
     expect(recent.jobs.map((j: { job_id: string }) => j.job_id).sort()).toEqual(['4103', '4200', '4300']);
     const two = await json('list_jobs', { limit: 2 });
     expect(two).toMatchObject({ total: 4, shown: 2 });
     expect(two.jobs).toHaveLength(2);
-    expect(await call('list_jobs', { cluster: 'nope' })).toEqual({ isError: true, text: 'unknown cluster "nope" (known: hpc)' });
+    expect(await call('list_jobs', { cluster: 'nope' })).toEqual({
+      isError: true,
+      text: 'unknown cluster "nope" (known: hpc)',
+    });
     expect((await call('list_jobs', { since: 'yesterday' })).text).toMatch(/^since: expected a duration/);
     expect((await call('list_jobs', { all_users: true })).text).toMatch(/--all-users/);
   });
@@ -164,11 +247,29 @@ describe('hpc-watch MCP server', () => {
   it('get_job on the FAILED job names it and its category, with no secret', async () => {
     const e = store.getState().jobs['hpc/4103']!;
     const line = `ValueError: bad token ${secrets.huggingface}`;
-    store.setState((s) => ({ jobs: { ...s.jobs, [e.key]: { ...e, analysis: { framework: 'none', progress: null, metrics: {}, failure: { category: 'python_exception', line } as never } } } }));
+    store.setState((s) => ({
+      jobs: {
+        ...s.jobs,
+        [e.key]: {
+          ...e,
+          analysis: {
+            framework: 'none',
+            progress: null,
+            metrics: {},
+            failure: { category: 'python_exception', line } as never,
+          },
+        },
+      },
+    }));
     const r = await call('get_job', { job_id: '4103' });
     expect(r.isError).toBe(false);
     const j = JSON.parse(r.text);
-    expect(j).toMatchObject({ job_id: '4103', state: 'FAILED', exit_code: '1:0', failure: { category: 'python_exception' } });
+    expect(j).toMatchObject({
+      job_id: '4103',
+      state: 'FAILED',
+      exit_code: '1:0',
+      failure: { category: 'python_exception' },
+    });
     expect(j.failure.line).toContain('[REDACTED:');
     noSecret(r.text);
   });
@@ -176,8 +277,25 @@ describe('hpc-watch MCP server', () => {
   it('redacts values, not the JSON text: a credential-looking line never breaks the document', async () => {
     const e = store.getState().jobs['hpc/4103']!;
     // In compact JSON a `token=` value would run on through the next fields up to a space.
-    for (const line of [`ValueError: bad batch: token=${secrets.huggingface}`, `KeyError: password=${secrets.urlPassword}`, `api_key: '${secrets.apiKey}'}`]) {
-      store.setState((s) => ({ jobs: { ...s.jobs, [e.key]: { ...e, analysis: { framework: 'none', progress: null, metrics: {}, failure: { category: 'python_exception', line } as never } } } }));
+    for (const line of [
+      `ValueError: bad batch: token=${secrets.huggingface}`,
+      `KeyError: password=${secrets.urlPassword}`,
+      `api_key: '${secrets.apiKey}'}`,
+    ]) {
+      store.setState((s) => ({
+        jobs: {
+          ...s.jobs,
+          [e.key]: {
+            ...e,
+            analysis: {
+              framework: 'none',
+              progress: null,
+              metrics: {},
+              failure: { category: 'python_exception', line } as never,
+            },
+          },
+        },
+      }));
       const r = await call('list_jobs', { state: 'failed' });
       const j = JSON.parse(r.text).jobs[0];
       expect(j.failure.line, line).toContain('[REDACTED:');
@@ -194,7 +312,12 @@ describe('hpc-watch MCP server', () => {
         return { stdout: '4200.batch|cpu=01:00:00,mem=2097152K\n', durationMs: 1 };
       },
     };
-    const details = new JobDetails(runner, store, () => 0, () => NOW);
+    const details = new JobDetails(
+      runner,
+      store,
+      () => 0,
+      () => NOW,
+    );
     deps.details = (key) => details.refresh(key);
     await json('list_jobs');
     expect(sstat).toEqual([]);
@@ -232,28 +355,43 @@ describe('hpc-watch MCP server', () => {
     const r = await json('inspect_log', { path: crashLog });
     const direct = await inspectFile(crashLog, 1024 * 1024);
     expect(r).toMatchObject({ ...toJson(direct as never), failure: { category: 'oom_gpu' } });
-    expect(await call('inspect_log', { path: join(dir, 'missing.log') })).toEqual({ isError: true, text: `${join(dir, 'missing.log')}: no such file` });
+    expect(await call('inspect_log', { path: join(dir, 'missing.log') })).toEqual({
+      isError: true,
+      text: `${join(dir, 'missing.log')}: no such file`,
+    });
   });
 
   it('diagnosis_bundle is the dry-run bundle, with no secret; a pending job has nothing to diagnose', async () => {
     const r = await call('diagnosis_bundle', { job_id: '4103' });
     expect(r.isError).toBe(false);
-    const { excerpt } = await prepareExcerpt(deps.clusters[0]!.transport, store.getState().jobs['hpc/4103']!, { force: true, env: deps.env });
+    const { excerpt } = await prepareExcerpt(deps.clusters[0]!.transport, store.getState().jobs['hpc/4103']!, {
+      force: true,
+      env: deps.env,
+    });
     expect(r.text.slice(r.text.indexOf('\n') + 1)).toBe(excerpt.text);
     expect(r.text).toMatch(/^# diagnosis bundle, job 4103 on hpc: ~\d+ tokens, \d+ secrets redacted/);
     noSecret(r.text);
-    expect((await call('diagnosis_bundle', { job_id: '4300' })).text).toBe('job 4300 is PENDING and has not run yet; nothing to diagnose');
+    expect((await call('diagnosis_bundle', { job_id: '4300' })).text).toBe(
+      'job 4300 is PENDING and has not run yet; nothing to diagnose',
+    );
   });
 
   it('cancel_job cancels the user’s own running job and refuses others’, ended ones, and an unknown user', async () => {
-    expect(await json('cancel_job', { job_id: '4200' })).toEqual({ job_id: '4200', cluster: 'hpc', cancelled: true, message: 'scancel 4200: sent' });
+    expect(await json('cancel_job', { job_id: '4200' })).toEqual({
+      job_id: '4200',
+      cluster: 'hpc',
+      cancelled: true,
+      message: 'scancel 4200: sent',
+    });
     expect(execs).toContainEqual(['scancel', '4200']);
     execs = [];
     expect(await call('cancel_job', { job_id: '4300' })).toEqual({
       isError: true,
       text: 'job 4300 belongs to someone, not to you (hpcuser on hpc); hpc-watch cancels only your own jobs',
     });
-    expect((await call('cancel_job', { job_id: '4103' })).text).toBe('job 4103 has already ended (FAILED); nothing to cancel');
+    expect((await call('cancel_job', { job_id: '4103' })).text).toBe(
+      'job 4103 has already ended (FAILED); nothing to cancel',
+    );
     whoami = null;
     expect((await call('cancel_job', { job_id: '4200' })).text).toMatch(/^cannot tell which user you are on hpc/);
     expect(execs.filter((a) => a[0] === 'scancel')).toEqual([]);
@@ -281,6 +419,9 @@ describe('hpc-watch MCP server', () => {
       throw new Error('hpc: squeue: Unable to contact slurm controller');
     };
     await connect();
-    expect(await call('list_jobs')).toEqual({ isError: true, text: 'hpc-watch: hpc: squeue: Unable to contact slurm controller' });
+    expect(await call('list_jobs')).toEqual({
+      isError: true,
+      text: 'hpc-watch: hpc: squeue: Unable to contact slurm controller',
+    });
   });
 });

@@ -10,7 +10,11 @@ describe('runPercent: the whole run, the quantity the ETA describes', () => {
     ['no epochs: the bar is the run', p({ current: 45, total: 100 }), 45],
     ['epoch 5 of 10 at 80% (the demo)', p({ current: 400, total: 500, epoch: 5, epoch_total: 10 }), 48],
     ['Epoch 1/3 at 25% (1-based)', p({ current: 10, total: 40, epoch: 1, epoch_total: 3 }), 25 / 3],
-    ['Epoch 0/3 at 25% (0-based: the first epoch too)', p({ current: 10, total: 40, epoch: 0, epoch_total: 3 }), 25 / 3],
+    [
+      'Epoch 0/3 at 25% (0-based: the first epoch too)',
+      p({ current: 10, total: 40, epoch: 0, epoch_total: 3 }),
+      25 / 3,
+    ],
     ['the last epoch, done', p({ current: 40, total: 40, epoch: 3, epoch_total: 3 }), 100],
     ['an epoch past the count stays within 100%', p({ current: 40, total: 40, epoch: 11, epoch_total: 10 }), 100],
     ['epoch count unknown (Lightning `Epoch 3:`): the bar', p({ current: 30, total: 100, epoch: 3 }), 30],
@@ -46,7 +50,9 @@ describe('runPercent: the whole run, the quantity the ETA describes', () => {
 describe('the run percent and the ETA agree', () => {
   it('the outer epoch bar is not counted twice', () => {
     // `Epochs: 3/5 [.., 10.00s/it]` with 20 s left: the printed ETA already covers the run.
-    expect(remainingSeconds(p({ current: 3, total: 5, epoch: 3, epoch_total: 5, rate: 10, rate_unit: 's/it', eta_s: 20 }))).toBe(20);
+    expect(
+      remainingSeconds(p({ current: 3, total: 5, epoch: 3, epoch_total: 5, rate: 10, rate_unit: 's/it', eta_s: 20 })),
+    ).toBe(20);
   });
 
   it('at a steady rate, the time left is the share of the run left', () => {
@@ -58,7 +64,12 @@ describe('the run percent and the ETA agree', () => {
         zeroBased: fc.boolean(),
       })
       .chain((r) =>
-        fc.record({ epoch: fc.integer({ min: r.zeroBased ? 0 : 1, max: r.zeroBased ? r.epochs - 1 : r.epochs }), current: fc.integer({ min: 0, max: r.total }) }).map((x) => ({ ...r, ...x })),
+        fc
+          .record({
+            epoch: fc.integer({ min: r.zeroBased ? 0 : 1, max: r.zeroBased ? r.epochs - 1 : r.epochs }),
+            current: fc.integer({ min: 0, max: r.total }),
+          })
+          .map((x) => ({ ...r, ...x })),
       );
     fc.assert(
       fc.property(arb, ({ epochs, total, spu, epoch, current }) => {

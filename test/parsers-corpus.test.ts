@@ -13,7 +13,9 @@ import type { LogAnalysis } from '../parsers/types.js';
 /** The shared corpus sits next to the checkout (`/work/main`) or next to its worktree folder (`/work/wt/NAME`). */
 const CORPUS =
   process.env.HPCW_CORPUS ??
-  ['../../shared/corpus/', '../../../shared/corpus/'].map((p) => fileURLToPath(new URL(p, import.meta.url))).find((d) => existsSync(d)) ??
+  ['../../shared/corpus/', '../../../shared/corpus/']
+    .map((p) => fileURLToPath(new URL(p, import.meta.url)))
+    .find((d) => existsSync(d)) ??
   fileURLToPath(new URL('../../shared/corpus/', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../fixtures/logs/', import.meta.url));
 const CLUSTER = fileURLToPath(new URL('../fixtures/logs/cluster/', import.meta.url));
@@ -60,11 +62,14 @@ function diff(got: LogAnalysis, label: Label): string[] {
   if (got.framework !== label.framework) out.push(`framework: ${got.framework} != ${label.framework}`);
   const lf = label.failure;
   const gf = got.failure;
-  if ((gf?.category ?? null) !== (lf?.category ?? null)) out.push(`failure.category: ${gf?.category} != ${lf?.category}`);
+  if ((gf?.category ?? null) !== (lf?.category ?? null))
+    out.push(`failure.category: ${gf?.category} != ${lf?.category}`);
   if (lf && gf) {
-    if (!lineMatches(gf.line, label)) out.push(`failure.line: ${JSON.stringify(gf.line)} != ${JSON.stringify(lf.line)}`);
+    if (!lineMatches(gf.line, label))
+      out.push(`failure.line: ${JSON.stringify(gf.line)} != ${JSON.stringify(lf.line)}`);
     // The exception belongs to the labelled line; an accepted alternative line may carry another one or none.
-    else if (lineIs(gf.line, lf.line) && gf.exception !== lf.exception) out.push(`failure.exception: ${gf.exception} != ${lf.exception}`);
+    else if (lineIs(gf.line, lf.line) && gf.exception !== lf.exception)
+      out.push(`failure.exception: ${gf.exception} != ${lf.exception}`);
   }
   const lp = label.progress;
   const gp = got.progress as Record<string, unknown> | null;
@@ -73,7 +78,8 @@ function diff(got: LogAnalysis, label: Label): string[] {
     for (const k of ['current', 'total', 'rate', 'eta_s', 'epoch', 'epoch_total', 'elapsed_s']) {
       if (k in lp && !close(gp[k], lp[k])) out.push(`progress.${k}: ${gp[k]} != ${lp[k]}`);
     }
-    for (const k of ['unit', 'rate_unit']) if (lp[k] != null && gp[k] !== lp[k]) out.push(`progress.${k}: ${gp[k]} != ${lp[k]}`);
+    for (const k of ['unit', 'rate_unit'])
+      if (lp[k] != null && gp[k] !== lp[k]) out.push(`progress.${k}: ${gp[k]} != ${lp[k]}`);
   }
   const keys = new Set([...Object.keys(label.metrics), ...Object.keys(got.metrics)]);
   for (const k of keys) {
@@ -82,7 +88,9 @@ function diff(got: LogAnalysis, label: Label): string[] {
     const ok =
       want !== undefined &&
       have !== undefined &&
-      (typeof want === 'string' ? have === want : typeof have === 'number' && Math.abs(have - want) <= 0.01 * Math.abs(want) + 1e-12);
+      (typeof want === 'string'
+        ? have === want
+        : typeof have === 'number' && Math.abs(have - want) <= 0.01 * Math.abs(want) + 1e-12);
     if (!ok) out.push(`metrics.${k}: ${have} != ${want}`);
   }
   return out;
@@ -92,7 +100,11 @@ function labelledLogs(dir: string): { name: string; log: string; label: Label }[
   return readdirSync(dir)
     .filter((f) => f.endsWith('.log') && existsSync(`${dir}${f.slice(0, -4)}.json`))
     .sort()
-    .map((f) => ({ name: f, log: `${dir}${f}`, label: JSON.parse(readFileSync(`${dir}${f.slice(0, -4)}.json`, 'utf8')) as Label }));
+    .map((f) => ({
+      name: f,
+      log: `${dir}${f}`,
+      label: JSON.parse(readFileSync(`${dir}${f.slice(0, -4)}.json`, 'utf8')) as Label,
+    }));
 }
 
 describe('shared corpus', () => {
@@ -109,10 +121,38 @@ describe('shared corpus', () => {
 /** Same logs as other launchers / viewers would show them: the labels must still hold. */
 const MUTATIONS: [string, (s: string) => string][] = [
   ['CRLF line ends', (s) => s.replace(/\n/g, '\r\n')],
-  ['torchrun [rank0]: prefixes', (s) => s.split('\n').map((l) => (l ? `[rank0]: ${l}` : l)).join('\n')],
-  ['pdsh host prefixes', (s) => s.split('\n').map((l) => (l ? `10.0.0.7: ${l}` : l)).join('\n')],
-  ['srun --label prefixes', (s) => s.split('\n').map((l) => (l ? `0: ${l}` : l)).join('\n')],
-  ['ts timestamps', (s) => s.split('\n').map((l) => (l ? `2024-11-28 13:53:00 | ${l}` : l)).join('\n')],
+  [
+    'torchrun [rank0]: prefixes',
+    (s) =>
+      s
+        .split('\n')
+        .map((l) => (l ? `[rank0]: ${l}` : l))
+        .join('\n'),
+  ],
+  [
+    'pdsh host prefixes',
+    (s) =>
+      s
+        .split('\n')
+        .map((l) => (l ? `10.0.0.7: ${l}` : l))
+        .join('\n'),
+  ],
+  [
+    'srun --label prefixes',
+    (s) =>
+      s
+        .split('\n')
+        .map((l) => (l ? `0: ${l}` : l))
+        .join('\n'),
+  ],
+  [
+    'ts timestamps',
+    (s) =>
+      s
+        .split('\n')
+        .map((l) => (l ? `2024-11-28 13:53:00 | ${l}` : l))
+        .join('\n'),
+  ],
   ['markdown paste (\\r lost)', (s) => s.replace(/\r/g, '\n')],
 ];
 
@@ -151,7 +191,8 @@ describe('held-out-like fixtures (fixtures/logs/heldout-like)', () => {
   });
   it.each(MUTATIONS)('mutated: %s', (_name, mutate) => {
     const misses: string[] = [];
-    for (const { name, log, label } of cases) for (const d of diff(analyzeLog(mutate(readFileSync(log, 'utf8'))), label)) misses.push(`${name}: ${d}`);
+    for (const { name, log, label } of cases)
+      for (const d of diff(analyzeLog(mutate(readFileSync(log, 'utf8'))), label)) misses.push(`${name}: ${d}`);
     expect(misses).toEqual([]);
   });
 });
@@ -175,14 +216,16 @@ const KNOWN_MISSES: Record<string, { field: string; why: string }[]> = {
   'gh_cellpose_logging_epoch_time.log': [
     {
       field: 'progress.elapsed_s',
-      // Keras and most loggers print the epoch's own duration under the same word; only cellpose's convention makes it cumulative.
+      // Keras and most loggers print the epoch's own duration under the same word; only cellpose's convention makes it
+      // cumulative.
       why: '`Time 101181.7s` is cumulative training time by cellpose convention only',
     },
   ],
   'gh_keras1_progbar_glued_killed.log': [
     {
       field: 'progress.unit',
-      // Keras 1 prints no unit and no per-sample time; the `Train on N samples` banner that says so is not in the excerpt.
+      // Keras 1 prints no unit and no per-sample time; the `Train on N samples` banner that says so is not in the
+      // excerpt.
       why: 'Keras 1 counts samples, and nothing in the excerpt says so',
     },
   ],
@@ -213,7 +256,8 @@ describe('real logs (fixtures/logs/real)', () => {
     const misses: string[] = [];
     for (const { name, log, label } of cases) {
       const known = new Set((KNOWN_MISSES[name] ?? []).map((k) => k.field));
-      for (const d of diff(analyzeLog(mutate(readFileSync(log, 'utf8'))), label)) if (!known.has(field(d))) misses.push(`${name}: ${d}`);
+      for (const d of diff(analyzeLog(mutate(readFileSync(log, 'utf8'))), label))
+        if (!known.has(field(d))) misses.push(`${name}: ${d}`);
     }
     expect(misses).toEqual([]);
   });
@@ -227,7 +271,16 @@ const CLUSTER_CASES: { file: string; label: Label }[] = [
     file: 'slurm-79.out',
     label: {
       framework: 'tqdm',
-      progress: P({ current: 40, total: 40, unit: 'batch', rate: 3.99, rate_unit: 'batch/s', eta_s: 0, epoch: 3, epoch_total: 3 }),
+      progress: P({
+        current: 40,
+        total: 40,
+        unit: 'batch',
+        rate: 3.99,
+        rate_unit: 'batch/s',
+        eta_s: 0,
+        epoch: 3,
+        epoch_total: 3,
+      }),
       metrics: { loss: 0.38, train_loss: 0.38, val_acc: 89.63 },
       failure: null,
     },
@@ -251,14 +304,26 @@ const CLUSTER_CASES: { file: string; label: Label }[] = [
       framework: 'none',
       progress: null,
       metrics: {},
-      failure: { category: 'import_error', line: "ModuleNotFoundError: No module named 'flash_attn_not_installed'", exception: 'ModuleNotFoundError' },
+      failure: {
+        category: 'import_error',
+        line: "ModuleNotFoundError: No module named 'flash_attn_not_installed'",
+        exception: 'ModuleNotFoundError',
+      },
     },
   },
   {
     file: 'slurm-82.out',
     label: {
       framework: 'tqdm',
-      progress: P({ current: 167, total: 100000, unit: 'tok_batch', rate: 2, rate_unit: 'tok_batch/s', eta_s: 49961, elapsed_s: 83 }),
+      progress: P({
+        current: 167,
+        total: 100000,
+        unit: 'tok_batch',
+        rate: 2,
+        rate_unit: 'tok_batch/s',
+        eta_s: 49961,
+        elapsed_s: 83,
+      }),
       metrics: {},
       failure: {
         category: 'timeout',
@@ -273,7 +338,11 @@ const CLUSTER_CASES: { file: string; label: Label }[] = [
       framework: 'tqdm',
       progress: P({ current: 10, total: 3600, rate: 2, eta_s: 1796, epoch: 1, epoch_total: 10 }),
       metrics: {},
-      failure: { category: 'cancelled', line: 'slurmstepd-node01: error: *** JOB 84 ON node01 CANCELLED AT 2026-11-28T13:53:05 ***', exception: null },
+      failure: {
+        category: 'cancelled',
+        line: 'slurmstepd-node01: error: *** JOB 84 ON node01 CANCELLED AT 2026-11-28T13:53:05 ***',
+        exception: null,
+      },
     },
   },
   {
@@ -291,11 +360,21 @@ const CLUSTER_CASES: { file: string; label: Label }[] = [
   },
   {
     file: 'slurm-88.out',
-    label: { framework: 'tqdm', progress: P({ current: 10, total: 10, unit: 'file', rate: 4.98, eta_s: 0 }), metrics: {}, failure: null },
+    label: {
+      framework: 'tqdm',
+      progress: P({ current: 10, total: 10, unit: 'file', rate: 4.98, eta_s: 0 }),
+      metrics: {},
+      failure: null,
+    },
   },
   {
     file: 'sweep-lr-83_0.out',
-    label: { framework: 'tqdm', progress: P({ current: 12, total: 12, unit: 'step', rate: 3.99 }), metrics: { lr: 0.1, final_loss: 0.5649 }, failure: null },
+    label: {
+      framework: 'tqdm',
+      progress: P({ current: 12, total: 12, unit: 'step', rate: 3.99 }),
+      metrics: { lr: 0.1, final_loss: 0.5649 },
+      failure: null,
+    },
   },
   {
     file: 'sweep-lr-83_7.out',
@@ -308,11 +387,21 @@ const CLUSTER_CASES: { file: string; label: Label }[] = [
   },
   {
     file: 'split-logs-85.err',
-    label: { framework: 'tqdm', progress: P({ current: 20, total: 20, rate: 4.99, eta_s: 0 }), metrics: {}, failure: null },
+    label: {
+      framework: 'tqdm',
+      progress: P({ current: 20, total: 20, rate: 4.99, eta_s: 0 }),
+      metrics: {},
+      failure: null,
+    },
   },
   {
     file: 'split-logs-85.out',
-    label: { framework: 'plain', progress: P({ current: 20, total: null, unit: 'step' }), metrics: { loss: 0.05 }, failure: null },
+    label: {
+      framework: 'plain',
+      progress: P({ current: 20, total: null, unit: 'step' }),
+      metrics: { loss: 0.05 },
+      failure: null,
+    },
   },
 ];
 

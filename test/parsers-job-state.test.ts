@@ -39,5 +39,7 @@ describe('job-state vocabulary', () => {
 
 describe('parseJobId', () => {
   it.each(['1', '123456', '83_7', '83_[2-9%2]', '123+1'])('accepts %s', (id) => expect(parseJobId(id)).toBe(id));
-  it.each(['', 'abc', '1 2', '$(id)', '12;ls', '-1', '1_', "1'", 42, null])('rejects %j', (id) => expect(parseJobId(id)).toBeNull());
+  it.each(['', 'abc', '1 2', '$(id)', '12;ls', '-1', '1_', "1'", 42, null])('rejects %j', (id) =>
+    expect(parseJobId(id)).toBeNull(),
+  );
 });

@@ -4,7 +4,8 @@ import { decodeLogBytes, decodeLogBytesCompact } from '../parsers/decode.js';
 import { prefixLength, stripLinePrefix } from '../parsers/line-prefix.js';
 import { splitLogLines } from '../parsers/lines.js';
 
-const bar = (n: number, tail = '') => `train:  ${Math.floor(n / 10)}%|█         | ${n}/1000 [00:${String(n % 60).padStart(2, '0')}<00:15, 35.61it/s${tail}]`;
+const bar = (n: number, tail = '') =>
+  `train:  ${Math.floor(n / 10)}%|█         | ${n}/1000 [00:${String(n % 60).padStart(2, '0')}<00:15, 35.61it/s${tail}]`;
 
 describe('splitLogLines', () => {
   it('keeps only the last of consecutive redraws on a physical line', () => {
@@ -13,9 +14,13 @@ describe('splitLogLines', () => {
   });
 
   it('splits slurmstepd / faulthandler / NCCL / HF dict text glued after the closing bracket', () => {
-    const kill = 'slurmstepd-node01: error: *** JOB 82 ON node01 CANCELLED AT 2026-11-28T13:54:24 DUE TO TIME LIMIT ***';
+    const kill =
+      'slurmstepd-node01: error: *** JOB 82 ON node01 CANCELLED AT 2026-11-28T13:54:24 DUE TO TIME LIMIT ***';
     expect(splitLogLines(`\r${bar(1)}\r${bar(2)}${kill}\n`)).toEqual([bar(2), kill]);
-    expect(splitLogLines(`\r${bar(3)}Fatal Python error: Segmentation fault\n`)).toEqual([bar(3), 'Fatal Python error: Segmentation fault']);
+    expect(splitLogLines(`\r${bar(3)}Fatal Python error: Segmentation fault\n`)).toEqual([
+      bar(3),
+      'Fatal Python error: Segmentation fault',
+    ]);
     expect(splitLogLines(`${bar(4)}{'loss': 0.7, 'epoch': 0.5}`)).toEqual([bar(4), "{'loss': 0.7, 'epoch': 0.5}"]);
     const ds = '[2021-11-27 00:36:55,194] [INFO] [stage2.py:1628:step] [deepscale] OVERFLOW! Rank 0 Skipping step.';
     expect(splitLogLines(`${bar(5)}${ds}`)).toEqual([bar(5), ds]);
@@ -32,11 +37,17 @@ describe('splitLogLines', () => {
   it("splits the shell's job report glued to any unterminated progress line", () => {
     const keras = '12800/60000 [=====>........................] - ETA: 41s - loss: 0.4120 - acc: 0.8800';
     expect(splitLogLines(`\r${keras}Killed\n`)).toEqual([keras, 'Killed']);
-    expect(splitLogLines(`step 1200/5000 loss 2.31Segmentation fault (core dumped)\n`)).toEqual(['step 1200/5000 loss 2.31', 'Segmentation fault (core dumped)']);
+    expect(splitLogLines(`step 1200/5000 loss 2.31Segmentation fault (core dumped)\n`)).toEqual([
+      'step 1200/5000 loss 2.31',
+      'Segmentation fault (core dumped)',
+    ]);
     const report = '/var/spool/slurmd/job4242/slurm_script: line 12: 31337 Killed                  python train.py';
     expect(splitLogLines(`${keras}${report}\n`)).toEqual([keras, report]);
     // Words that merely end in a signal name stay put.
-    expect(splitLogLines('pod status: OOMKilled\nworker was Killed\n')).toEqual(['pod status: OOMKilled', 'worker was Killed']);
+    expect(splitLogLines('pod status: OOMKilled\nworker was Killed\n')).toEqual([
+      'pod status: OOMKilled',
+      'worker was Killed',
+    ]);
   });
 
   it('drops tqdm.write clear runs but keeps the bar state before the message', () => {
@@ -96,7 +107,10 @@ describe('launcher prefixes', () => {
     expect(stripLinePrefix(line)).toBe(rest);
   });
 
-  it.each(['slurmstepd-node01: error: x', 'srun: error: n: task 0', 'RuntimeError: CUDA error', 'Epoch 3: 45%'])('keeps %s', (line) => {
-    expect(prefixLength(line)).toBe(0);
-  });
+  it.each(['slurmstepd-node01: error: x', 'srun: error: n: task 0', 'RuntimeError: CUDA error', 'Epoch 3: 45%'])(
+    'keeps %s',
+    (line) => {
+      expect(prefixLength(line)).toBe(0);
+    },
+  );
 });

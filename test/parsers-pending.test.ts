@@ -12,7 +12,12 @@ import { fx, UTC } from './slurm-helpers.js';
 function captured(file: string): SlurmJob[] {
   const text = fx(`efficiency/${file}`);
   const header = text.split('\n')[0]!.split('|').filter(Boolean);
-  const names: Record<string, string> = { ST: 'StateCompact', START_TIME: 'StartTime', ARRAY_JOB_ID: 'ArrayJobID', ARRAY_TASK_ID: 'ArrayTaskID' };
+  const names: Record<string, string> = {
+    ST: 'StateCompact',
+    START_TIME: 'StartTime',
+    ARRAY_JOB_ID: 'ArrayJobID',
+    ARRAY_TASK_ID: 'ArrayTaskID',
+  };
   const format = header.map((h) => `${names[h] ?? h}:|`).join(',');
   return parseSqueue(text, { format, offsetMinutes: UTC });
 }
@@ -21,7 +26,10 @@ describe('dependency field (captured 22.05 squeue output)', () => {
   const dep = (file: string, id: string) => parseDependency(captured(file).find((j) => j.job_id === id)?.dependency);
 
   it('afterok on a held job; (null) when nothing is left', () => {
-    expect(dep('squeue-deps-held.txt', '30')).toEqual({ any: false, items: [{ type: 'afterok', job_id: '29', status: 'unfulfilled', delay_min: null }] });
+    expect(dep('squeue-deps-held.txt', '30')).toEqual({
+      any: false,
+      items: [{ type: 'afterok', job_id: '29', status: 'unfulfilled', delay_min: null }],
+    });
     expect(dep('squeue-deps-held.txt', '29')).toBeNull();
   });
 
@@ -33,7 +41,10 @@ describe('dependency field (captured 22.05 squeue output)', () => {
         { type: 'afterany', job_id: '34', status: 'unfulfilled', delay_min: null },
       ],
     });
-    expect(dep('squeue-deps-allof.txt', '39')?.items.map((i) => `${i.type}:${i.job_id}`)).toEqual(['afterany:37', 'afterok:37']);
+    expect(dep('squeue-deps-allof.txt', '39')?.items.map((i) => `${i.type}:${i.job_id}`)).toEqual([
+      'afterany:37',
+      'afterok:37',
+    ]);
     expect(dep('squeue-deps-allof.txt', '39')?.any).toBe(false);
     const never = captured('squeue-deps-never.txt').find((j) => j.job_id === '38')!;
     expect(never.reason).toBe('DependencyNeverSatisfied');
@@ -41,8 +52,12 @@ describe('dependency field (captured 22.05 squeue output)', () => {
   });
 
   it('singleton, after with a delay, array tasks and whole arrays', () => {
-    expect(dep('squeue-deps-singleton.txt', '41')?.items).toEqual([{ type: 'singleton', job_id: null, status: 'unfulfilled', delay_min: null }]);
-    expect(dep('squeue-deps-singleton.txt', '42')?.items).toEqual([{ type: 'after', job_id: '40', status: 'unfulfilled', delay_min: 1 }]);
+    expect(dep('squeue-deps-singleton.txt', '41')?.items).toEqual([
+      { type: 'singleton', job_id: null, status: 'unfulfilled', delay_min: null },
+    ]);
+    expect(dep('squeue-deps-singleton.txt', '42')?.items).toEqual([
+      { type: 'after', job_id: '40', status: 'unfulfilled', delay_min: 1 },
+    ]);
     expect(dep('squeue-deps-array-task.txt', '45')?.items[0]?.job_id).toBe('43_1');
     expect(dep('squeue-deps-array-corr.txt', '47_0')?.items[0]).toMatchObject({ type: 'aftercorr', job_id: '46_*' });
     expect(dep('squeue-deps-array-corr.txt', '48')?.items[0]).toMatchObject({ type: 'afterok', job_id: '46_*' });
@@ -59,7 +74,8 @@ describe('dependency field (captured 22.05 squeue output)', () => {
   });
 
   it('junk is no dependency; nothing throws', () => {
-    for (const s of ['', '(null)', 'afterfoo:1', 'afterok:', 'afterok:x', 'afterok:1(unfulfilled', null, undefined]) expect(parseDependency(s)).toBeNull();
+    for (const s of ['', '(null)', 'afterfoo:1', 'afterok:', 'afterok:x', 'afterok:1(unfulfilled', null, undefined])
+      expect(parseDependency(s)).toBeNull();
     fc.assert(
       fc.property(fc.string({ maxLength: 200 }), (s) => {
         expect(() => parseDependency(s)).not.toThrow();
@@ -97,10 +113,18 @@ describe('pending reasons in words', () => {
   });
 
   it('free text keeps the code and the detail; array reasons take the first code', () => {
-    expect(explainReason('ReqNodeNotAvail, UnavailableNodes:node[03-05]')).toMatchObject({ code: 'ReqNodeNotAvail', detail: 'UnavailableNodes:node[03-05]' });
-    expect(explainReason('Priority,JobArrayTaskLimit')).toMatchObject({ code: 'Priority', detail: 'JobArrayTaskLimit' });
+    expect(explainReason('ReqNodeNotAvail, UnavailableNodes:node[03-05]')).toMatchObject({
+      code: 'ReqNodeNotAvail',
+      detail: 'UnavailableNodes:node[03-05]',
+    });
+    expect(explainReason('Priority,JobArrayTaskLimit')).toMatchObject({
+      code: 'Priority',
+      detail: 'JobArrayTaskLimit',
+    });
     expect(explainReason('launch failed requeued held')).toMatchObject({ stuck: true });
-    expect(reasonText('ReqNodeNotAvail, UnavailableNodes:node03')).toMatch(/maintenance\) \(UnavailableNodes:node03\)\. What helps:/);
+    expect(reasonText('ReqNodeNotAvail, UnavailableNodes:node03')).toMatch(
+      /maintenance\) \(UnavailableNodes:node03\)\. What helps:/,
+    );
   });
 
   it('unknown codes fall back to a generic line that names them', () => {
@@ -111,7 +135,9 @@ describe('pending reasons in words', () => {
   });
 
   it('what helps names the job', () => {
-    expect(reasonText('JobHeldUser', '29')).toBe('Held by its owner (sbatch --hold, scontrol hold, or requeued held). What helps: scontrol release 29.');
+    expect(reasonText('JobHeldUser', '29')).toBe(
+      'Held by its owner (sbatch --hold, scontrol hold, or requeued held). What helps: scontrol release 29.',
+    );
     expect(reasonText('JobArrayTaskLimit', '83_[2-9%2]')).toContain('jobid=ARRAYID');
     fc.assert(
       fc.property(fc.string({ maxLength: 100 }), fc.string({ maxLength: 20 }), (s, id) => {

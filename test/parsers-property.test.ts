@@ -3,34 +3,115 @@
  * path equivalent to decode-then-split, and stay linear on hostile input.
  */
 import fc from 'fast-check';
-import { expectBoundedTime } from './helpers/linear.js';
-import { runs } from './helpers/prop.js';
 import { describe, expect, it } from 'vitest';
 import { decodeLogBytes, decodeLogBytesCompact } from '../parsers/decode.js';
 import { splitLogLines } from '../parsers/lines.js';
 import { analyzeLog, analyzeLogDetailed } from '../parsers/log.js';
 import { parseProgressLine } from '../parsers/progress.js';
 import { parseTqdm } from '../parsers/tqdm.js';
+import { expectBoundedTime } from './helpers/linear.js';
+import { runs } from './helpers/prop.js';
 
 /** Fragments real logs are made of, so random logs hit the interesting parser paths. */
 const TOKENS = [
-  '\r', '\n', '\r\n', ' ', '  ', '[', ']', '|', '%|', ':', '<', ', ', '/', '?', '=', '-', ' - ', '{', '}', "'",
-  '0', '7', '42', '100', '00:12', '1:02:03', '94:39:17', '?it/s', '3.2it/s', '4.70s/it', '2.33kimg/s', '6.00k', '1.28M',
-  '█', '▌', '━', '╺', '•', '\x1b[A', '\x1b[2K', '\x1b[1m', '\x1b]0;t\x07', '\b', '\t', '\ufffd',
-  'Epoch 3/10', 'Epoch ', 'epoch:', 'step ', 'iter: ', 'loss', 'loss=', 'loss: ', 'nan', 'inf', 'lr=3e-4', 'v_num=0',
-  "{'loss': 0.5, 'epoch': 0.1}", 'ETA: 33:37:24', 'eta: 1 day, 18:10:02', 'btime(ms): 185', 'time (data): 0.377',
-  'Traceback (most recent call last):', '  File "x.py", line 1, in <module>', 'RuntimeError: CUDA out of memory.',
-  'ValueError: bad', 'torch.OutOfMemoryError: x', 'During handling of the above exception, another exception occurred:',
-  'The above exception was the direct cause of the following exception:', 'ncclSystemError: y',
-  'slurmstepd: error: *** JOB 1 ON n CANCELLED AT 2024-01-01T00:00:00 DUE TO TIME LIMIT ***', '*** STEP 1.0 ON n CANCELLED AT x ***',
-  'Detected 1 oom-kill event(s)', 'srun: error: n: task 0: Exited with exit code 1', 'Killed', 'Segmentation fault',
-  'Fatal Python error: Aborted', 'Watchdog caught collective operation timeout', 'ChildFailedError: ', 'exitcode  : -9',
-  '[rank3]: ', '192.168.0.1: ', '[trainer0|0]:', 'stdout: ', '0: ', 'NCCL INFO', 'OVERFLOW!', 'Warning: ', 'what():  ',
-  '423/423 [==============================] - 188s 444ms/step - loss: 0.29', '694/Unknown', '45/100 0:00:12 • 0:00:20 4.50it/s',
+  '\r',
+  '\n',
+  '\r\n',
+  ' ',
+  '  ',
+  '[',
+  ']',
+  '|',
+  '%|',
+  ':',
+  '<',
+  ', ',
+  '/',
+  '?',
+  '=',
+  '-',
+  ' - ',
+  '{',
+  '}',
+  "'",
+  '0',
+  '7',
+  '42',
+  '100',
+  '00:12',
+  '1:02:03',
+  '94:39:17',
+  '?it/s',
+  '3.2it/s',
+  '4.70s/it',
+  '2.33kimg/s',
+  '6.00k',
+  '1.28M',
+  '█',
+  '▌',
+  '━',
+  '╺',
+  '•',
+  '\x1b[A',
+  '\x1b[2K',
+  '\x1b[1m',
+  '\x1b]0;t\x07',
+  '\b',
+  '\t',
+  '\ufffd',
+  'Epoch 3/10',
+  'Epoch ',
+  'epoch:',
+  'step ',
+  'iter: ',
+  'loss',
+  'loss=',
+  'loss: ',
+  'nan',
+  'inf',
+  'lr=3e-4',
+  'v_num=0',
+  "{'loss': 0.5, 'epoch': 0.1}",
+  'ETA: 33:37:24',
+  'eta: 1 day, 18:10:02',
+  'btime(ms): 185',
+  'time (data): 0.377',
+  'Traceback (most recent call last):',
+  '  File "x.py", line 1, in <module>',
+  'RuntimeError: CUDA out of memory.',
+  'ValueError: bad',
+  'torch.OutOfMemoryError: x',
+  'During handling of the above exception, another exception occurred:',
+  'The above exception was the direct cause of the following exception:',
+  'ncclSystemError: y',
+  'slurmstepd: error: *** JOB 1 ON n CANCELLED AT 2024-01-01T00:00:00 DUE TO TIME LIMIT ***',
+  '*** STEP 1.0 ON n CANCELLED AT x ***',
+  'Detected 1 oom-kill event(s)',
+  'srun: error: n: task 0: Exited with exit code 1',
+  'Killed',
+  'Segmentation fault',
+  'Fatal Python error: Aborted',
+  'Watchdog caught collective operation timeout',
+  'ChildFailedError: ',
+  'exitcode  : -9',
+  '[rank3]: ',
+  '192.168.0.1: ',
+  '[trainer0|0]:',
+  'stdout: ',
+  '0: ',
+  'NCCL INFO',
+  'OVERFLOW!',
+  'Warning: ',
+  'what():  ',
+  '423/423 [==============================] - 188s 444ms/step - loss: 0.29',
+  '694/Unknown',
+  '45/100 0:00:12 • 0:00:20 4.50it/s',
 ];
 
 const logText = fc.array(fc.constantFrom(...TOKENS), { maxLength: 300 }).map((a) => a.join(''));
-const mixedText = fc.array(fc.oneof(fc.constantFrom(...TOKENS), fc.string({ maxLength: 8 })), { maxLength: 200 }).map((a) => a.join(''));
+const mixedText = fc
+  .array(fc.oneof(fc.constantFrom(...TOKENS), fc.string({ maxLength: 8 })), { maxLength: 200 })
+  .map((a) => a.join(''));
 const logBytes = fc
   .tuple(logText, fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 24 }), fc.nat())
   .map(([t, junk, at]) => {
@@ -42,7 +123,6 @@ const logBytes = fc
     out.set(b.subarray(pos), pos + junk.length);
     return out;
   });
-
 
 describe('never throws', () => {
   it('analyzeLog on arbitrary strings', () => {

@@ -50,7 +50,9 @@ describe('regressions found by fuzzing and by trying it as a user', () => {
 
   // npm run fuzz, seeds 2 and 3: a password of base64 and dots was taken for a file path.
   it.each(['/sTdcp+RSDX.pCJ8ITp5', '/RL+knWAbmwQgpvbzJ.J'])('a password that looks a little like a path: %s', (v) => {
-    expect(redactSecrets(`MLFLOW_TRACKING_PASSWORD=${v}`).text).toBe('MLFLOW_TRACKING_PASSWORD=[REDACTED:secret-value]');
+    expect(redactSecrets(`MLFLOW_TRACKING_PASSWORD=${v}`).text).toBe(
+      'MLFLOW_TRACKING_PASSWORD=[REDACTED:secret-value]',
+    );
   });
 
   it('a value cut whole: nothing of its tail after / + = - . survives', () => {

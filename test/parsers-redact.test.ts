@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { expectBoundedTime } from './helpers/linear.js';
-import { runs } from './helpers/prop.js';
 import { describe, expect, it } from 'vitest';
 import { redactSecrets, type SecretKind, secretNameKind } from '../parsers/redact.js';
+import { expectBoundedTime } from './helpers/linear.js';
+import { runs } from './helpers/prop.js';
 
 // Secrets are assembled at run time so this file never contains a literal token that secret
 // scanners (or GitHub push protection) would flag. `p` joins split prefixes.
@@ -46,10 +46,30 @@ const OPENAI_PROJ = p('sk', '-proj-', rand(URLSAFE, 74), 'T3BlbkFJ', rand(URLSAF
 const OPENAI_LEGACY = p('sk', '-', rand(ALNUM, 20), 'T3BlbkFJ', rand(ALNUM, 20));
 const ANTHROPIC = p('sk', '-ant-api03-', rand(URLSAFE, 93), 'AA');
 const XOXB = p('xo', 'xb-', rand('0123456789', 12), '-', rand('0123456789', 13), '-', rand(ALNUM, 24));
-const XOXP = p('xo', 'xp-', rand('0123456789', 12), '-', rand('0123456789', 12), '-', rand('0123456789', 13), '-', rand(HEX, 32));
+const XOXP = p(
+  'xo',
+  'xp-',
+  rand('0123456789', 12),
+  '-',
+  rand('0123456789', 12),
+  '-',
+  rand('0123456789', 13),
+  '-',
+  rand(HEX, 32),
+);
 const XOXA = p('xo', 'xa-2-', rand(ALNUM, 30));
 const XOXR = p('xo', 'xr-', rand(ALNUM, 30));
-const XOXS = p('xo', 'xs-', rand('0123456789', 10), '-', rand('0123456789', 10), '-', rand('0123456789', 12), '-', rand(HEX, 20));
+const XOXS = p(
+  'xo',
+  'xs-',
+  rand('0123456789', 10),
+  '-',
+  rand('0123456789', 10),
+  '-',
+  rand('0123456789', 12),
+  '-',
+  rand(HEX, 20),
+);
 const SLACK_HOOK_PATH = `T${rand(UPPER_NUM, 8)}/B${rand(UPPER_NUM, 10)}/${rand(ALNUM, 24)}`;
 const GOOGLE = p('AI', 'za', rand(URLSAFE, 35));
 const b64url = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -81,7 +101,12 @@ Your token has been saved to /home/alice/.cache/huggingface/token
 Login successful`,
     secrets: [HF],
     kind: 'huggingface',
-    keep: ['huggingface-cli login --token ', '--add-to-git-credential', 'Token is valid (permission: write).', 'Login successful'],
+    keep: [
+      'huggingface-cli login --token ',
+      '--add-to-git-credential',
+      'Token is valid (permission: write).',
+      'Login successful',
+    ],
   },
   {
     name: 'HF org token in env',
@@ -122,7 +147,13 @@ AWS_DEFAULT_REGION=us-east-1
 botocore.credentials [INFO] Found credentials in environment variables.`,
     secrets: [AKIA, AWS_SECRET, AWS_SESSION],
     kind: 'aws-secret-key',
-    keep: ['AWS_ACCESS_KEY_ID=', 'AWS_SECRET_ACCESS_KEY=', 'AWS_SESSION_TOKEN=', 'AWS_DEFAULT_REGION=us-east-1', 'Found credentials in environment variables.'],
+    keep: [
+      'AWS_ACCESS_KEY_ID=',
+      'AWS_SECRET_ACCESS_KEY=',
+      'AWS_SESSION_TOKEN=',
+      'AWS_DEFAULT_REGION=us-east-1',
+      'Found credentials in environment variables.',
+    ],
   },
   {
     name: 'aws credentials file',
@@ -199,7 +230,13 @@ botocore.credentials [INFO] Found credentials in environment variables.`,
     text: `curl -s -H "Authorization: Bearer ${OPAQUE}" https://api.example.com/v1\nAuthorization: Basic ${BASIC}\nheaders={'Authorization': 'token ${OPAQUE}'}`,
     secrets: [OPAQUE, BASIC],
     kind: 'authorization',
-    keep: ['curl -s -H "Authorization: Bearer ', '" https://api.example.com/v1', 'Authorization: Basic ', "headers={'Authorization': 'token ", "'}"],
+    keep: [
+      'curl -s -H "Authorization: Bearer ',
+      '" https://api.example.com/v1',
+      'Authorization: Basic ',
+      "headers={'Authorization': 'token ",
+      "'}",
+    ],
   },
   {
     name: 'JWT after Bearer and alone',
@@ -403,9 +440,23 @@ describe('secretNameKind', () => {
     expect(secretNameKind(name)).toBe(kind);
   });
   it.each([
-    'tokenizer', 'max_tokens', 'num_tokens', 'TOKENIZERS_PARALLELISM', 'password_length', 'bypass',
-    'key_padding_mask', 'pad_token', 'pad_token_id', 'token_type_ids', 'AWS_ACCESS_KEY_ID', 'PWD',
-    'SSH_AUTH_SOCK', 'passes', 'HF_TOKEN_PATH', 'pass_at_1', 'compass',
+    'tokenizer',
+    'max_tokens',
+    'num_tokens',
+    'TOKENIZERS_PARALLELISM',
+    'password_length',
+    'bypass',
+    'key_padding_mask',
+    'pad_token',
+    'pad_token_id',
+    'token_type_ids',
+    'AWS_ACCESS_KEY_ID',
+    'PWD',
+    'SSH_AUTH_SOCK',
+    'passes',
+    'HF_TOKEN_PATH',
+    'pass_at_1',
+    'compass',
   ])('%s is harmless', (name) => {
     expect(secretNameKind(name)).toBeNull();
   });
@@ -417,20 +468,24 @@ const body = (alphabet: string, min: number, max: number) =>
   fc.string({ unit: fc.constantFrom(...alphabet), minLength: min, maxLength: max });
 
 // [what to plant, the part that must never survive]
-const plantArb: fc.Arbitrary<[string, string]> = fc.oneof(
-  body(ALNUM, 34, 40).map((b) => p('h', 'f_', b)),
-  body(ALNUM, 34, 34).map((b) => p('api', '_org_', b)),
-  body(ALNUM, 36, 36).chain((b) => fc.constantFrom('p', 'o', 'u', 's', 'r').map((t) => p('gh', t, '_', b))),
-  body(`${ALNUM}_`, 82, 82).map((b) => p('github', '_pat_', b)),
-  body(URLSAFE, 40, 160).map((b) => p('sk', '-proj-', b)),
-  body(ALNUM, 48, 48).map((b) => p('sk', '-', b)),
-  body(URLSAFE, 95, 95).map((b) => p('sk', '-ant-api03-', b)),
-  body(`${ALNUM}-`, 20, 60).chain((b) => fc.constantFrom('b', 'p', 'a', 'r', 's').map((t) => p('xo', 'x', t, '-', b))),
-  body(URLSAFE, 35, 35).map((b) => p('AI', 'za', b)),
-  body(UPPER_NUM, 16, 16).chain((b) => fc.constantFrom('AKIA', 'ASIA').map((t) => t + b)),
-  body(`${ALNUM}_`, 77, 77).map((b) => p('wandb', '_v1_', b)),
-  body(URLSAFE, 20, 60).map((b) => `${b64url({ alg: 'HS256' })}.${b64url({ sub: b.slice(0, 5) })}.${b}`),
-).map((s) => [s, s] as [string, string]);
+const plantArb: fc.Arbitrary<[string, string]> = fc
+  .oneof(
+    body(ALNUM, 34, 40).map((b) => p('h', 'f_', b)),
+    body(ALNUM, 34, 34).map((b) => p('api', '_org_', b)),
+    body(ALNUM, 36, 36).chain((b) => fc.constantFrom('p', 'o', 'u', 's', 'r').map((t) => p('gh', t, '_', b))),
+    body(`${ALNUM}_`, 82, 82).map((b) => p('github', '_pat_', b)),
+    body(URLSAFE, 40, 160).map((b) => p('sk', '-proj-', b)),
+    body(ALNUM, 48, 48).map((b) => p('sk', '-', b)),
+    body(URLSAFE, 95, 95).map((b) => p('sk', '-ant-api03-', b)),
+    body(`${ALNUM}-`, 20, 60).chain((b) =>
+      fc.constantFrom('b', 'p', 'a', 'r', 's').map((t) => p('xo', 'x', t, '-', b)),
+    ),
+    body(URLSAFE, 35, 35).map((b) => p('AI', 'za', b)),
+    body(UPPER_NUM, 16, 16).chain((b) => fc.constantFrom('AKIA', 'ASIA').map((t) => t + b)),
+    body(`${ALNUM}_`, 77, 77).map((b) => p('wandb', '_v1_', b)),
+    body(URLSAFE, 20, 60).map((b) => `${b64url({ alg: 'HS256' })}.${b64url({ sub: b.slice(0, 5) })}.${b}`),
+  )
+  .map((s) => [s, s] as [string, string]);
 
 const contextArb: fc.Arbitrary<[string, string]> = fc.oneof(
   body(HEX, 40, 40).map((h) => [`wandb login ${h}`, h] as [string, string]),
@@ -484,7 +539,12 @@ describe('redactSecrets: bounded time', () => {
     ['dashed identifiers', 'a-'.repeat(big / 2)],
     ['URL separators', '://'.repeat(big / 3)],
     ['many BEGIN lines without END', `${BEGIN('PRIVATE')}\n`.repeat(big / 30)],
-    ['hashes on one line', rand(HEX, 40).concat(' ').repeat(big / 41)],
+    [
+      'hashes on one line',
+      rand(HEX, 40)
+        .concat(' ')
+        .repeat(big / 41),
+    ],
     ['wandb hashes on one line', `wandb ${rand(HEX, 40)} `.repeat(big / 47)],
     ['repeated Authorization', 'Authorization: '.repeat(big / 15)],
     ['repeated assignments', 'password=x '.repeat(big / 11)],

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
-import { expectBoundedTime } from './helpers/linear.js';
-import { runs } from './helpers/prop.js';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 import { splitLogLines, stripControls } from '../parsers/lines.js';
 import { sanitizeField, sanitizeLogLine, sanitizeStyledLine } from '../parsers/sanitize.js';
 import { displayWidth, truncateToWidth, wrapPieces, wrapToWidth } from '../parsers/text-width.js';
+import { expectBoundedTime } from './helpers/linear.js';
+import { runs } from './helpers/prop.js';
 
 const ESC = '\x1b';
 const FORBIDDEN = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
@@ -119,16 +119,11 @@ describe('sanitizeStyledLine', () => {
   });
 
   it('ignores malformed colour parameters and non-SGR `m` sequences', () => {
-    expect(sanitizeStyledLine(`${ESC}[38;5;999ma${ESC}[38;2;1;2mb${ESC}[>4;2mc${ESC}[?1m`)).toEqual([
-      { text: 'abc' },
-    ]);
+    expect(sanitizeStyledLine(`${ESC}[38;5;999ma${ESC}[38;2;1;2mb${ESC}[>4;2mc${ESC}[?1m`)).toEqual([{ text: 'abc' }]);
   });
 
   it('applies \\r and \\b cell by cell and keeps styles', () => {
-    expect(sanitizeStyledLine(`old\r${ESC}[32mnew${ESC}[0m\b!`)).toEqual([
-      { text: 'ne', fg: 'green' },
-      { text: '!' },
-    ]);
+    expect(sanitizeStyledLine(`old\r${ESC}[32mnew${ESC}[0m\b!`)).toEqual([{ text: 'ne', fg: 'green' }, { text: '!' }]);
   });
 
   it('expands tabs across spans using the running column', () => {
@@ -200,7 +195,12 @@ describe('width helpers', () => {
     ['breaks at a space, dropping it', 'hello world foo', 10, ['hello', 'world foo']],
     ['a word that ends the row drops the space after it', 'abcde fgh', 5, ['abcde', 'fgh']],
     ['the failure banner case', '1.12 GiB free; 3.00 GiB reserved', 16, ['1.12 GiB free;', '3.00 GiB', 'reserved']],
-    ['only a word longer than the row is cut', 'x supercalifragilistic y', 6, ['x', 'superc', 'alifra', 'gilist', 'ic y']],
+    [
+      'only a word longer than the row is cut',
+      'x supercalifragilistic y',
+      6,
+      ['x', 'superc', 'alifra', 'gilist', 'ic y'],
+    ],
     ['runs of spaces at a break all go', 'a    b', 2, ['a', 'b']],
     ['spaces inside a row stay', 'a  b  c', 7, ['a  b  c']],
     ['indentation stays with the first word', '  ab cd', 4, ['  ab', 'cd']],
@@ -212,12 +212,59 @@ describe('width helpers', () => {
 
 // Fragments that exercise every branch of the scanner when mixed with random text.
 const FRAGMENTS = [
-  ESC, `${ESC}[`, `${ESC}]`, `${ESC}P`, `${ESC}_`, `${ESC}^`, `${ESC}X`, `${ESC}\\`, `${ESC}(`, `${ESC}(0`,
-  `${ESC}[2J`, `${ESC}[?1049h`, `${ESC}[1;31m`, `${ESC}[38;5;196m`, `${ESC}[38;2;1;2;3m`, `${ESC}[8m`,
-  `${ESC}[0m`, `${ESC}[m`, `${ESC}]0;t\x07`, `${ESC}]52;c;Zm9v${ESC}\\`, `${ESC}]8;;u${ESC}\\`,
-  '\x9b', '\x9b1m', '\x9d', '\x90', '\x9c', '\x07', '\x18', '\x1a', '\r', '\n', '\r\n', '\b', '\t',
-  '\x00', '\x7f', '\x85', '\u202e', '\u2066', '\u2069', '\u200f', '😀', '👩‍💻', '作', 'e\u0301', '\ud800',
-  '\udc00', ';', '[', ']', 'm', '0', '9',
+  ESC,
+  `${ESC}[`,
+  `${ESC}]`,
+  `${ESC}P`,
+  `${ESC}_`,
+  `${ESC}^`,
+  `${ESC}X`,
+  `${ESC}\\`,
+  `${ESC}(`,
+  `${ESC}(0`,
+  `${ESC}[2J`,
+  `${ESC}[?1049h`,
+  `${ESC}[1;31m`,
+  `${ESC}[38;5;196m`,
+  `${ESC}[38;2;1;2;3m`,
+  `${ESC}[8m`,
+  `${ESC}[0m`,
+  `${ESC}[m`,
+  `${ESC}]0;t\x07`,
+  `${ESC}]52;c;Zm9v${ESC}\\`,
+  `${ESC}]8;;u${ESC}\\`,
+  '\x9b',
+  '\x9b1m',
+  '\x9d',
+  '\x90',
+  '\x9c',
+  '\x07',
+  '\x18',
+  '\x1a',
+  '\r',
+  '\n',
+  '\r\n',
+  '\b',
+  '\t',
+  '\x00',
+  '\x7f',
+  '\x85',
+  '\u202e',
+  '\u2066',
+  '\u2069',
+  '\u200f',
+  '😀',
+  '👩‍💻',
+  '作',
+  'e\u0301',
+  '\ud800',
+  '\udc00',
+  ';',
+  '[',
+  ']',
+  'm',
+  '0',
+  '9',
 ];
 const nasty = fc
   .array(fc.oneof(fc.string({ unit: 'binary', maxLength: 6 }), fc.constantFrom(...FRAGMENTS)), {
@@ -310,9 +357,30 @@ describe('sanitize properties', () => {
   });
 
   const wideText = fc
-    .array(fc.constantFrom('作', '业', '完', '成', '👩‍💻', '✅', '🇯🇵', '👍🏽', 'a', 'b', ' ', 'é', 'e\u0301', '１', 'ᄀ', 'ᅡ', '각'), {
-      maxLength: 30,
-    })
+    .array(
+      fc.constantFrom(
+        '作',
+        '业',
+        '完',
+        '成',
+        '👩‍💻',
+        '✅',
+        '🇯🇵',
+        '👍🏽',
+        'a',
+        'b',
+        ' ',
+        'é',
+        'e\u0301',
+        '１',
+        'ᄀ',
+        'ᅡ',
+        '각',
+      ),
+      {
+        maxLength: 30,
+      },
+    )
     .map((a) => a.join(''));
   const segmenter = new Intl.Segmenter();
   const boundaries = (s: string): Set<number> =>
@@ -354,12 +422,19 @@ describe('sanitize properties', () => {
       expect(gap).toMatch(/^ *\n?$/);
       if (gap.includes('\n')) continue;
       if (gap === '') expect(p.text).not.toMatch(/\S +\S/);
-      else expect(stringWidth(p.text) + gap.length + stringWidth(s.slice(next.start).split(/[ \n]/)[0]!)).toBeGreaterThan(w);
+      else
+        expect(stringWidth(p.text) + gap.length + stringWidth(s.slice(next.start).split(/[ \n]/)[0]!)).toBeGreaterThan(
+          w,
+        );
     }
-    expect(pieces.filter((p, i) => i > 0 && s.slice(pieces[i - 1]!.end, p.start).includes('\n'))).toHaveLength(s.split('\n').length - 1);
+    expect(pieces.filter((p, i) => i > 0 && s.slice(pieces[i - 1]!.end, p.start).includes('\n'))).toHaveLength(
+      s.split('\n').length - 1,
+    );
   }
 
-  const wrapText = fc.array(fc.oneof(wideText, fc.constantFrom('  ', '\n', 'word')), { maxLength: 8 }).map((a) => a.join(''));
+  const wrapText = fc
+    .array(fc.oneof(wideText, fc.constantFrom('  ', '\n', 'word')), { maxLength: 8 })
+    .map((a) => a.join(''));
   it('wrapToWidth pieces are never wider than width, and wrap at spaces when glyphs fit', () => {
     fc.assert(
       fc.property(wrapText, fc.integer({ min: 1, max: 20 }), (s, w) => {

@@ -99,7 +99,17 @@ describe('Poller', () => {
       close: async () => {},
     };
     const store = createJobStore();
-    const poller = new Poller({ cluster: 'demo', runner: slurmRunner(t), store, logs: new LogService(store, t, 1 << 20), pathCache: new PathCache(null), jobIds: null, allUsers: false, sinceS: 86400, intervalS: 10 });
+    const poller = new Poller({
+      cluster: 'demo',
+      runner: slurmRunner(t),
+      store,
+      logs: new LogService(store, t, 1 << 20),
+      pathCache: new PathCache(null),
+      jobIds: null,
+      allUsers: false,
+      sinceS: 86400,
+      intervalS: 10,
+    });
     const tick = poller.tick();
     await vi.waitFor(() => expect(Object.keys(store.getState().jobs).length).toBeGreaterThan(0));
     expect(started).toContain('sacct');
@@ -133,7 +143,10 @@ describe('Poller', () => {
 
   it("asks sacct again while it has only slurmdbd's stand-in for a job that just ended", async () => {
     // Captured on 22.05: the same job a second after its end, and seconds later (test/slurm-sacct.test.ts).
-    const captured = 'JobID,JobIDRaw,User,Account,Partition,State,ExitCode,DerivedExitCode,Reason,Submit,Start,End,Elapsed,ElapsedRaw,Timelimit,NNodes,NodeList,ReqMem,AllocTRES,MaxRSS,WorkDir,TotalCPU,TRESUsageInTot,AdminComment,JobName'.split(',');
+    const captured =
+      'JobID,JobIDRaw,User,Account,Partition,State,ExitCode,DerivedExitCode,Reason,Submit,Start,End,Elapsed,ElapsedRaw,Timelimit,NNodes,NodeList,ReqMem,AllocTRES,MaxRSS,WorkDir,TotalCPU,TRESUsageInTot,AdminComment,JobName'.split(
+        ',',
+      );
     const asToday = (file: string) =>
       fx(file)
         .trimEnd()
@@ -145,7 +158,15 @@ describe('Poller', () => {
         .join('\n');
     const answers = [asToday('sacct-dbd-standin.psv'), asToday('sacct-dbd-complete.psv')];
     const sacct: string[][] = [];
-    const ok = (stdout: string): ExecResult => ({ stdout: `${stdout}\n`, stderr: '', code: 0, signal: null, timedOut: false, notFound: false, durationMs: 1 });
+    const ok = (stdout: string): ExecResult => ({
+      stdout: `${stdout}\n`,
+      stderr: '',
+      code: 0,
+      signal: null,
+      timedOut: false,
+      notFound: false,
+      durationMs: 1,
+    });
     const t: Transport = {
       cluster: 'hpc',
       canWatch: false,
@@ -161,12 +182,30 @@ describe('Poller', () => {
       close: async () => {},
     };
     const store = createJobStore();
-    const poller = new Poller({ cluster: 'hpc', runner: slurmRunner(t), store, logs: new LogService(store, t, 1 << 20), pathCache: new PathCache(null), jobIds: null, allUsers: false, sinceS: 10 * 365 * 86400, intervalS: 10 });
+    const poller = new Poller({
+      cluster: 'hpc',
+      runner: slurmRunner(t),
+      store,
+      logs: new LogService(store, t, 1 << 20),
+      pathCache: new PathCache(null),
+      jobIds: null,
+      allUsers: false,
+      sinceS: 10 * 365 * 86400,
+      intervalS: 10,
+    });
     await poller.tick();
-    expect(store.getState().jobs['hpc/833']!.job).toMatchObject({ state: 'FAILED', exit_code: '1:0', time_limit_s: null });
+    expect(store.getState().jobs['hpc/833']!.job).toMatchObject({
+      state: 'FAILED',
+      exit_code: '1:0',
+      time_limit_s: null,
+    });
     await poller.tick();
     expect(sacct[1]!.at(-1)).toBe('--jobs=833');
-    expect(store.getState().jobs['hpc/833']!.job).toMatchObject({ name: 'leaky-train', partition: 'debug', time_limit_s: 600 });
+    expect(store.getState().jobs['hpc/833']!.job).toMatchObject({
+      name: 'leaky-train',
+      partition: 'debug',
+      time_limit_s: 600,
+    });
     await poller.tick();
     expect(sacct).toHaveLength(2);
   });
@@ -212,7 +251,15 @@ describe('Poller', () => {
     let down = false;
     const { poller, store } = await setup(null, (argv) =>
       down && argv[0] === 'squeue'
-        ? { stdout: '', stderr: 'squeue: error: slurm_load_jobs error: Unable to contact slurm controller (connect failure)', code: 1, signal: null, timedOut: false, notFound: false, durationMs: 5 }
+        ? {
+            stdout: '',
+            stderr: 'squeue: error: slurm_load_jobs error: Unable to contact slurm controller (connect failure)',
+            code: 1,
+            signal: null,
+            timedOut: false,
+            notFound: false,
+            durationMs: 5,
+          }
         : null,
     );
     await poller.tick();
@@ -233,7 +280,7 @@ describe('Poller', () => {
     expect(poller.nextDelayMs()).toBe(10_000);
   });
 
-  it('reads finished jobs\' logs a few a tick when asked to: the ones in view first, then the newest', async () => {
+  it("reads finished jobs' logs a few a tick when asked to: the ones in view first, then the newest", async () => {
     const { poller, store } = await setup(null, undefined, undefined, 86400, undefined, 1);
     poller.want(['demo/4101', 'demo/4104']);
     const final = () =>
@@ -247,7 +294,10 @@ describe('Poller', () => {
     expect(jobs['demo/4104']!.analysis?.failure?.category).toBe('import_error');
     // Unread, a finished job still says how it ended, from SLURM: the same category everywhere.
     expect(jobs['demo/4111']!.stdout?.status).toBe('unknown');
-    expect(jobs['demo/4111']!.analysis?.failure).toMatchObject({ category: 'oom_host', line: expect.stringMatching(/^slurm: State=OUT_OF_MEMORY/) });
+    expect(jobs['demo/4111']!.analysis?.failure).toMatchObject({
+      category: 'oom_host',
+      line: expect.stringMatching(/^slurm: State=OUT_OF_MEMORY/),
+    });
     await poller.tick();
     expect(final()).toHaveLength(2);
     // Newest ended next: array task 4105_3 (a minute ago), whose log turns exit_code into nan_loss.
@@ -291,7 +341,17 @@ describe('Poller', () => {
       close: async () => {},
     };
     const store = createJobStore();
-    const poller = new Poller({ cluster: 'demo', runner: slurmRunner(t), store, logs: new LogService(store, t, 1 << 20), pathCache: new PathCache(null), jobIds: null, allUsers: false, sinceS: 86400, intervalS: 10 });
+    const poller = new Poller({
+      cluster: 'demo',
+      runner: slurmRunner(t),
+      store,
+      logs: new LogService(store, t, 1 << 20),
+      pathCache: new PathCache(null),
+      jobIds: null,
+      allUsers: false,
+      sinceS: 86400,
+      intervalS: 10,
+    });
     // What the event layer sees: an end without a log to wait for would be told at once, with no root cause.
     const seen: string[] = [];
     store.subscribe((s) => {
@@ -326,17 +386,52 @@ describe('Poller', () => {
 
   it('an ended job still listed by squeue gets its usage from one sacct call, kept until it leaves the queue', async () => {
     let listed = true;
-    const squeueLine = (fields: Record<string, string>) => `${SQUEUE_FIELDS.map((f) => `${fields[f] ?? ''}${FIELD_SEP}`).join('')}\n`;
+    const squeueLine = (fields: Record<string, string>) =>
+      `${SQUEUE_FIELDS.map((f) => `${fields[f] ?? ''}${FIELD_SEP}`).join('')}\n`;
     const sacctLine = (fields: Record<string, string>) => SACCT_FIELDS.map((f) => fields[f] ?? '').join(SACCT_SEP);
-    const ok = (stdout: string): ExecResult => ({ stdout, stderr: '', code: 0, signal: null, timedOut: false, notFound: false, durationMs: 1 });
+    const ok = (stdout: string): ExecResult => ({
+      stdout,
+      stderr: '',
+      code: 0,
+      signal: null,
+      timedOut: false,
+      notFound: false,
+      durationMs: 1,
+    });
     const done = { State: 'COMPLETED', NodeList: 'n1' };
     const { poller, store, calls } = await setup(['555'], (argv) => {
-      if (argv[0] === 'squeue') return ok(listed ? squeueLine({ ...done, JobArrayID: '555', JobID: '555', Name: 'x', Reason: 'None', TimeUsed: '1:40', EndTime: '2026-11-28T10:01:40' }) : '');
+      if (argv[0] === 'squeue')
+        return ok(
+          listed
+            ? squeueLine({
+                ...done,
+                JobArrayID: '555',
+                JobID: '555',
+                Name: 'x',
+                Reason: 'None',
+                TimeUsed: '1:40',
+                EndTime: '2026-11-28T10:01:40',
+              })
+            : '',
+        );
       if (argv[0] === 'sacct') {
         return ok(
           [
-            sacctLine({ ...done, JobID: '555', Start: '2026-11-28T10:00:00', ElapsedRaw: '100', AllocTRES: 'cpu=2,mem=1G,node=1', JobName: 'x' }),
-            sacctLine({ ...done, JobID: '555.batch', ElapsedRaw: '100', TotalCPU: '01:40.000', TRESUsageInTot: 'cpu=00:01:40,mem=512M' }),
+            sacctLine({
+              ...done,
+              JobID: '555',
+              Start: '2026-11-28T10:00:00',
+              ElapsedRaw: '100',
+              AllocTRES: 'cpu=2,mem=1G,node=1',
+              JobName: 'x',
+            }),
+            sacctLine({
+              ...done,
+              JobID: '555.batch',
+              ElapsedRaw: '100',
+              TotalCPU: '01:40.000',
+              TRESUsageInTot: 'cpu=00:01:40,mem=512M',
+            }),
           ].join('\n'),
         );
       }
@@ -356,7 +451,17 @@ describe('Poller', () => {
 
   it('never stops the caller when SLURM is missing: the error says what to do', async () => {
     const { poller, store } = await setup(null, (argv) =>
-      argv[0] === 'squeue' ? { stdout: '', stderr: 'spawn squeue ENOENT', code: null, signal: null, timedOut: false, notFound: true, durationMs: 1 } : null,
+      argv[0] === 'squeue'
+        ? {
+            stdout: '',
+            stderr: 'spawn squeue ENOENT',
+            code: null,
+            signal: null,
+            timedOut: false,
+            notFound: true,
+            durationMs: 1,
+          }
+        : null,
     );
     await expect(poller.tick()).rejects.toThrow(/squeue not found.*--host.*--demo/);
     expect(store.getState().clusters.demo?.ok).toBe(false);

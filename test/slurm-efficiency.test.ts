@@ -7,8 +7,8 @@ import { mergeSacctRows, parseSacct, SACCT_FIELDS, SACCT_SEP } from '../parsers/
 import type { SlurmJob } from '../parsers/slurm-types.js';
 import { parseSstat, sstatArgs } from '../parsers/sstat.js';
 import { parseTres, tresBytes, tresCount } from '../parsers/tres.js';
-import { Accounting, inflateJobstats } from '../src/slurm/queries.js';
 import type { SlurmRunner } from '../src/slurm/client.js';
+import { Accounting, inflateJobstats } from '../src/slurm/queries.js';
 import { runs } from './helpers/prop.js';
 import { fx, UTC } from './slurm-helpers.js';
 
@@ -65,7 +65,13 @@ describe('efficiency from captured 22.05 sacct (seff definitions)', () => {
   });
 
   it('job 54: a GPU allocated on 22.05, which records no GPU usage: null, never 0', () => {
-    expect(eff(jobs, '54')).toMatchObject({ gpus: 1, gpu_util: null, gpu_mem: null, gpu_mem_used_bytes: null, gpus_idle: null });
+    expect(eff(jobs, '54')).toMatchObject({
+      gpus: 1,
+      gpu_util: null,
+      gpu_mem: null,
+      gpu_mem_used_bytes: null,
+      gpus_idle: null,
+    });
   });
 
   it('with units (no --noconvert) the same numbers come out', () => {
@@ -80,7 +86,14 @@ describe('efficiency from captured 22.05 sacct (seff definitions)', () => {
 
   it('captured with our own argv: the poller’s sacct call gives the efficiency', () => {
     const [job] = mergeSacctRows(parseSacct(fx('efficiency/sacct-ours-burn.txt')), UTC);
-    expect(job!.efficiency).toMatchObject({ cpus: 2, mem_used_bytes: 265036 * 1024, mem_alloc_bytes: 512 * MiB, gpus: 0, gpu_util: null, time_used_ratio: 0.1722 });
+    expect(job!.efficiency).toMatchObject({
+      cpus: 2,
+      mem_used_bytes: 265036 * 1024,
+      mem_alloc_bytes: 512 * MiB,
+      gpus: 0,
+      gpu_util: null,
+      time_used_ratio: 0.1722,
+    });
     expect(job!.efficiency!.cpu).toBeCloseTo((21.998 + 0.008) / (31 * 2), 4);
     expect(job!.efficiency!.mem).toBeCloseTo(265036 / (512 * 1024), 4);
   });
@@ -89,9 +102,32 @@ describe('efficiency from captured 22.05 sacct (seff definitions)', () => {
     const line = (f: Record<string, string>) => SACCT_FIELDS.map((k) => f[k] ?? '').join(SACCT_SEP);
     const rows = parseSacct(
       [
-        line({ JobID: '1', State: 'RUNNING', Start: '2026-11-28T10:00:00', AllocTRES: 'cpu=1,mem=1G', ElapsedRaw: '60', NodeList: 'n1' }),
-        line({ JobID: '2', State: 'CANCELLED by 1000', Start: 'Unknown', End: '2026-11-28T10:00:00', ElapsedRaw: '0', NodeList: 'None assigned' }),
-        line({ JobID: '3', State: 'COMPLETED', Start: '2026-11-28T10:00:00', End: '2026-11-28T10:01:00', AllocTRES: 'cpu=2,mem=1G', ElapsedRaw: '60', NodeList: 'n1', TotalCPU: '00:00:00' }),
+        line({
+          JobID: '1',
+          State: 'RUNNING',
+          Start: '2026-11-28T10:00:00',
+          AllocTRES: 'cpu=1,mem=1G',
+          ElapsedRaw: '60',
+          NodeList: 'n1',
+        }),
+        line({
+          JobID: '2',
+          State: 'CANCELLED by 1000',
+          Start: 'Unknown',
+          End: '2026-11-28T10:00:00',
+          ElapsedRaw: '0',
+          NodeList: 'None assigned',
+        }),
+        line({
+          JobID: '3',
+          State: 'COMPLETED',
+          Start: '2026-11-28T10:00:00',
+          End: '2026-11-28T10:01:00',
+          AllocTRES: 'cpu=2,mem=1G',
+          ElapsedRaw: '60',
+          NodeList: 'n1',
+          TotalCPU: '00:00:00',
+        }),
       ].join('\n'),
     );
     const [running, never, noSteps] = mergeSacctRows(rows, UTC);
@@ -113,7 +149,13 @@ describe('GPU usage fields by Slurm version (written from the docs, not captured
     ] as const) {
       const jobs = jobsOf(file, v);
       // x01: one process on 2 GPUs, 85 % each → gpuutil 170
-      expect(eff(jobs, String(base + 1))).toMatchObject({ gpus: 2, gpu_util: 0.85, gpu_mem_used_bytes: 60000 * MiB, gpu_mem: null, gpus_idle: null });
+      expect(eff(jobs, String(base + 1))).toMatchObject({
+        gpus: 2,
+        gpu_util: 0.85,
+        gpu_mem_used_bytes: 60000 * MiB,
+        gpu_mem: null,
+        gpus_idle: null,
+      });
       // x02: 2 tasks × 1 GPU at 100 % (the documented example): Tot 200 over 2 GPUs
       expect(eff(jobs, String(base + 2))).toMatchObject({ gpus: 2, gpu_util: 1, gpu_mem_used_bytes: 72532 * MiB });
       // x03: a CPU-only job on a GPU-tracking cluster
@@ -155,7 +197,9 @@ describe('GPU usage fields by Slurm version (written from the docs, not captured
       .filter(Boolean)
       .map((l) => {
         const rec = Object.fromEntries(header.map((h, i) => [h, l.split('|')[i] ?? '']));
-        return SACCT_FIELDS.map((f) => (f === 'Start' ? '2026-11-28T10:00:00' : f === 'NodeList' ? 'gpu1' : (rec[f] ?? ''))).join(SACCT_SEP);
+        return SACCT_FIELDS.map((f) =>
+          f === 'Start' ? '2026-11-28T10:00:00' : f === 'NodeList' ? 'gpu1' : (rec[f] ?? ''),
+        ).join(SACCT_SEP);
       })
       .join('\n');
     const calls: string[] = [];
@@ -191,11 +235,23 @@ describe('jobstats AdminComment (sample built from the documented format)', () =
 
   it('fills the GPU fields of a job’s efficiency: time-averaged utilisation, memory share, idle GPUs', () => {
     const line = (f: Record<string, string>) => SACCT_FIELDS.map((k) => f[k] ?? '').join(SACCT_SEP);
-    const base = { State: 'COMPLETED', Start: '2026-11-28T10:00:00', End: '2026-11-28T12:00:00', ElapsedRaw: '7200', NodeList: 'gpu-node[01-02]' };
+    const base = {
+      State: 'COMPLETED',
+      Start: '2026-11-28T10:00:00',
+      End: '2026-11-28T12:00:00',
+      ElapsedRaw: '7200',
+      NodeList: 'gpu-node[01-02]',
+    };
     const rows = parseSacct(
       [
         line({ ...base, JobID: '7', AllocTRES: 'billing=16,cpu=16,gres/gpu=4,mem=64G,node=2', AdminComment: comment }),
-        line({ ...base, JobID: '7.batch', AllocTRES: 'cpu=8,gres/gpu=2,mem=32G,node=1', TotalCPU: '10:00:00', TRESUsageInTot: 'cpu=10:00:00,mem=12G' }),
+        line({
+          ...base,
+          JobID: '7.batch',
+          AllocTRES: 'cpu=8,gres/gpu=2,mem=32G,node=1',
+          TotalCPU: '10:00:00',
+          TRESUsageInTot: 'cpu=10:00:00,mem=12G',
+        }),
       ].join('\n'),
     );
     const e = mergeSacctRows(rows, UTC, { inflate: inflateJobstats })[0]!.efficiency!;
@@ -213,7 +269,10 @@ describe('jobstats AdminComment (sample built from the documented format)', () =
     }
     expect(jobstatsPayload('JS1:Short')).toBeNull();
     expect(parseJobstatsJson('[1,2]')).toBeNull();
-    expect(parseJobstatsJson('{"nodes":{"n":{"cpus":"x","gpu_utilization":{"0":"high"}}}}')).toMatchObject({ cpus: 0, gpus: [{ util: null }] });
+    expect(parseJobstatsJson('{"nodes":{"n":{"cpus":"x","gpu_utilization":{"0":"high"}}}}')).toMatchObject({
+      cpus: 0,
+      gpus: [{ util: null }],
+    });
     fc.assert(
       fc.property(fc.string({ maxLength: 200 }), (s) => {
         expect(() => decodeJobstats(`JS1:H4sI${s}`, inflateJobstats)).not.toThrow();
@@ -226,7 +285,14 @@ describe('jobstats AdminComment (sample built from the documented format)', () =
 
 describe('sstat (on demand, running jobs)', () => {
   it('argv: --allsteps so the batch step is included; numeric ids only', () => {
-    expect(sstatArgs('27')).toEqual(['sstat', '--noheader', '--parsable2', '--allsteps', '--jobs=27', '--format=JobID,TRESUsageInTot']);
+    expect(sstatArgs('27')).toEqual([
+      'sstat',
+      '--noheader',
+      '--parsable2',
+      '--allsteps',
+      '--jobs=27',
+      '--format=JobID,TRESUsageInTot',
+    ]);
     expect(sstatArgs('27_1')).toBeNull();
     expect(sstatArgs('27 --all')).toBeNull();
   });
@@ -238,10 +304,24 @@ describe('sstat (on demand, running jobs)', () => {
       const at = head!.split('|').indexOf('TRESUsageInTot');
       return rest.map((l) => (l ? `${l.split('|')[0]}|${l.split('|')[at]}` : '')).join('\n');
     };
-    expect(parseSstat(ours('sstat-22.05-allsteps-batch.txt'))).toEqual({ cpu_used_s: 12, mem_used_bytes: 412664 * 1024, gpu_util_pct: null, steps: 2 });
-    expect(parseSstat(ours('sstat-22.05-allsteps-srun.txt'))).toMatchObject({ cpu_used_s: 14, mem_used_bytes: 415172 * 1024, steps: 3 });
+    expect(parseSstat(ours('sstat-22.05-allsteps-batch.txt'))).toEqual({
+      cpu_used_s: 12,
+      mem_used_bytes: 412664 * 1024,
+      gpu_util_pct: null,
+      steps: 2,
+    });
+    expect(parseSstat(ours('sstat-22.05-allsteps-srun.txt'))).toMatchObject({
+      cpu_used_s: 14,
+      mem_used_bytes: 415172 * 1024,
+      steps: 3,
+    });
     expect(parseSstat(fx('efficiency/sstat-22.05-nostep.txt'))).toBeNull();
-    expect(parseSstat(fx('efficiency/sstat-ours-running.txt'))).toEqual({ cpu_used_s: 9, mem_used_bytes: 265036 * 1024, gpu_util_pct: null, steps: 2 });
+    expect(parseSstat(fx('efficiency/sstat-ours-running.txt'))).toEqual({
+      cpu_used_s: 9,
+      mem_used_bytes: 265036 * 1024,
+      gpu_util_pct: null,
+      steps: 2,
+    });
     fc.assert(
       fc.property(fc.string({ maxLength: 300 }), (s) => {
         expect(() => parseSstat(`1.batch|${s}`)).not.toThrow();

@@ -35,17 +35,23 @@ describe('describeExit', () => {
   });
 
   it('0:53 on a FAILED job is the missing --output directory', () => {
-    expect(describeExit(job('FAILED', '0:53'), { logMissing: true })).toBe('output directory does not exist (could not open the --output/--error file)');
+    expect(describeExit(job('FAILED', '0:53'), { logMissing: true })).toBe(
+      'output directory does not exist (could not open the --output/--error file)',
+    );
     expect(describeExit(job('FAILED', '0:53'))).toMatch(/output directory does not exist/);
     expect(describeExit(job('FAILED', '0:53'), { logMissing: false })).toMatch(/could not open/);
   });
 
   it('never throws', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 20 }), fc.option(fc.string({ maxLength: 12 }), { nil: null }), (state, code) => {
-        const r = describeExit(job(state, code));
-        return r === null || r.length < 100;
-      }),
+      fc.property(
+        fc.string({ maxLength: 20 }),
+        fc.option(fc.string({ maxLength: 12 }), { nil: null }),
+        (state, code) => {
+          const r = describeExit(job(state, code));
+          return r === null || r.length < 100;
+        },
+      ),
     );
   });
 });

@@ -14,7 +14,11 @@ function setup() {
     async run(argv) {
       calls.push([...argv]);
       if (fail) throw fail;
-      if (argv[0] === 'sstat') return { stdout: '2001.extern|cpu=00:00:00,mem=108K\n2001.batch|cpu=01:00:00,mem=2097152K,gres/gpuutil=80\n', durationMs: 5 };
+      if (argv[0] === 'sstat')
+        return {
+          stdout: '2001.extern|cpu=00:00:00,mem=108K\n2001.batch|cpu=01:00:00,mem=2097152K,gres/gpuutil=80\n',
+          durationMs: 5,
+        };
       return { stdout: '2003|2026-11-28T13:30:00|\n', durationMs: 5 };
     },
   };
@@ -26,7 +30,12 @@ function setup() {
     ],
     NOW,
   );
-  const details = new JobDetails(runner, store, () => 0, () => t);
+  const details = new JobDetails(
+    runner,
+    store,
+    () => 0,
+    () => t,
+  );
   return {
     store,
     calls,
@@ -47,8 +56,14 @@ describe('on-demand job details', () => {
     const s = setup();
     await s.details.refresh('local/2001');
     await s.details.refresh('local/2001');
-    expect(s.calls).toEqual([['sstat', '--noheader', '--parsable2', '--allsteps', '--jobs=2001', '--format=JobID,TRESUsageInTot']]);
-    expect(s.store.getState().live['local/2001']).toMatchObject({ usage: { cpu_used_s: 3600, mem_used_bytes: 2 * 1024 ** 3, gpu_util_pct: 80, steps: 2 }, usageAt: NOW, error: null });
+    expect(s.calls).toEqual([
+      ['sstat', '--noheader', '--parsable2', '--allsteps', '--jobs=2001', '--format=JobID,TRESUsageInTot'],
+    ]);
+    expect(s.store.getState().live['local/2001']).toMatchObject({
+      usage: { cpu_used_s: 3600, mem_used_bytes: 2 * 1024 ** 3, gpu_util_pct: 80, steps: 2 },
+      usageAt: NOW,
+      error: null,
+    });
     s.advance(SSTAT_EVERY_MS - 1);
     await s.details.refresh('local/2001');
     expect(s.calls).toHaveLength(1);

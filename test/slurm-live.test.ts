@@ -29,7 +29,10 @@ const README = fx('live-README.txt');
 const SQUEUE_FORMAT_THEN = (/--Format=([^' ]+)/.exec(README)?.[1] ?? '').replaceAll('\\037', '\x1f');
 const SACCT_FIELDS_THEN = (/--format=(\S+)/.exec(README)?.[1] ?? '').split('\\,');
 const squeueThen = (f: string) => parseSqueue(fx(f), { format: SQUEUE_FORMAT_THEN, offsetMinutes: UTC });
-const nonEmpty = (f: string) => fx(f).split('\n').filter((l) => l.trim() !== '').length;
+const nonEmpty = (f: string) =>
+  fx(f)
+    .split('\n')
+    .filter((l) => l.trim() !== '').length;
 // The last match: snapshots are concatenated oldest first, so this is the latest state.
 const find = (jobs: SlurmJob[], pred: (j: SlurmJob) => boolean, what: string): SlurmJob => {
   const j = jobs.findLast(pred);
@@ -50,7 +53,11 @@ describe('live squeue (our -O format, \\x1f separated)', () => {
     expect(raw(all, ids.pipe_name).name).toBe('a|b c ✓');
     expect(raw(all, ids.long_name).name).toBe(LONG);
     expect(LONG).toHaveLength(200);
-    expect(raw(all, ids.kv_name)).toMatchObject({ name: 'k=v x=y', work_dir: `${DIR}/dir with space`, stdout_pattern: `${DIR}/dir with space/out file %j.log` });
+    expect(raw(all, ids.kv_name)).toMatchObject({
+      name: 'k=v x=y',
+      work_dir: `${DIR}/dir with space`,
+      stdout_pattern: `${DIR}/dir with space/out file %j.log`,
+    });
   });
 
   it('states, reasons, exit codes, array parent, het components', () => {
@@ -58,10 +65,25 @@ describe('live squeue (our -O format, \\x1f separated)', () => {
     expect(raw(all, ids.oom)).toMatchObject({ state: 'OUT_OF_MEMORY', reason: 'OutOfMemory', exit_code: '0:125' });
     expect(raw(all, ids.crash_import)).toMatchObject({ state: 'FAILED', exit_code: '1:0' });
     const end = squeueThen('live-squeue-end.txt');
-    expect(raw(end, ids.timeout)).toMatchObject({ state: 'TIMEOUT', reason: 'TimeLimit', exit_code: '0:15', time_limit_s: 60 });
+    expect(raw(end, ids.timeout)).toMatchObject({
+      state: 'TIMEOUT',
+      reason: 'TimeLimit',
+      exit_code: '0:15',
+      time_limit_s: 60,
+    });
     const parent = find(all, (j) => j.job_id === `${ids.array}_[2-9%2]`, 'array parent');
-    expect(parent).toMatchObject({ state: 'PENDING', reason: 'JobArrayTaskLimit', array_task_id: '[2-9%2]', raw_job_id: ids.array, start_time: null });
-    expect(find(all, (j) => j.job_id === `${ids.array}_7`, 'task 7')).toMatchObject({ state: 'FAILED', exit_code: '2:0', array_job_id: ids.array });
+    expect(parent).toMatchObject({
+      state: 'PENDING',
+      reason: 'JobArrayTaskLimit',
+      array_task_id: '[2-9%2]',
+      raw_job_id: ids.array,
+      start_time: null,
+    });
+    expect(find(all, (j) => j.job_id === `${ids.array}_7`, 'task 7')).toMatchObject({
+      state: 'FAILED',
+      exit_code: '2:0',
+      array_job_id: ids.array,
+    });
     const het = all.filter((j) => j.het_job_id === ids.het);
     expect([...new Set(het.map((j) => j.job_id))].sort()).toEqual([`${ids.het}+0`, `${ids.het}+1`]);
     expect(find(het, (j) => j.het_offset === 1, 'het+1').raw_job_id).toBe(String(Number(ids.het) + 1));
@@ -80,9 +102,17 @@ describe('live squeue (our -O format, \\x1f separated)', () => {
     }
     expect(checked).toBeGreaterThan(20);
     expect(resolveLogPaths(raw(all, ids.escaped)).stdout).toBe(`${DIR}/one-%j.out`);
-    expect(resolveLogPaths(raw(all, ids.patterns)).stdout).toBe(`${DIR}/pat-${ids.patterns}-batch-0-0-hpcuser-patterns-00${ids.patterns}-4294967294-${ids.patterns}-%.out`);
-    expect(resolveLogPaths(find(all, (j) => j.job_id === `${ids.array}_[2-9%2]`, 'parent'))).toEqual({ stdout: null, stderr: null });
-    expect(resolveLogPaths(find(all, (j) => j.job_id === `${ids.het}+1`, 'het+1'))).toEqual({ stdout: null, stderr: null });
+    expect(resolveLogPaths(raw(all, ids.patterns)).stdout).toBe(
+      `${DIR}/pat-${ids.patterns}-batch-0-0-hpcuser-patterns-00${ids.patterns}-4294967294-${ids.patterns}-%.out`,
+    );
+    expect(resolveLogPaths(find(all, (j) => j.job_id === `${ids.array}_[2-9%2]`, 'parent'))).toEqual({
+      stdout: null,
+      stderr: null,
+    });
+    expect(resolveLogPaths(find(all, (j) => j.job_id === `${ids.het}+1`, 'het+1'))).toEqual({
+      stdout: null,
+      stderr: null,
+    });
   });
 });
 
@@ -93,7 +123,11 @@ describe('live scontrol show job -o', () => {
     expect(jobs).toHaveLength(nonEmpty('live-scontrol.txt'));
     expect(raw(jobs, ids.pipe_name).name).toBe('a|b c ✓');
     expect(raw(jobs, ids.long_name).name).toBe(LONG);
-    expect(raw(jobs, ids.kv_name)).toMatchObject({ name: 'k=v x=y', stdout_pattern: `${DIR}/dir with space/out file ${ids.kv_name}.log`, command: null });
+    expect(raw(jobs, ids.kv_name)).toMatchObject({
+      name: 'k=v x=y',
+      stdout_pattern: `${DIR}/dir with space/out file ${ids.kv_name}.log`,
+      command: null,
+    });
     expect(raw(jobs, ids.no_dir)).toMatchObject({ state: 'FAILED', exit_code: '0:53', reason: 'JobLaunchFailure' });
     expect(raw(jobs, ids.timeout)).toMatchObject({ state: 'TIMEOUT', exit_code: '0:15' });
   });
@@ -129,12 +163,21 @@ describe('live sacct (steps included, \\x1f separated)', () => {
     expect(raw(jobs, ids.pipe_name).name).toBe('a|b c ?'); // non-ASCII comes back as `?`
     expect(raw(jobs, ids.long_name).name).toBe(LONG);
     expect(raw(jobs, ids.cancel)).toMatchObject({ state: 'CANCELLED', state_detail: 'by 1001' });
-    expect(raw(jobs, ids.pend_held)).toMatchObject({ state: 'CANCELLED', state_detail: 'by 0', reason: 'JobHeldUser', nodes: null, start_time: null });
+    expect(raw(jobs, ids.pend_held)).toMatchObject({
+      state: 'CANCELLED',
+      state_detail: 'by 0',
+      reason: 'JobHeldUser',
+      nodes: null,
+      start_time: null,
+    });
     expect(raw(jobs, ids.timeout)).toMatchObject({ state: 'TIMEOUT', exit_code: '0:0' });
     expect(raw(jobs, ids.oom)).toMatchObject({ state: 'OUT_OF_MEMORY', exit_code: '0:125' });
     expect(raw(jobs, ids.oom).max_rss).toMatch(/^\d+K$/);
     expect(raw(jobs, ids.steps).max_rss).toMatch(/^\d+K$/);
-    expect(find(jobs, (j) => j.job_id === `${ids.array}_7`, 'task 7')).toMatchObject({ state: 'FAILED', exit_code: '2:0' });
+    expect(find(jobs, (j) => j.job_id === `${ids.array}_7`, 'task 7')).toMatchObject({
+      state: 'FAILED',
+      exit_code: '2:0',
+    });
     expect(jobs.filter((j) => j.het_job_id === ids.het).map((j) => j.het_offset)).toEqual([0, 1]);
   });
 

@@ -1,16 +1,36 @@
 import fc from 'fast-check';
-import { runs } from './helpers/prop.js';
 import { describe, expect, it } from 'vitest';
-import { defaultOutputPattern, expandOutputPattern, firstHost, type PatternContext, resolveLogPaths } from '../parsers/log-path.js';
+import {
+  defaultOutputPattern,
+  expandOutputPattern,
+  firstHost,
+  type PatternContext,
+  resolveLogPaths,
+} from '../parsers/log-path.js';
 import { parseScontrolShowJob } from '../parsers/scontrol.js';
 import { blankJob } from '../parsers/slurm-fields.js';
 import type { SlurmJob } from '../parsers/slurm-types.js';
 import { parseSqueue } from '../parsers/squeue.js';
+import { runs } from './helpers/prop.js';
 import { fx, fxList, UTC } from './slurm-helpers.js';
 
 const RUN = '/tmp/hpcw-cluster/jobs/hpcuser/run-1795873979';
-const TASK: PatternContext = { jobId: '103', arrayJobId: '83', arrayTaskId: '7', user: 'hpcuser', jobName: 'sweep-lr', nodeName: 'node01' };
-const PLAIN: PatternContext = { jobId: '15', arrayJobId: null, arrayTaskId: null, user: 'hpcuser', jobName: 'pat', nodeName: 'vm' };
+const TASK: PatternContext = {
+  jobId: '103',
+  arrayJobId: '83',
+  arrayTaskId: '7',
+  user: 'hpcuser',
+  jobName: 'sweep-lr',
+  nodeName: 'node01',
+};
+const PLAIN: PatternContext = {
+  jobId: '15',
+  arrayJobId: null,
+  arrayTaskId: null,
+  user: 'hpcuser',
+  jobName: 'pat',
+  nodeName: 'vm',
+};
 
 describe('expandOutputPattern', () => {
   it.each([
@@ -23,7 +43,11 @@ describe('expandOutputPattern', () => {
     ['%q %z %', TASK, '%q %z %'],
     ['%12j', TASK, '0000000103'],
     // the real file 22.05 wrote for --output='pat-%J-%s-%N-%n-%t-%u-%x-%4j-%b-%a-%A-%%-%q.out' (except %b, see below)
-    ['pat-%J-%s-%N-%n-%t-%u-%x-%4j-%a-%A-%%-%q.out', PLAIN, 'pat-15-batch-vm-0-0-hpcuser-pat-0015-4294967294-15-%-%q.out'],
+    [
+      'pat-%J-%s-%N-%n-%t-%u-%x-%4j-%a-%A-%%-%q.out',
+      PLAIN,
+      'pat-15-batch-vm-0-0-hpcuser-pat-0015-4294967294-15-%-%q.out',
+    ],
     ['one\\-%j.out', TASK, 'one-%j.out'],
     ['two\\\\-%j.out', TASK, 'two\\-%j.out'],
     ['a\\%j-%j.out', TASK, 'a%j-%j.out'],
@@ -48,7 +72,27 @@ describe('expandOutputPattern', () => {
   });
 
   it('never throws; literal text passes through; with every value known it always expands', () => {
-    const alphabet = fc.constantFrom('%', 'j', 'A', 'a', 'x', 'u', '1', '4', '\\', '/', '-', '.', 'q', 'b', 'N', 's', 't', 'n', 'J');
+    const alphabet = fc.constantFrom(
+      '%',
+      'j',
+      'A',
+      'a',
+      'x',
+      'u',
+      '1',
+      '4',
+      '\\',
+      '/',
+      '-',
+      '.',
+      'q',
+      'b',
+      'N',
+      's',
+      't',
+      'n',
+      'J',
+    );
     fc.assert(
       fc.property(fc.array(alphabet, { maxLength: 60 }), (parts) => {
         const p = parts.join('');
@@ -58,10 +102,12 @@ describe('expandOutputPattern', () => {
       }),
       runs(1500),
     );
-    fc.assert(fc.property(fc.string({ maxLength: 80 }), (p) => {
-      const r = expandOutputPattern(p, { ...TASK, arrayTaskId: null, jobId: null });
-      return r === null || typeof r === 'string';
-    }));
+    fc.assert(
+      fc.property(fc.string({ maxLength: 80 }), (p) => {
+        const r = expandOutputPattern(p, { ...TASK, arrayTaskId: null, jobId: null });
+        return r === null || typeof r === 'string';
+      }),
+    );
   });
 });
 
@@ -79,11 +125,24 @@ describe('firstHost', () => {
 });
 
 describe('resolveLogPaths', () => {
-  const job = (over: Partial<SlurmJob>): SlurmJob => ({ ...blankJob('1'), raw_job_id: '1', user: 'u', name: 'n', work_dir: '/w', ...over });
+  const job = (over: Partial<SlurmJob>): SlurmJob => ({
+    ...blankJob('1'),
+    raw_job_id: '1',
+    user: 'u',
+    name: 'n',
+    work_dir: '/w',
+    ...over,
+  });
 
   it('relative patterns against work_dir, stderr defaults to stdout, default patterns', () => {
-    expect(resolveLogPaths(job({ stdout_pattern: 'logs/%x-%j.out' }))).toEqual({ stdout: '/w/logs/n-1.out', stderr: '/w/logs/n-1.out' });
-    expect(resolveLogPaths(job({ stdout_pattern: 'o.out', stderr_pattern: '/abs/e-%j.err' }))).toEqual({ stdout: '/w/o.out', stderr: '/abs/e-1.err' });
+    expect(resolveLogPaths(job({ stdout_pattern: 'logs/%x-%j.out' }))).toEqual({
+      stdout: '/w/logs/n-1.out',
+      stderr: '/w/logs/n-1.out',
+    });
+    expect(resolveLogPaths(job({ stdout_pattern: 'o.out', stderr_pattern: '/abs/e-%j.err' }))).toEqual({
+      stdout: '/w/o.out',
+      stderr: '/abs/e-1.err',
+    });
     expect(resolveLogPaths(job({}))).toEqual({ stdout: '/w/slurm-1.out', stderr: '/w/slurm-1.out' });
     const task = job({ job_id: '83_7', raw_job_id: '103', array_job_id: '83', array_task_id: '7' });
     expect(resolveLogPaths(task).stdout).toBe('/w/slurm-83_7.out');
@@ -95,8 +154,13 @@ describe('resolveLogPaths', () => {
     expect(resolveLogPaths(parent)).toEqual({ stdout: null, stderr: null });
     expect(resolveLogPaths({ ...parent, stdout_pattern: '/w/sweep-83_4294967294.out' }).stdout).toBeNull();
     expect(resolveLogPaths({ ...parent, stdout_pattern: '/w/all-tasks.out' }).stdout).toBe('/w/all-tasks.out');
-    expect(resolveLogPaths(job({ job_id: '5+1', het_job_id: '5', het_offset: 1 }))).toEqual({ stdout: null, stderr: null });
-    expect(resolveLogPaths(job({ job_id: '5+0', raw_job_id: null, het_job_id: '5', het_offset: 0 })).stdout).toBe('/w/slurm-5.out');
+    expect(resolveLogPaths(job({ job_id: '5+1', het_job_id: '5', het_offset: 1 }))).toEqual({
+      stdout: null,
+      stderr: null,
+    });
+    expect(resolveLogPaths(job({ job_id: '5+0', raw_job_id: null, het_job_id: '5', het_offset: 0 })).stdout).toBe(
+      '/w/slurm-5.out',
+    );
     expect(resolveLogPaths(job({ stdout_pattern: '%N.out' })).stdout).toBeNull();
     expect(resolveLogPaths(job({ stdout_pattern: '%N.out', nodes: 'node[03-04]' })).stdout).toBe('/w/node03.out');
   });
@@ -113,7 +177,8 @@ describe('resolveLogPaths', () => {
 
   it('squeue -O patterns resolve to the log files the jobs really wrote', () => {
     const jobs = parseSqueue(fx('squeue-me-Format-t4.txt'), {
-      format: 'JobID:|,ArrayJobID:|,ArrayTaskID:|,Name:|,State:|,Reason:|,TimeUsed:|,TimeLimit:|,SubmitTime:|,StartTime:|,WorkDir:|,STDOUT:|,STDERR:',
+      format:
+        'JobID:|,ArrayJobID:|,ArrayTaskID:|,Name:|,State:|,Reason:|,TimeUsed:|,TimeLimit:|,SubmitTime:|,StartTime:|,WorkDir:|,STDOUT:|,STDERR:',
       offsetMinutes: UTC,
     });
     const seen = new Map(jobs.map((j) => [j.job_id, resolveLogPaths({ ...j, user: 'hpcuser' })]));

@@ -7,17 +7,61 @@ const NOW = Date.UTC(2026, 10, 28, 12);
 
 describe('mergeRecord', () => {
   it("keeps squeue's name, partition, limit and memory over slurmdbd's stand-in row, and takes its end", () => {
-    const fromSqueue = mergeRecord(undefined, slurmJob({ job_id: '833', name: 'leaky-train', state: 'FAILED', partition: 'debug', time_limit_s: 600, req_mem: '256M', exit_code: '1:0' }), 'squeue', undefined, 'hpc', NOW);
-    const standIn = slurmJob({ job_id: '833', name: '', state: 'FAILED', partition: null, time_limit_s: null, req_mem: null, exit_code: '1:0', derived_exit_code: '0:0' });
+    const fromSqueue = mergeRecord(
+      undefined,
+      slurmJob({
+        job_id: '833',
+        name: 'leaky-train',
+        state: 'FAILED',
+        partition: 'debug',
+        time_limit_s: 600,
+        req_mem: '256M',
+        exit_code: '1:0',
+      }),
+      'squeue',
+      undefined,
+      'hpc',
+      NOW,
+    );
+    const standIn = slurmJob({
+      job_id: '833',
+      name: '',
+      state: 'FAILED',
+      partition: null,
+      time_limit_s: null,
+      req_mem: null,
+      exit_code: '1:0',
+      derived_exit_code: '0:0',
+    });
     standIn.accountingIncomplete = true;
     const merged = mergeRecord(fromSqueue, standIn, 'sacct', undefined, 'hpc', NOW);
-    expect(merged.job).toMatchObject({ name: 'leaky-train', partition: 'debug', time_limit_s: 600, req_mem: '256M', derived_exit_code: '0:0' });
+    expect(merged.job).toMatchObject({
+      name: 'leaky-train',
+      partition: 'debug',
+      time_limit_s: 600,
+      req_mem: '256M',
+      derived_exit_code: '0:0',
+    });
     expect(merged.source).toBe('sacct');
   });
 
   it('takes a complete sacct row as it is', () => {
-    const fromSqueue = mergeRecord(undefined, slurmJob({ job_id: '9', name: 'a', state: 'COMPLETED', partition: 'gpu', time_limit_s: 600 }), 'squeue', undefined, 'hpc', NOW);
-    const merged = mergeRecord(fromSqueue, slurmJob({ job_id: '9', name: 'a', state: 'COMPLETED', partition: 'gpu-long', time_limit_s: 1200 }), 'sacct', undefined, 'hpc', NOW);
+    const fromSqueue = mergeRecord(
+      undefined,
+      slurmJob({ job_id: '9', name: 'a', state: 'COMPLETED', partition: 'gpu', time_limit_s: 600 }),
+      'squeue',
+      undefined,
+      'hpc',
+      NOW,
+    );
+    const merged = mergeRecord(
+      fromSqueue,
+      slurmJob({ job_id: '9', name: 'a', state: 'COMPLETED', partition: 'gpu-long', time_limit_s: 1200 }),
+      'sacct',
+      undefined,
+      'hpc',
+      NOW,
+    );
     expect(merged.job).toMatchObject({ partition: 'gpu-long', time_limit_s: 1200 });
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { runs } from './helpers/prop.js';
 import { describe, expect, it } from 'vitest';
 import { parseKeyValues, parseScontrolShowJob, scontrolShowJobArgs } from '../parsers/scontrol.js';
+import { runs } from './helpers/prop.js';
 import { fx, fxList, UTC } from './slurm-helpers.js';
 
 const RUN = '/tmp/hpcw-cluster/jobs/hpcuser/run-1795873979';
@@ -25,25 +25,46 @@ describe('parseScontrolShowJob on the captured scontrol/*.txt', () => {
   });
 
   it.each([
-    ['103', { job_id: '83_7', array_job_id: '83', array_task_id: '7', state: 'FAILED', reason: 'NonZeroExitCode', exit_code: '2:0', stdout_pattern: `${RUN}/sweep-lr-83_7.out` }],
+    [
+      '103',
+      {
+        job_id: '83_7',
+        array_job_id: '83',
+        array_task_id: '7',
+        state: 'FAILED',
+        reason: 'NonZeroExitCode',
+        exit_code: '2:0',
+        stdout_pattern: `${RUN}/sweep-lr-83_7.out`,
+      },
+    ],
     ['83', { job_id: '83_9', raw_job_id: '83', array_task_id: '9', state: 'COMPLETED', reason: null }],
     ['82', { job_id: '82', state: 'TIMEOUT', reason: 'TimeLimit', exit_code: '0:15', elapsed_s: 84, time_limit_s: 60 }],
     ['87', { state: 'OUT_OF_MEMORY', reason: 'OutOfMemory', exit_code: '0:125', req_mem: '128M' }],
     ['84', { state: 'CANCELLED', exit_code: '0:15', elapsed_s: 5, time_limit_s: 1800 }],
-    ['85', { name: 'split-logs', stdout_pattern: `${RUN}/logs/split-logs-85.out`, stderr_pattern: `${RUN}/logs/split-logs-85.err` }],
+    [
+      '85',
+      {
+        name: 'split-logs',
+        stdout_pattern: `${RUN}/logs/split-logs-85.out`,
+        stderr_pattern: `${RUN}/logs/split-logs-85.err`,
+      },
+    ],
     ['86', { job_id: '86_2', raw_job_id: '86', stderr_pattern: `${RUN}/logs/split-array-86_2.err` }],
     ['89', { state: 'PENDING', reason: 'JobHeldUser', nodes: null, start_time: null, end_time: null }],
     ['91', { state: 'PENDING', reason: 'BeginTime', start_time: null, end_time: null }], // projected times dropped
-    ['79', {
-      partition: 'gpu',
-      nodes: 'node01',
-      num_nodes: 1,
-      command: `${RUN}/train_tqdm.sbatch`,
-      alloc_tres: 'cpu=1,mem=512M,node=1,billing=1,gres/gpu=1',
-      submit_time: '2026-11-28T13:52:59+00:00',
-      start_time: '2026-11-28T13:53:00+00:00',
-      end_time: '2026-11-28T13:53:30+00:00',
-    }],
+    [
+      '79',
+      {
+        partition: 'gpu',
+        nodes: 'node01',
+        num_nodes: 1,
+        command: `${RUN}/train_tqdm.sbatch`,
+        alloc_tres: 'cpu=1,mem=512M,node=1,billing=1,gres/gpu=1',
+        submit_time: '2026-11-28T13:52:59+00:00',
+        start_time: '2026-11-28T13:53:00+00:00',
+        end_time: '2026-11-28T13:53:30+00:00',
+      },
+    ],
   ])('scontrol/%s.txt fields', (id, want) => {
     expect(parseScontrolShowJob(fx(`scontrol/${id}.txt`), UTC)[0]).toMatchObject(want);
   });
@@ -95,21 +116,44 @@ describe('Key=Value parsing with spaces and `=` in values', () => {
   });
 
   it('array parent, het component, truncated line, junk', () => {
-    const parent = parseScontrolShowJob('JobId=83 ArrayJobId=83 ArrayTaskId=2-9%2 ArrayTaskThrottle=2 JobName=sweep JobState=PENDING StdOut=/w/sweep-83_4294967294.out', UTC)[0];
+    const parent = parseScontrolShowJob(
+      'JobId=83 ArrayJobId=83 ArrayTaskId=2-9%2 ArrayTaskThrottle=2 JobName=sweep JobState=PENDING StdOut=/w/sweep-83_4294967294.out',
+      UTC,
+    )[0];
     expect(parent).toMatchObject({ job_id: '83_[2-9%2]', raw_job_id: '83', array_task_id: '[2-9%2]' });
-    const het = parseScontrolShowJob('JobId=12 HetJobId=11 HetJobOffset=1 JobName=h HetJobIdSet=11-12 JobState=PENDING', UTC)[0];
+    const het = parseScontrolShowJob(
+      'JobId=12 HetJobId=11 HetJobOffset=1 JobName=h HetJobIdSet=11-12 JobState=PENDING',
+      UTC,
+    )[0];
     expect(het).toMatchObject({ job_id: '11+1', raw_job_id: '12', het_job_id: '11', het_offset: 1 });
     const cut = parseScontrolShowJob(`${line('n', '/d', '/d/o').slice(0, 120)}\n`, UTC);
     expect(cut).toHaveLength(1);
     expect(cut[0]?.work_dir).toBeNull();
-    expect(parseScontrolShowJob('slurm_load_jobs error: Invalid job id specified\n\nNo jobs in the system')).toEqual([]);
+    expect(parseScontrolShowJob('slurm_load_jobs error: Invalid job id specified\n\nNo jobs in the system')).toEqual(
+      [],
+    );
     expect(parseScontrolShowJob('JobId=abc JobName=x')).toEqual([]);
   });
 
   it('never throws on arbitrary input', () => {
-    const alphabet = fc.constantFrom('JobId=', 'JobName=', ' ', '=', 'StdOut=', 'x', '1', '\n', 'ArrayTaskId=', '(null)', 'Unknown', '/');
+    const alphabet = fc.constantFrom(
+      'JobId=',
+      'JobName=',
+      ' ',
+      '=',
+      'StdOut=',
+      'x',
+      '1',
+      '\n',
+      'ArrayTaskId=',
+      '(null)',
+      'Unknown',
+      '/',
+    );
     fc.assert(
-      fc.property(fc.array(alphabet, { maxLength: 200 }), (parts) => Array.isArray(parseScontrolShowJob(parts.join('')))),
+      fc.property(fc.array(alphabet, { maxLength: 200 }), (parts) =>
+        Array.isArray(parseScontrolShowJob(parts.join(''))),
+      ),
       runs(1500),
     );
     fc.assert(fc.property(fc.string({ maxLength: 300 }), (s) => Array.isArray(parseScontrolShowJob(`JobId=1 ${s}`))));

@@ -30,6 +30,11 @@ describe('parseSdiagUserRpcCounts', () => {
   it('empty or unrelated text gives an empty map and never throws', () => {
     expect(parseSdiagUserRpcCounts('').size).toBe(0);
     expect(parseSdiagUserRpcCounts(null as unknown as string).size).toBe(0);
-    fc.assert(fc.property(fc.string({ maxLength: 400 }), (s) => parseSdiagUserRpcCounts(`Remote Procedure Call statistics by user\n${s}`) instanceof Map));
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 400 }),
+        (s) => parseSdiagUserRpcCounts(`Remote Procedure Call statistics by user\n${s}`) instanceof Map,
+      ),
+    );
   });
 });

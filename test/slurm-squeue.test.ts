@@ -1,14 +1,22 @@
 import fc from 'fast-check';
-import { runs } from './helpers/prop.js';
 import { describe, expect, it } from 'vitest';
-import { FIELD_SEP, parseSqueue, SLURM_CLIENT_ENV_DROP, SQUEUE_FIELDS, SQUEUE_FORMAT, squeueArgs } from '../parsers/squeue.js';
 import type { SlurmJob } from '../parsers/slurm-types.js';
+import {
+  FIELD_SEP,
+  parseSqueue,
+  SLURM_CLIENT_ENV_DROP,
+  SQUEUE_FIELDS,
+  SQUEUE_FORMAT,
+  squeueArgs,
+} from '../parsers/squeue.js';
+import { runs } from './helpers/prop.js';
 import { fx, UTC } from './slurm-helpers.js';
 
 // The formats ../shared/slurm/capture used for each captured file.
 const PIPE = '%i|%j|%T|%M|%l|%L|%D|%R|%P|%S|%V';
 const FMT2 = '%A|%F|%K|%i|%j|%u|%a|%t|%T|%r|%M|%l|%C|%m|%b|%N|%Z|%o';
-const LONG = 'JobID:|,ArrayJobID:|,ArrayTaskID:|,Name:|,State:|,Reason:|,TimeUsed:|,TimeLimit:|,SubmitTime:|,StartTime:|,WorkDir:|,STDOUT:|,STDERR:';
+const LONG =
+  'JobID:|,ArrayJobID:|,ArrayTaskID:|,Name:|,State:|,Reason:|,TimeUsed:|,TimeLimit:|,SubmitTime:|,StartTime:|,WorkDir:|,STDOUT:|,STDERR:';
 const DEFAULT = '%.18i %.9P %.8j %.8u %.2t %.10M %.6D %R';
 const START = '%.18i %.9P %.8j %.8u %.2t %.19S %.6D %20Y %R';
 const RUN = '/tmp/hpcw-cluster/jobs/hpcuser/run-1795873979';
@@ -49,10 +57,22 @@ describe('parseSqueue on the captured reference outputs', () => {
   it('pipe-t4: pending array parent, array task, reasons, nodes, times', () => {
     const jobs = parseSqueue(fx('squeue-me-pipe-t4.txt'), { format: PIPE, offsetMinutes: UTC });
     const parent = byId(jobs, '83_[2-9%2]');
-    expect(parent).toMatchObject({ array_job_id: '83', array_task_id: '[2-9%2]', state: 'PENDING', reason: 'JobArrayTaskLimit', nodes: null });
+    expect(parent).toMatchObject({
+      array_job_id: '83',
+      array_task_id: '[2-9%2]',
+      state: 'PENDING',
+      reason: 'JobArrayTaskLimit',
+      nodes: null,
+    });
     expect(parent.start_time).toBeNull();
     expect(byId(jobs, '86_2')).toMatchObject({ array_job_id: '86', array_task_id: '2', reason: 'Resources' });
-    expect(byId(jobs, '83_0')).toMatchObject({ state: 'RUNNING', nodes: 'node01', reason: null, elapsed_s: 2, time_limit_s: 300 });
+    expect(byId(jobs, '83_0')).toMatchObject({
+      state: 'RUNNING',
+      nodes: 'node01',
+      reason: null,
+      elapsed_s: 2,
+      time_limit_s: 300,
+    });
     expect(byId(jobs, '87')).toMatchObject({ reason: 'Priority', start_time: null }); // squeue's expected start is dropped
     expect(byId(jobs, '92')).toMatchObject({ reason: 'PartitionTimeLimit', time_limit_s: 7200 });
     expect(byId(jobs, '89').reason).toBe('JobHeldUser');
@@ -80,8 +100,26 @@ describe('parseSqueue on the captured reference outputs', () => {
 
   it('-r fmt2: one line per pending task, raw ids, user, account, command', () => {
     const jobs = parseSqueue(fx('squeue-me-r-fmt2-t4.txt'), { format: FMT2, offsetMinutes: UTC });
-    expect(jobs.filter((j) => j.array_job_id === '83').map((j) => j.array_task_id)).toEqual(['2', '3', '4', '5', '6', '7', '8', '9', '0', '1']);
-    expect(byId(jobs, '83_0')).toMatchObject({ raw_job_id: '94', user: 'hpcuser', account: 'ml', state: 'RUNNING', reason: null, req_mem: '256M' });
+    expect(jobs.filter((j) => j.array_job_id === '83').map((j) => j.array_task_id)).toEqual([
+      '2',
+      '3',
+      '4',
+      '5',
+      '6',
+      '7',
+      '8',
+      '9',
+      '0',
+      '1',
+    ]);
+    expect(byId(jobs, '83_0')).toMatchObject({
+      raw_job_id: '94',
+      user: 'hpcuser',
+      account: 'ml',
+      state: 'RUNNING',
+      reason: null,
+      req_mem: '256M',
+    });
     expect(byId(jobs, '79')).toMatchObject({ work_dir: RUN, command: `${RUN}/train_tqdm.sbatch`, nodes: 'node01' });
     expect(byId(jobs, '93')).toMatchObject({ state: 'PENDING', reason: 'Priority', nodes: null });
   });
@@ -91,13 +129,22 @@ describe('parseSqueue on the captured reference outputs', () => {
     expect(byId(jobs, '83_[2-9%2]')).toMatchObject({ raw_job_id: '83', stdout_pattern: `${RUN}/%x-%A_%a.out` });
     expect(byId(jobs, '83_0')).toMatchObject({ raw_job_id: '94', array_job_id: '83', array_task_id: '0' });
     expect(byId(jobs, '86_1')).toMatchObject({ raw_job_id: '97', stderr_pattern: `${RUN}/logs/%x-%A_%a.err` });
-    expect(byId(jobs, '85')).toMatchObject({ stdout_pattern: `${RUN}/logs/%x-%j.out`, stderr_pattern: `${RUN}/logs/%x-%j.err` });
+    expect(byId(jobs, '85')).toMatchObject({
+      stdout_pattern: `${RUN}/logs/%x-%j.out`,
+      stderr_pattern: `${RUN}/logs/%x-%j.err`,
+    });
     expect(byId(jobs, '87')).toMatchObject({ stdout_pattern: `${RUN}/slurm-87.out`, work_dir: RUN });
   });
 
   it('default and --start human formats: header skipped, compact states expanded, names as truncated', () => {
     const jobs = parseSqueue(fx('squeue-me-default-t4.txt'), { format: DEFAULT, offsetMinutes: UTC });
-    expect(byId(jobs, '79')).toMatchObject({ state: 'RUNNING', name: 'train-re', partition: 'gpu', user: 'hpcuser', num_nodes: 1 });
+    expect(byId(jobs, '79')).toMatchObject({
+      state: 'RUNNING',
+      name: 'train-re',
+      partition: 'gpu',
+      user: 'hpcuser',
+      num_nodes: 1,
+    });
     expect(byId(jobs, '83_[2-9%2]')).toMatchObject({ state: 'PENDING', reason: 'JobArrayTaskLimit' });
     const start = parseSqueue(fx('squeue-me-start-t20.txt'), { format: START, offsetMinutes: UTC });
     expect(byId(start, '93')).toMatchObject({ state: 'PENDING', reason: 'Resources', start_time: null });
@@ -179,19 +226,17 @@ describe('parseSqueue on hand-made lines in our own format', () => {
       efficiency: null,
       dependency: null,
     });
-    expect(one({ State: 'PENDING', Dependency: 'afterok:35(failed)?afterany:34(unfulfilled)' }).dependency).toBe('afterok:35(failed)?afterany:34(unfulfilled)');
+    expect(one({ State: 'PENDING', Dependency: 'afterok:35(failed)?afterany:34(unfulfilled)' }).dependency).toBe(
+      'afterok:35(failed)?afterany:34(unfulfilled)',
+    );
   });
 
-  it.each([
-    ['a|b c ✓'],
-    ['x'.repeat(200)],
-    ['k=v x=y'],
-    ['???'],
-    ['None'],
-    [`with${FIELD_SEP}separator`],
-  ])('keeps the name %j intact', (name) => {
-    expect(one({ Name: name }).name).toBe(name);
-  });
+  it.each([['a|b c ✓'], ['x'.repeat(200)], ['k=v x=y'], ['???'], ['None'], [`with${FIELD_SEP}separator`]])(
+    'keeps the name %j intact',
+    (name) => {
+      expect(one({ Name: name }).name).toBe(name);
+    },
+  );
 
   it('het jobs, exit codes of finished jobs, INVALID time, (null) fields', () => {
     expect(one({ JobArrayID: '123+1', JobID: '124', HetJobID: '123', HetJobOffset: '1' })).toMatchObject({
@@ -200,22 +245,57 @@ describe('parseSqueue on hand-made lines in our own format', () => {
       het_job_id: '123',
       het_offset: 1,
     });
-    expect(one({ State: 'FAILED', exit_code: '768', EndTime: '2026-11-28T11:00:00' })).toMatchObject({ exit_code: '3:0', end_time: '2026-11-28T11:00:00+00:00' });
+    expect(one({ State: 'FAILED', exit_code: '768', EndTime: '2026-11-28T11:00:00' })).toMatchObject({
+      exit_code: '3:0',
+      end_time: '2026-11-28T11:00:00+00:00',
+    });
     expect(one({ State: 'CANCELLED', exit_code: '9' }).exit_code).toBe('0:9');
-    expect(one({ State: 'FAILED', exit_code: '4021', Reason: 'JobLaunchFailure' })).toMatchObject({ exit_code: '0:53', reason: 'JobLaunchFailure' });
-    expect(one({ TimeUsed: 'INVALID', NodeList: '(null)', Command: '(null)' })).toMatchObject({ elapsed_s: null, nodes: null, command: null });
+    expect(one({ State: 'FAILED', exit_code: '4021', Reason: 'JobLaunchFailure' })).toMatchObject({
+      exit_code: '0:53',
+      reason: 'JobLaunchFailure',
+    });
+    expect(one({ TimeUsed: 'INVALID', NodeList: '(null)', Command: '(null)' })).toMatchObject({
+      elapsed_s: null,
+      nodes: null,
+      command: null,
+    });
   });
 
   it("repairs squeue's wrong default StdOut for array tasks", () => {
-    const task = one({ JobArrayID: '83_0', JobID: '94', ArrayJobID: '83', ArrayTaskID: '0', STDOUT: '/w/slurm-94.out', STDERR: '/w/slurm-94.out', WorkDir: '/w' });
+    const task = one({
+      JobArrayID: '83_0',
+      JobID: '94',
+      ArrayJobID: '83',
+      ArrayTaskID: '0',
+      STDOUT: '/w/slurm-94.out',
+      STDERR: '/w/slurm-94.out',
+      WorkDir: '/w',
+    });
     expect(task.stdout_pattern).toBe('/w/slurm-%A_%a.out');
-    const parent = one({ JobArrayID: '83_[2-9%2]', JobID: '83', ArrayJobID: '83', ArrayTaskID: '2-9%2', STDOUT: '/w/slurm-83.out', WorkDir: '/w', State: 'PENDING' });
+    const parent = one({
+      JobArrayID: '83_[2-9%2]',
+      JobID: '83',
+      ArrayJobID: '83',
+      ArrayTaskID: '2-9%2',
+      STDOUT: '/w/slurm-83.out',
+      WorkDir: '/w',
+      State: 'PENDING',
+    });
     expect(parent).toMatchObject({ array_task_id: '[2-9%2]', stdout_pattern: '/w/slurm-%A_%a.out' });
   });
 
   it('skips short, truncated, blank and banner lines and never throws', () => {
     const good = row({});
-    const text = ['', 'CLUSTER: hpcw', good, 'garbage', good.slice(0, -1), good.slice(0, 40), '   ', good.slice(0, -5)].join('\n');
+    const text = [
+      '',
+      'CLUSTER: hpcw',
+      good,
+      'garbage',
+      good.slice(0, -1),
+      good.slice(0, 40),
+      '   ',
+      good.slice(0, -5),
+    ].join('\n');
     expect(parseSqueue(text)).toHaveLength(1);
     expect(parseSqueue(`${good}\r\n${good}`)).toHaveLength(2);
     expect(parseSqueue('')).toEqual([]);
@@ -224,14 +304,36 @@ describe('parseSqueue on hand-made lines in our own format', () => {
   });
 
   it('never throws on arbitrary text or formats', () => {
-    const alphabet = fc.constantFrom(FIELD_SEP, '|', '\n', ' ', '(', ')', '_', '[', ']', '%', '1', '2', 'N/A', 'None', ':', '-', 'a');
+    const alphabet = fc.constantFrom(
+      FIELD_SEP,
+      '|',
+      '\n',
+      ' ',
+      '(',
+      ')',
+      '_',
+      '[',
+      ']',
+      '%',
+      '1',
+      '2',
+      'N/A',
+      'None',
+      ':',
+      '-',
+      'a',
+    );
     fc.assert(
-      fc.property(fc.array(alphabet, { maxLength: 300 }), fc.option(fc.string({ maxLength: 30 }), { nil: undefined }), (parts, format) => {
-        const text = parts.join('');
-        expect(Array.isArray(parseSqueue(text))).toBe(true);
-        expect(Array.isArray(parseSqueue(text, { format }))).toBe(true);
-        expect(Array.isArray(parseSqueue(row({}).repeat(2) + text))).toBe(true);
-      }),
+      fc.property(
+        fc.array(alphabet, { maxLength: 300 }),
+        fc.option(fc.string({ maxLength: 30 }), { nil: undefined }),
+        (parts, format) => {
+          const text = parts.join('');
+          expect(Array.isArray(parseSqueue(text))).toBe(true);
+          expect(Array.isArray(parseSqueue(text, { format }))).toBe(true);
+          expect(Array.isArray(parseSqueue(row({}).repeat(2) + text))).toBe(true);
+        },
+      ),
       runs(1500),
     );
     fc.assert(fc.property(fc.string({ maxLength: 500 }), (s) => Array.isArray(parseSqueue(s))));
@@ -240,7 +342,14 @@ describe('parseSqueue on hand-made lines in our own format', () => {
 
 describe('squeueArgs', () => {
   it('builds one explicit-format call, no shell, no header', () => {
-    expect(squeueArgs({ allStates: true })).toEqual(['squeue', '--noheader', '--all', `--Format=${SQUEUE_FORMAT}`, '--me', '--states=all']);
+    expect(squeueArgs({ allStates: true })).toEqual([
+      'squeue',
+      '--noheader',
+      '--all',
+      `--Format=${SQUEUE_FORMAT}`,
+      '--me',
+      '--states=all',
+    ]);
     expect(SQUEUE_FORMAT.split(',').every((f) => f.endsWith(`:${FIELD_SEP}`))).toBe(true);
   });
 
@@ -255,7 +364,16 @@ describe('squeueArgs', () => {
   });
 
   it('names the environment the runner must drop', () => {
-    for (const v of ['SQUEUE_FORMAT', 'SQUEUE_FORMAT2', 'SQUEUE_SORT', 'SQUEUE_ARRAY', 'SQUEUE_USERS', 'SACCT_FORMAT', 'SLURM_TIME_FORMAT', 'SLURM_CLUSTERS']) {
+    for (const v of [
+      'SQUEUE_FORMAT',
+      'SQUEUE_FORMAT2',
+      'SQUEUE_SORT',
+      'SQUEUE_ARRAY',
+      'SQUEUE_USERS',
+      'SACCT_FORMAT',
+      'SLURM_TIME_FORMAT',
+      'SLURM_CLUSTERS',
+    ]) {
       expect(SLURM_CLIENT_ENV_DROP.test(v)).toBe(true);
     }
     expect(SLURM_CLIENT_ENV_DROP.test('SLURM_CONF')).toBe(false);

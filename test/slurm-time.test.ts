@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { runs } from './helpers/prop.js';
 import { describe, expect, it } from 'vitest';
 import { formatDuration, parseDuration, parseTimestamp } from '../parsers/slurm-time.js';
+import { runs } from './helpers/prop.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -25,12 +25,26 @@ describe('parseDuration', () => {
     expect(parseDuration('01:02.5')).toBeCloseTo(62.5, 6);
   });
 
-  it.each(['UNLIMITED', 'INVALID', 'N/A', 'Unknown', 'None', 'Partition_Limit', 'NOT_SET', '', '   ', '30', '-1:00', '1:2:3:4', 'abc', '1-', ':00', '5:00 extra'])(
-    '%j → null',
-    (s) => {
-      expect(parseDuration(s)).toBeNull();
-    },
-  );
+  it.each([
+    'UNLIMITED',
+    'INVALID',
+    'N/A',
+    'Unknown',
+    'None',
+    'Partition_Limit',
+    'NOT_SET',
+    '',
+    '   ',
+    '30',
+    '-1:00',
+    '1:2:3:4',
+    'abc',
+    '1-',
+    ':00',
+    '5:00 extra',
+  ])('%j → null', (s) => {
+    expect(parseDuration(s)).toBeNull();
+  });
 
   it('returns null for non-strings', () => {
     expect(parseDuration(null)).toBeNull();
@@ -80,12 +94,20 @@ describe('parseTimestamp', () => {
     expect(new Date(iso ?? '').getTime()).toBe(local.getTime());
   });
 
-  it.each(['Unknown', 'None', 'N/A', '', '  ', '(null)', 'garbage', '2026-13-01T00:00:00', '2026-02-30T00:00:00', '2026-11-28T24:00:00'])(
-    '%j → null',
-    (s) => {
-      expect(parseTimestamp(s, undefined, 0)).toBeNull();
-    },
-  );
+  it.each([
+    'Unknown',
+    'None',
+    'N/A',
+    '',
+    '  ',
+    '(null)',
+    'garbage',
+    '2026-13-01T00:00:00',
+    '2026-02-30T00:00:00',
+    '2026-11-28T24:00:00',
+  ])('%j → null', (s) => {
+    expect(parseTimestamp(s, undefined, 0)).toBeNull();
+  });
 
   it('keeps an explicit zone and normalises it', () => {
     expect(parseTimestamp('2026-11-28T13:53:00Z')).toBe('2026-11-28T13:53:00+00:00');
@@ -101,10 +123,14 @@ describe('parseTimestamp', () => {
 
   it('never throws on arbitrary input', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 40 }), fc.option(fc.integer({ min: -900, max: 900 }), { nil: undefined }), (s, off) => {
-        const r = parseTimestamp(s, new Date(), off);
-        return r === null || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/.test(r);
-      }),
+      fc.property(
+        fc.string({ maxLength: 40 }),
+        fc.option(fc.integer({ min: -900, max: 900 }), { nil: undefined }),
+        (s, off) => {
+          const r = parseTimestamp(s, new Date(), off);
+          return r === null || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/.test(r);
+        },
+      ),
       runs(2000),
     );
     fc.assert(fc.property(fc.string({ maxLength: 40 }), (s) => parseDuration(s) === null || parseDuration(s)! >= 0));

@@ -9,7 +9,10 @@ function fixture() {
   const main = tempFile('config', '');
   const dir = join(main, '..');
   mkdirSync(join(dir, 'conf.d'));
-  writeFileSync(join(dir, 'conf.d', '10-lumi.conf'), 'Host lumi\n  HostName lumi.csc.fi\n  User first\n  IdentityFile ~/.ssh/id_%r_%h\n');
+  writeFileSync(
+    join(dir, 'conf.d', '10-lumi.conf'),
+    'Host lumi\n  HostName lumi.csc.fi\n  User first\n  IdentityFile ~/.ssh/id_%r_%h\n',
+  );
   writeFileSync(join(dir, 'id_test'), 'x');
   writeFileSync(
     main,
@@ -75,7 +78,14 @@ describe('ssh config', () => {
     const { main, dir } = fixture();
     const viaSsh = await resolveSshHost('x.cluster', { configFile: main });
     expect(viaSsh.source).toBe('ssh -G');
-    expect(viaSsh).toMatchObject({ hostname: 'x.cluster', user: 'wild', port: 22, proxyJump: 'jump', serverAliveInterval: 20, strictHostKeyChecking: 'accept-new' });
+    expect(viaSsh).toMatchObject({
+      hostname: 'x.cluster',
+      user: 'wild',
+      port: 22,
+      proxyJump: 'jump',
+      serverAliveInterval: 20,
+      strictHostKeyChecking: 'accept-new',
+    });
     expect(viaSsh.identityFiles).toEqual([join(dir, 'id_test')]);
     const lumi = await resolveSshHost('other@lumi:2200', { configFile: main });
     expect(lumi).toMatchObject({ hostname: 'lumi.csc.fi', user: 'other', port: 2200, alias: 'other@lumi:2200' });
@@ -84,7 +94,16 @@ describe('ssh config', () => {
     try {
       const viaParser = await resolveSshHost('x.cluster', { configFile: main });
       expect(viaParser.source).toBe('parser');
-      for (const k of ['hostname', 'user', 'port', 'proxyJump', 'serverAliveInterval', 'identityFiles', 'strictHostKeyChecking', 'userKnownHostsFiles'] as const) {
+      for (const k of [
+        'hostname',
+        'user',
+        'port',
+        'proxyJump',
+        'serverAliveInterval',
+        'identityFiles',
+        'strictHostKeyChecking',
+        'userKnownHostsFiles',
+      ] as const) {
         expect(viaParser[k]).toEqual(viaSsh[k]);
       }
       expect(viaParser.userKnownHostsFiles[0]).toMatch(/kh_one$/);
@@ -95,6 +114,8 @@ describe('ssh config', () => {
 
   it('a broken config is a one-line error', async () => {
     const bad = tempFile('config', 'Host x\n  NoSuchOption yes\n');
-    await expect(resolveSshHost('x', { configFile: bad })).rejects.toThrow(/ssh config for x: .*NoSuchOption|Bad configuration/i);
+    await expect(resolveSshHost('x', { configFile: bad })).rejects.toThrow(
+      /ssh config for x: .*NoSuchOption|Bad configuration/i,
+    );
   });
 });

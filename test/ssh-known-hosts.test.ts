@@ -3,7 +3,14 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import ssh2 from 'ssh2';
 import { describe, expect, it } from 'vitest';
-import { appendKnownHost, checkHostKey, fingerprint, hostFieldMatches, keyType, knownKeyTypes } from '../src/transport/known-hosts.js';
+import {
+  appendKnownHost,
+  checkHostKey,
+  fingerprint,
+  hostFieldMatches,
+  keyType,
+  knownKeyTypes,
+} from '../src/transport/known-hosts.js';
 import { hostKeyMessage } from '../src/transport/ssh-messages.js';
 import { keyPair, tempFile } from './helpers/ssh-server.js';
 
@@ -46,9 +53,22 @@ describe('known_hosts', () => {
   });
 
   it('ok / mismatch / unknown / revoked', () => {
-    const f = tempFile('kh', [line('# comment', A), '', line('[h]:2222', A), line('other', B), `@revoked * ${B.split(' ').slice(0, 2).join(' ')}`].join('\n'));
+    const f = tempFile(
+      'kh',
+      [
+        line('# comment', A),
+        '',
+        line('[h]:2222', A),
+        line('other', B),
+        `@revoked * ${B.split(' ').slice(0, 2).join(' ')}`,
+      ].join('\n'),
+    );
     expect(checkHostKey([f], 'h', 2222, blob(A))).toMatchObject({ status: 'ok', line: 3 });
-    expect(checkHostKey([f], 'h', 2222, blob(keyPair().public))).toMatchObject({ status: 'mismatch', file: f, line: 3 });
+    expect(checkHostKey([f], 'h', 2222, blob(keyPair().public))).toMatchObject({
+      status: 'mismatch',
+      file: f,
+      line: 3,
+    });
     expect(checkHostKey([f], 'nobody', 22, blob(A))).toMatchObject({ status: 'unknown' });
     // @revoked wins even though "other" lists the same key
     expect(checkHostKey([f], 'other', 22, blob(B))).toMatchObject({ status: 'revoked', line: 5 });
@@ -65,7 +85,18 @@ describe('known_hosts', () => {
     const f = tempFile('kh', `@cert-authority *.lumi ${B.split(' ').slice(0, 2).join(' ')}\n`);
     const c = checkHostKey([f], 'uan01.lumi', 22, blob(A));
     expect(c).toMatchObject({ status: 'unknown', certAuthority: { file: f, line: 1 } });
-    const msg = hostKeyMessage(c as never, { alias: 'lumi', configFile: null, hostname: 'uan01.lumi', port: 22, hostKeyAlias: null, userKnownHostsFiles: [f] }, blob(A));
+    const msg = hostKeyMessage(
+      c as never,
+      {
+        alias: 'lumi',
+        configFile: null,
+        hostname: 'uan01.lumi',
+        port: 22,
+        hostKeyAlias: null,
+        userKnownHostsFiles: [f],
+      },
+      blob(A),
+    );
     expect(msg).toContain('system-ssh');
     expect(msg).toContain(`${f}:1`);
   });
@@ -80,11 +111,20 @@ describe('known_hosts', () => {
     expect(checkHostKey([f], '127.0.0.1', 2222, blob(A)).status).toBe('ok');
     expect(checkHostKey([f], 'plain.host', 22, blob(B)).status).toBe('ok');
     // and OpenSSH agrees
-    expect(execFileSync('ssh-keygen', ['-F', '[127.0.0.1]:2222', '-f', f], { encoding: 'utf8' })).toContain('ssh-ed25519');
+    expect(execFileSync('ssh-keygen', ['-F', '[127.0.0.1]:2222', '-f', f], { encoding: 'utf8' })).toContain(
+      'ssh-ed25519',
+    );
   });
 
   it('messages name the file, line, fingerprint and the exact ssh command', () => {
-    const cfg = { alias: 'hpcw-test', configFile: '/tmp/my cfg', hostname: '127.0.0.1', port: 2222, hostKeyAlias: null, userKnownHostsFiles: ['/k'] };
+    const cfg = {
+      alias: 'hpcw-test',
+      configFile: '/tmp/my cfg',
+      hostname: '127.0.0.1',
+      port: 2222,
+      hostKeyAlias: null,
+      userKnownHostsFiles: ['/k'],
+    };
     const mm = hostKeyMessage({ status: 'mismatch', file: '/k', line: 7, knownType: 'ssh-ed25519' }, cfg, blob(A));
     expect(mm).toContain('/k:7');
     expect(mm).toContain(fingerprint(blob(A)));

@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseCli } from '../src/cli-args.js';
+import { clusterSpecs, resolveSettings } from '../src/config.js';
 import { LocalTransport } from '../src/transport/local.js';
 import { switchablePrompter } from '../src/transport/prompter.js';
 import type { SshTransport } from '../src/transport/ssh.js';
-import { clusterSpecs, resolveSettings } from '../src/config.js';
 import { type OpenDeps, openSshTransports } from '../src/transport/ssh-open.js';
 import { SystemSshTransport } from '../src/transport/system-ssh.js';
 import type { Transport } from '../src/transport/types.js';
@@ -53,7 +53,11 @@ async function setup(knownHosts: (s: FakeSshd) => string) {
 /** As a mode opens them: the command line resolved into cluster specs and settings first. */
 function open(argv: string[], deps: OpenDeps): Promise<Transport[]> {
   const s = resolveSettings(parseCli(argv));
-  return openSshTransports(s.clusters, { pollLogs: s.pollLogs, acceptNewHostKey: s.acceptNewHostKey, warn: null }, deps);
+  return openSshTransports(
+    s.clusters,
+    { pollLogs: s.pollLogs, acceptNewHostKey: s.acceptNewHostKey, warn: null },
+    deps,
+  );
 }
 
 describe('openSshTransports', () => {
@@ -85,7 +89,9 @@ describe('openSshTransports', () => {
     expect(opened.map((t) => t.cluster)).toEqual(['fake', 'dead', 'blackhole']);
     expect((await opened[0]!.exec(['echo'])).stdout).toBe('hello\n');
     expect((opened[0] as SshTransport).stats.connections).toBe(1);
-    expect((await opened[1]!.exec(['echo'])).stderr).toMatch(/^dead: cannot connect to 127\.0\.0\.1:1: connection refused/);
+    expect((await opened[1]!.exec(['echo'])).stderr).toMatch(
+      /^dead: cannot connect to 127\.0\.0\.1:1: connection refused/,
+    );
     expect(warned).toEqual([]); // network errors are the poller's to show; only fatal ones are printed
   });
 
@@ -94,7 +100,9 @@ describe('openSshTransports', () => {
     const warned: string[] = [];
     opened = await open(['--summary', '--host', 'fake'], { warn: (l) => warned.push(l) });
     expect(warned).toHaveLength(1);
-    expect(warned[0]).toMatch(/^REFUSED: unknown host key for fake \(\[127\.0\.0\.1\]:\d+\): ssh-ed25519 SHA256:\S+\. Run `ssh -F \S+ fake` once/);
+    expect(warned[0]).toMatch(
+      /^REFUSED: unknown host key for fake \(\[127\.0\.0\.1\]:\d+\): ssh-ed25519 SHA256:\S+\. Run `ssh -F \S+ fake` once/,
+    );
     expect((await opened[0]!.exec(['echo'])).stderr).toBe(warned[0]);
   });
 
@@ -107,9 +115,17 @@ describe('openSshTransports', () => {
 
   it('waits for a slow 2FA answer past connectWaitMs, then stops prompting (the TUI owns the terminal)', async () => {
     const kbd = { prompts: [{ prompt: 'Duo passcode: ', echo: true }], answers: ['123456'] };
-    fake = await startFakeSshd({ authorizedKeys: [client.public], requireBoth: true, kbd, exec: () => ({ stdout: 'hi' }) });
+    fake = await startFakeSshd({
+      authorizedKeys: [client.public],
+      requireBoth: true,
+      kbd,
+      exec: () => ({ stdout: 'hi' }),
+    });
     const kh = tempFile('known_hosts', `[127.0.0.1]:${fake.port} ${fake.hostKeyLine}\n`);
-    process.env.HPCW_SSH_CONFIG = tempFile('config', `Host slow\n  HostName 127.0.0.1\n  Port ${fake.port}\n  IdentityFile ${keyFile}\n  UserKnownHostsFile ${kh}\n`);
+    process.env.HPCW_SSH_CONFIG = tempFile(
+      'config',
+      `Host slow\n  HostName 127.0.0.1\n  Port ${fake.port}\n  IdentityFile ${keyFile}\n  UserKnownHostsFile ${kh}\n`,
+    );
     const sw = switchablePrompter();
     let asked = 0;
     const slowHuman = {
@@ -120,7 +136,12 @@ describe('openSshTransports', () => {
       },
     };
     const t0 = Date.now();
-    opened = await open(['--summary', '--host', 'slow'], { prompter: slowHuman, switch: sw, connectWaitMs: 300, warn: () => {} });
+    opened = await open(['--summary', '--host', 'slow'], {
+      prompter: slowHuman,
+      switch: sw,
+      connectWaitMs: 300,
+      warn: () => {},
+    });
     expect(Date.now() - t0).toBeGreaterThan(700);
     expect(asked).toBe(1);
     expect((opened[0] as SshTransport).connected).toBe(true);

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { serialPrompter, terminalPrompter } from '../src/transport/prompter.js';
 
 function fakeTty() {
-  const input = new PassThrough() as PassThrough & { isTTY: boolean; isRaw: boolean; setRawMode(v: boolean): void; rawCalls: boolean[] };
+  const input = new PassThrough() as PassThrough & {
+    isTTY: boolean;
+    isRaw: boolean;
+    setRawMode(v: boolean): void;
+    rawCalls: boolean[];
+  };
   input.isTTY = true;
   input.isRaw = false;
   input.rawCalls = [];
@@ -25,7 +30,12 @@ describe('terminal prompter', () => {
   it('reads a secret with echo off (raw mode), handles backspace, restores the terminal', async () => {
     const t = fakeTty();
     const p = terminalPrompter(t.input as never, t.output as never)!;
-    const answer = p.prompt({ cluster: 'lumi', message: 'Duo passcode: ', echo: false, instructions: 'Two-factor login' });
+    const answer = p.prompt({
+      cluster: 'lumi',
+      message: 'Duo passcode: ',
+      echo: false,
+      instructions: 'Two-factor login',
+    });
     t.input.write('1234x\x7f56\r');
     expect(await answer).toBe('123456');
     expect(t.shown()).toBe('Two-factor login\n[lumi] Duo passcode: \n');
@@ -59,7 +69,10 @@ describe('terminal prompter', () => {
         return r.cluster;
       },
     });
-    const [a, b] = await Promise.all([p.prompt({ cluster: 'a', message: '', echo: false }), p.prompt({ cluster: 'b', message: '', echo: false })]);
+    const [a, b] = await Promise.all([
+      p.prompt({ cluster: 'a', message: '', echo: false }),
+      p.prompt({ cluster: 'b', message: '', echo: false }),
+    ]);
     expect([a, b]).toEqual(['a', 'b']);
     expect(order).toEqual(['start a', 'end a', 'start b', 'end b']);
   });

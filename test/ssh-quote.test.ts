@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import fc from 'fast-check';
-import { runs } from './helpers/prop.js';
 import { describe, expect, it } from 'vitest';
-import { quoteArg, quoteArgv, remoteCommand } from '../src/transport/shell-quote.js';
 import { SLURM_CLIENT_ENV_DROP as SLURM_ENV_DROP } from '../parsers/squeue.js';
+import { quoteArg, quoteArgv, remoteCommand } from '../src/transport/shell-quote.js';
+import { runs } from './helpers/prop.js';
 
 /** Runs `printf '%s\0' <args>` through a real POSIX sh and splits the output on NUL. */
 function roundTrip(args: string[]): string[] {
@@ -18,15 +18,36 @@ function roundTrip(args: string[]): string[] {
 const nasty = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 30 }),
   fc.string({ unit: 'binary', maxLength: 30 }),
-  fc.constantFrom("a b'c$(id);x", '`touch /tmp/pwned`', '$(touch /tmp/pwned)', "'", "''", '\\', '\n', '"$HOME"', '-rf', '*', '~', '!', '#', '\t;|&<>'),
+  fc.constantFrom(
+    "a b'c$(id);x",
+    '`touch /tmp/pwned`',
+    '$(touch /tmp/pwned)',
+    "'",
+    "''",
+    '\\',
+    '\n',
+    '"$HOME"',
+    '-rf',
+    '*',
+    '~',
+    '!',
+    '#',
+    '\t;|&<>',
+  ),
 );
 
 describe('shell quoting', () => {
   it('round-trips arbitrary strings through a real sh exactly', () => {
     fc.assert(
-      fc.property(fc.array(nasty.filter((s) => !s.includes('\0')), { minLength: 1, maxLength: 6 }), (args) => {
-        expect(roundTrip(args)).toEqual(args);
-      }),
+      fc.property(
+        fc.array(
+          nasty.filter((s) => !s.includes('\0')),
+          { minLength: 1, maxLength: 6 },
+        ),
+        (args) => {
+          expect(roundTrip(args)).toEqual(args);
+        },
+      ),
       runs(200),
     );
   });
@@ -42,7 +63,10 @@ describe('shell quoting', () => {
   });
 
   it('builds env -u … for the slurm layer and quotes the argv', () => {
-    const cmd = remoteCommand(['squeue', '--name=a b'], { dropEnv: SLURM_ENV_DROP, env: { SLURM_TIME_FORMAT: 'standard' } });
+    const cmd = remoteCommand(['squeue', '--name=a b'], {
+      dropEnv: SLURM_ENV_DROP,
+      env: { SLURM_TIME_FORMAT: 'standard' },
+    });
     expect(cmd).toMatch(/^env -u SQUEUE_ACCOUNT .*-u SACCT_FORMAT .*-u SLURM_CLUSTERS /);
     expect(cmd).not.toContain('-u SLURM_TIME_FORMAT');
     expect(cmd.endsWith(`'SLURM_TIME_FORMAT=standard' 'squeue' '--name=a b'`)).toBe(true);
@@ -51,8 +75,14 @@ describe('shell quoting', () => {
   });
 
   it('the env prefix really clears the user variables in sh', () => {
-    const cmd = remoteCommand(['sh', '-c', `echo "\${SQUEUE_FORMAT-unset} $SLURM_TIME_FORMAT"`], { dropEnv: SLURM_ENV_DROP, env: { SLURM_TIME_FORMAT: 'standard' } });
-    const r = spawnSync('sh', ['-c', cmd], { encoding: 'utf8', env: { PATH: process.env.PATH, SQUEUE_FORMAT: '%i', SLURM_TIME_FORMAT: 'relative' } });
+    const cmd = remoteCommand(['sh', '-c', `echo "\${SQUEUE_FORMAT-unset} $SLURM_TIME_FORMAT"`], {
+      dropEnv: SLURM_ENV_DROP,
+      env: { SLURM_TIME_FORMAT: 'standard' },
+    });
+    const r = spawnSync('sh', ['-c', cmd], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, SQUEUE_FORMAT: '%i', SLURM_TIME_FORMAT: 'relative' },
+    });
     expect(r.stdout.trim()).toBe('unset standard');
   });
 });

@@ -24,7 +24,10 @@ describe('SystemSshTransport', () => {
     const { path, log } = fakeSsh();
     const t = new SystemSshTransport({ cluster: 'c', destination: 'lumi', configFile: '/my cfg', sshPath: path });
     const odd = `a b'c$(touch /tmp/hpcw-sys-pwned);x`;
-    const r = await t.exec(['printf', '%s|', odd, 'two'], { dropEnv: SLURM_CLIENT_ENV_DROP, env: { SLURM_TIME_FORMAT: 'standard' } });
+    const r = await t.exec(['printf', '%s|', odd, 'two'], {
+      dropEnv: SLURM_CLIENT_ENV_DROP,
+      env: { SLURM_TIME_FORMAT: 'standard' },
+    });
     expect(r).toMatchObject({ code: 0, stdout: `${odd}|two|`, notFound: false });
     expect(existsSync('/tmp/hpcw-sys-pwned')).toBe(false);
     const argv = (await import('node:fs')).readFileSync(log, 'utf8').split('\n');

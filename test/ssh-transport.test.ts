@@ -10,11 +10,18 @@ cleanupAfterEach();
 
 describe('SshTransport against an in-process ssh2 server', () => {
   it('runs quoted commands with the env prefix; 127 is notFound', async () => {
-    const s = await server({ exec: (cmd) => (cmd.includes('nosuch') ? { code: 127, stderr: 'env: nosuch: No such file' } : { stdout: SQUEUE }) });
+    const s = await server({
+      exec: (cmd) => (cmd.includes('nosuch') ? { code: 127, stderr: 'env: nosuch: No such file' } : { stdout: SQUEUE }),
+    });
     const t = transport(s);
-    const r = await t.exec(['squeue', '--name=a b', "x'y"], { dropEnv: SLURM_ENV_DROP, env: { SLURM_TIME_FORMAT: 'standard' } });
+    const r = await t.exec(['squeue', '--name=a b', "x'y"], {
+      dropEnv: SLURM_ENV_DROP,
+      env: { SLURM_TIME_FORMAT: 'standard' },
+    });
     expect(r).toMatchObject({ code: 0, stdout: SQUEUE, notFound: false, timedOut: false });
-    expect(s.counters.execs[0]).toMatch(/^env -u SQUEUE_ACCOUNT .* 'SLURM_TIME_FORMAT=standard' 'squeue' '--name=a b' 'x'\\''y'$/);
+    expect(s.counters.execs[0]).toMatch(
+      /^env -u SQUEUE_ACCOUNT .* 'SLURM_TIME_FORMAT=standard' 'squeue' '--name=a b' 'x'\\''y'$/,
+    );
     expect(await t.exec(['nosuch'])).toMatchObject({ code: 127, notFound: true });
   });
 
@@ -40,7 +47,12 @@ describe('SshTransport against an in-process ssh2 server', () => {
     const data = Buffer.from(Array.from({ length: 5000 }, (_, i) => String.fromCharCode(97 + (i % 26))).join(''));
     const s = await server({ files: new Map([['/logs/a b.out', data]]) });
     const t = transport(s);
-    expect(await t.stat('/logs/a b.out')).toMatchObject({ size: 5000, isFile: true, isDirectory: false, mtimeMs: 1_700_000_000_000 });
+    expect(await t.stat('/logs/a b.out')).toMatchObject({
+      size: 5000,
+      isFile: true,
+      isDirectory: false,
+      mtimeMs: 1_700_000_000_000,
+    });
     expect(await t.stat('/logs/missing')).toBeNull();
     const tail = await t.readRange('/logs/a b.out', 1234, 3766);
     expect(Buffer.from(tail).equals(data.subarray(1234))).toBe(true);
@@ -51,7 +63,13 @@ describe('SshTransport against an in-process ssh2 server', () => {
   });
 
   it('2FA: publickey then keyboard-interactive with two prompts through the prompter', async () => {
-    const kbd = { prompts: [{ prompt: 'Password: ', echo: false }, { prompt: 'Duo passcode: ', echo: true }], answers: ['pw', '123456'] };
+    const kbd = {
+      prompts: [
+        { prompt: 'Password: ', echo: false },
+        { prompt: 'Duo passcode: ', echo: true },
+      ],
+      answers: ['pw', '123456'],
+    };
     const s = await server({ requireBoth: true, kbd, exec: () => ({ stdout: 'in\n' }) });
     const p = fakePrompter({ Password: 'pw', 'Duo passcode': '123456' });
     const t = transport(s, {}, { prompter: p });
@@ -66,7 +84,13 @@ describe('SshTransport against an in-process ssh2 server', () => {
   });
 
   it('a mistyped OTP is asked again (3 rounds, like OpenSSH); three wrong ones are an auth failure', async () => {
-    const kbd = { prompts: [{ prompt: 'Password: ', echo: false }, { prompt: 'Duo passcode: ', echo: true }], answers: ['pw', '123456'] };
+    const kbd = {
+      prompts: [
+        { prompt: 'Password: ', echo: false },
+        { prompt: 'Duo passcode: ', echo: true },
+      ],
+      answers: ['pw', '123456'],
+    };
     const s = await server({ requireBoth: true, kbd, exec: () => ({ stdout: 'in' }) });
     const codes = ['000000', '123456'];
     const retry = fakePrompter({ Password: 'pw' });
@@ -80,11 +104,16 @@ describe('SshTransport against an in-process ssh2 server', () => {
     const r = await transport(s, {}, { prompter: p }).exec(['true']);
     expect(r.code).toBeNull();
     expect(p.asked.filter((a) => a.message.includes('Duo'))).toHaveLength(3);
-    expect(r.stderr).toMatch(/fake: authentication failed for alice@127\.0\.0\.1:\d+ \(tried: .*id_ed25519, keyboard-interactive\)\./);
+    expect(r.stderr).toMatch(
+      /fake: authentication failed for alice@127\.0\.0\.1:\d+ \(tried: .*id_ed25519, keyboard-interactive\)\./,
+    );
   });
 
   it('keyboard-interactive without a terminal says so', async () => {
-    const s = await server({ authorizedKeys: [], kbd: { prompts: [{ prompt: 'Password: ', echo: false }], answers: ['x'] } });
+    const s = await server({
+      authorizedKeys: [],
+      kbd: { prompts: [{ prompt: 'Password: ', echo: false }], answers: ['x'] },
+    });
     const r = await transport(s).exec(['true']);
     expect(r.stderr).toMatch(/authentication failed.*no terminal to ask in/);
   });
@@ -103,11 +132,15 @@ describe('SshTransport against an in-process ssh2 server', () => {
     const s = await server();
     const other = tempFile('id_other', keyPair().private);
     const r = await transport(s, { identityFiles: [other] }).exec(['true']);
-    expect(r.stderr).toMatch(/^fake: authentication failed for alice@127\.0\.0\.1:\d+ \(tried: .*id_other\)\. Check that `ssh fake` logs in/);
+    expect(r.stderr).toMatch(
+      /^fake: authentication failed for alice@127\.0\.0\.1:\d+ \(tried: .*id_other\)\. Check that `ssh fake` logs in/,
+    );
   });
 
   it('reconnects after the server drops the connection; in-flight calls fail fast', async () => {
-    const s = await server({ exec: (cmd) => (cmd.includes('slow') ? { stdout: 'x', delayMs: 3000 } : { stdout: 'ok' }) });
+    const s = await server({
+      exec: (cmd) => (cmd.includes('slow') ? { stdout: 'x', delayMs: 3000 } : { stdout: 'ok' }),
+    });
     const t = transport(s);
     expect((await t.exec(['fast'])).stdout).toBe('ok');
     const inflight = t.exec(['slow']);
@@ -138,5 +171,4 @@ describe('SshTransport against an in-process ssh2 server', () => {
     expect((await t.exec(['true'])).stdout).toBe('back');
     expect(t.error).toBeNull();
   });
-
 });

@@ -23,7 +23,17 @@ async function demoSummary() {
   const demo = await DemoTransport.start();
   open.push(demo);
   const store = createJobStore();
-  const poller = new Poller({ cluster: 'demo', runner: slurmRunner(demo), store, logs: new LogService(store, demo, 1 << 20), pathCache: new PathCache(null), jobIds: null, allUsers: false, sinceS: 86400, intervalS: 10 });
+  const poller = new Poller({
+    cluster: 'demo',
+    runner: slurmRunner(demo),
+    store,
+    logs: new LogService(store, demo, 1 << 20),
+    pathCache: new PathCache(null),
+    jobIds: null,
+    allUsers: false,
+    sinceS: 86400,
+    intervalS: 10,
+  });
   await poller.tick();
   const doc = buildSummary(store.getState(), Date.now());
   const job = (id: string): SummaryJob => {
@@ -50,7 +60,13 @@ describe('summary: efficiency and pending', () => {
       'gpu_mem_used_bytes',
       'gpus_idle',
     ]);
-    expect(job('4100').efficiency).toMatchObject({ cpu: 0.1625, cpus: 8, mem_alloc_bytes: 64 * 1024 ** 3, gpu_util: null, gpus: 1 });
+    expect(job('4100').efficiency).toMatchObject({
+      cpu: 0.1625,
+      cpus: 8,
+      mem_alloc_bytes: 64 * 1024 ** 3,
+      gpu_util: null,
+      gpus: 1,
+    });
     expect(job('4100').efficiency!.mem).toBeCloseTo(3.1 / 64, 3);
     expect(job('4100').efficiency!.time_used_ratio).toBeCloseTo(2472 / 36000, 3);
     // jobstats in AdminComment: per-GPU time averages, one GPU idle
@@ -58,8 +74,14 @@ describe('summary: efficiency and pending', () => {
     expect(job('4106').efficiency).toBeNull();
     expect(job('4106').pending).toBeNull();
     expect(job('4100').pending).toBeNull();
-    expect(job('4107').pending).toEqual({ reason_text: expect.stringMatching(/busy/), est_start: null, dependencies: [] });
-    expect(job('4108').pending?.dependencies).toEqual([{ type: 'afterok', job_id: '4106', state: 'RUNNING', status: 'unfulfilled' }]);
+    expect(job('4107').pending).toEqual({
+      reason_text: expect.stringMatching(/busy/),
+      est_start: null,
+      dependencies: [],
+    });
+    expect(job('4108').pending?.dependencies).toEqual([
+      { type: 'afterok', job_id: '4106', state: 'RUNNING', status: 'unfulfilled' },
+    ]);
   });
 
   it('text: reasons in words, dependencies, right-sizing hints', async () => {
@@ -71,14 +93,19 @@ describe('summary: efficiency and pending', () => {
     expect(text).toContain('next time: asked 10:00:00, finished in 0:41:12 — --time=1:30:00 would do');
     expect(text).toContain('next time: 8 CPUs, 1.3 used on average');
     expect(text).toContain('next time: 2 GPUs, one idle');
-    expect(formatSummary(doc, 80).split('\n').every((l) => l.length <= 80)).toBe(true);
+    expect(
+      formatSummary(doc, 80)
+        .split('\n')
+        .every((l) => l.length <= 80),
+    ).toBe(true);
   });
 });
 
 describe('pending insight', () => {
   const now = Date.UTC(2026, 10, 28, 12);
   const failed = entry(now, { job_id: '37', state: 'FAILED', exit_code: '1:0' });
-  const waiting = (dependency: string, reason = 'Dependency') => entry(now, { job_id: '38', state: 'PENDING', reason, dependency, nodes: null });
+  const waiting = (dependency: string, reason = 'Dependency') =>
+    entry(now, { job_id: '38', state: 'PENDING', reason, dependency, nodes: null });
   const jobs = { [failed.key]: failed };
 
   it('a failed afterok target: its state, and it will never start', () => {

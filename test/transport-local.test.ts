@@ -15,7 +15,7 @@ describe('LocalTransport', () => {
     expect(r.durationMs).toBeLessThan(30_000);
   });
 
-  it("passes argv through without a shell, and still reports a missing program", async () => {
+  it('passes argv through without a shell, and still reports a missing program', async () => {
     const t = new LocalTransport();
     const echo = await t.exec(['printf', '%s', '$(id) `id` ; id']);
     expect(echo.stdout).toBe('$(id) `id` ; id');

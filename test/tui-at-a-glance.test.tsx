@@ -35,7 +35,11 @@ function readLog(path: string, text: string, mtimeMs: number): LogInfo {
 }
 
 /** A job whose logs say `out` (and `err`, a separate --error file), derived like the poller does. */
-function jobWithLogs(now: number, job: Partial<SlurmJob> & { job_id: string }, logs: { out?: string; err?: string }): JobEntry {
+function jobWithLogs(
+  now: number,
+  job: Partial<SlurmJob> & { job_id: string },
+  logs: { out?: string; err?: string },
+): JobEntry {
   const dir = '/home/alice/run';
   const e = entry(now, job);
   return derive({
@@ -73,9 +77,21 @@ describe('text wraps at spaces', () => {
   const ADVICE =
     'The job ran out of GPU memory while allocating activations for the backward pass. Halve the per-device batch size or enable gradient checkpointing; 1.12 GiB free is far below what step 1 needs.';
   const failed = (now: number) => [
-    jobWithLogs(now, { job_id: '7002', name: 'oom-run', state: 'FAILED', exit_code: '1:0', end_time: new Date(now - 60_000).toISOString() }, {
-      out: ['step 1', 'Traceback (most recent call last):', '  File "train.py", line 3, in <module>', OOM, ''].join('\n'),
-    }),
+    jobWithLogs(
+      now,
+      {
+        job_id: '7002',
+        name: 'oom-run',
+        state: 'FAILED',
+        exit_code: '1:0',
+        end_time: new Date(now - 60_000).toISOString(),
+      },
+      {
+        out: ['step 1', 'Traceback (most recent call last):', '  File "train.py", line 3, in <module>', OOM, ''].join(
+          '\n',
+        ),
+      },
+    ),
   ];
   /** The indented rows under the frame line that starts with `title`, trimmed. */
   const block = (frame: string, title: string) => {
@@ -93,7 +109,15 @@ describe('text wraps at spaces', () => {
     const app = await renderApp({ jobs: failed, columns, rows: 40, initialJobKey: 'local/7002' });
     app.store.setState({
       diagnoses: {
-        'local/7002': { status: 'done', text: ADVICE, error: null, cached: false, costUsd: null, inputTokens: null, outputTokens: null },
+        'local/7002': {
+          status: 'done',
+          text: ADVICE,
+          error: null,
+          cached: false,
+          costUsd: null,
+          inputTokens: null,
+          outputTokens: null,
+        },
       },
     });
     await new Promise((r) => setTimeout(r, 30));
@@ -128,7 +152,11 @@ describe("the table's % is the run's, like the ETA", () => {
     `\r${desc}: ${Math.floor((100 * n) / total)}%|████      | ${n}/${total} [01:00<${eta},  2.00it/s, loss=0.5]`;
   const jobs = (now: number) => [
     // epoch 5 of 10 at 80%: 4.8 of 10 epochs done, 50 s + 5 × 250 s left
-    jobWithLogs(now, { job_id: '7101', name: 'resnet-epochs' }, { out: 'start\n', err: bar('Epoch 5/10', 400, 500, '00:50') }),
+    jobWithLogs(
+      now,
+      { job_id: '7101', name: 'resnet-epochs' },
+      { out: 'start\n', err: bar('Epoch 5/10', 400, 500, '00:50') },
+    ),
     // no epoch count: the bar is the run
     jobWithLogs(now, { job_id: '7102', name: 'pretrain-steps' }, { out: bar('pretrain', 450, 1000, '04:35') }),
     // Lightning names the epoch but not how many: nothing to scale by
@@ -167,19 +195,35 @@ describe("the table's % is the run's, like the ETA", () => {
 });
 
 describe('the log pane opens on the stream that matters', () => {
-  const tqdm = (n: number) => `\rEpoch 2/3: ${Math.floor((100 * n) / 40)}%|████      | ${n}/40 [00:04<00:06,  3.97batch/s, loss=1.7]`;
-  const TRACE = ['Traceback (most recent call last):', '  File "train.py", line 3, in <module>', 'RuntimeError: CUDA error: device-side assert triggered', ''].join('\n');
+  const tqdm = (n: number) =>
+    `\rEpoch 2/3: ${Math.floor((100 * n) / 40)}%|████      | ${n}/40 [00:04<00:06,  3.97batch/s, loss=1.7]`;
+  const TRACE = [
+    'Traceback (most recent call last):',
+    '  File "train.py", line 3, in <module>',
+    'RuntimeError: CUDA error: device-side assert triggered',
+    '',
+  ].join('\n');
   const jobs = (now: number) => [
     // tqdm on stderr (--error apart from --output): stdout holds one line
     jobWithLogs(now, { job_id: '7201', name: 'tqdm-err' }, { out: 'Loaded dataset\n', err: tqdm(16) }),
     // crashed: the traceback is on stderr, stdout has the prints
     jobWithLogs(
       now,
-      { job_id: '7202', name: 'crashed', state: 'FAILED', exit_code: '1:0', end_time: new Date(now - 60_000).toISOString() },
+      {
+        job_id: '7202',
+        name: 'crashed',
+        state: 'FAILED',
+        exit_code: '1:0',
+        end_time: new Date(now - 60_000).toISOString(),
+      },
       { out: 'Loaded dataset\nstarting epoch 1\n', err: `${tqdm(16)}\n${TRACE}` },
     ),
     // still running, bar on stderr, a NaN loss on stdout: both matter
-    jobWithLogs(now, { job_id: '7203', name: 'nan-run' }, { out: 'step 10 loss=0.53\nstep 20 loss=nan\n', err: tqdm(20) }),
+    jobWithLogs(
+      now,
+      { job_id: '7203', name: 'nan-run' },
+      { out: 'step 10 loss=0.53\nstep 20 loss=nan\n', err: tqdm(20) },
+    ),
     // one file for both: nothing to choose
     jobWithLogs(now, { job_id: '7204', name: 'one-file' }, { out: `Loaded dataset\n${tqdm(8)}` }),
   ];
@@ -200,16 +244,19 @@ describe('the log pane opens on the stream that matters', () => {
     expect(f.split('\n').find((l) => l.startsWith('▶'))).toContain('RuntimeError: CUDA error');
   });
 
-  test.each(WIDTHS)('a running job with progress and a failure apart: split, each pane titled, at %i columns', async (columns) => {
-    const f = (await renderApp({ jobs, columns, rows: 30, initialJobKey: 'local/7203' })).frame();
-    expect(widestLine(f)).toBeLessThanOrEqual(columns);
-    const titles = f.split('\n').filter((l) => l.startsWith('─ '));
-    expect(titles).toHaveLength(2);
-    expect(titles[0]).toMatch(/^─ stdout slurm-7203\.out · root cause /);
-    expect(titles[1]).toMatch(/^─ stderr slurm-7203\.err · progress /);
-    expect(f).toContain('step 20 loss=nan');
-    expect(f).toContain('20/40');
-  });
+  test.each(WIDTHS)(
+    'a running job with progress and a failure apart: split, each pane titled, at %i columns',
+    async (columns) => {
+      const f = (await renderApp({ jobs, columns, rows: 30, initialJobKey: 'local/7203' })).frame();
+      expect(widestLine(f)).toBeLessThanOrEqual(columns);
+      const titles = f.split('\n').filter((l) => l.startsWith('─ '));
+      expect(titles).toHaveLength(2);
+      expect(titles[0]).toMatch(/^─ stdout slurm-7203\.out · root cause /);
+      expect(titles[1]).toMatch(/^─ stderr slurm-7203\.err · progress /);
+      expect(f).toContain('step 20 loss=nan');
+      expect(f).toContain('20/40');
+    },
+  );
 
   test('one file for both streams: stdout, as before', async () => {
     const f = (await renderApp({ jobs, columns: 80, initialJobKey: 'local/7204' })).frame();
@@ -220,12 +267,21 @@ describe('the log pane opens on the stream that matters', () => {
     const app = await renderApp({ jobs, columns: 80, initialJobKey: 'local/7201' });
     expect(title(app.frame())).toMatch(/^─ stderr /);
     await app.press('o');
-    expect(app.frame().split('\n').filter((l) => l.startsWith('─ '))).toHaveLength(2);
+    expect(
+      app
+        .frame()
+        .split('\n')
+        .filter((l) => l.startsWith('─ ')),
+    ).toHaveLength(2);
     await app.press('o');
     expect(title(app.frame())).toMatch(/^─ stdout slurm-7201\.out/);
     // The bar moves on and a failure shows up on stderr: the pane stays where the user put it.
     const now = app.clock();
-    const next = jobWithLogs(now, { job_id: '7201', name: 'tqdm-err' }, { out: 'Loaded dataset\n', err: `${tqdm(30)}\n${TRACE}` });
+    const next = jobWithLogs(
+      now,
+      { job_id: '7201', name: 'tqdm-err' },
+      { out: 'Loaded dataset\n', err: `${tqdm(30)}\n${TRACE}` },
+    );
     app.store.setState((s) => ({ jobs: { ...s.jobs, [next.key]: next } }));
     await new Promise((r) => setTimeout(r, 30));
     expect(title(app.frame())).toMatch(/^─ stdout slurm-7201\.out/);
@@ -235,19 +291,57 @@ describe('the log pane opens on the stream that matters', () => {
 
 describe('a finished job says the same thing in the table, the job view and --summary', () => {
   const ended = (now: number, ago: number) => new Date(now - ago * 1000).toISOString();
-  const missing = (path: string): LogInfo => ({ path, status: 'waiting', size: 0, mtimeMs: null, error: null, analysis: null, lines: [], failureLine: null });
+  const missing = (path: string): LogInfo => ({
+    path,
+    status: 'waiting',
+    size: 0,
+    mtimeMs: null,
+    error: null,
+    analysis: null,
+    lines: [],
+    failureLine: null,
+  });
   const jobs = (now: number) => [
     // cancelled from the queue's history: its log not read (yet)
-    jobWithLogs(now, { job_id: '7301', name: 'cancelled-run', state: 'CANCELLED', state_detail: 'by 1002', exit_code: '0:0', end_time: ended(now, 600) }, {}),
+    jobWithLogs(
+      now,
+      {
+        job_id: '7301',
+        name: 'cancelled-run',
+        state: 'CANCELLED',
+        state_detail: 'by 1002',
+        exit_code: '0:0',
+        end_time: ended(now, 600),
+      },
+      {},
+    ),
     // its --output directory did not exist: SLURM says 0:53 and there is no log
     derive({
-      ...entry(now, { job_id: '7302', name: 'no-dir', state: 'FAILED', exit_code: '0:53', elapsed_s: 0, end_time: ended(now, 900) }),
+      ...entry(now, {
+        job_id: '7302',
+        name: 'no-dir',
+        state: 'FAILED',
+        exit_code: '0:53',
+        elapsed_s: 0,
+        end_time: ended(now, 900),
+      }),
       stdout: missing('/home/alice/run/missing/slurm-7302.out'),
     }),
     // cancelled, its log read: the slurmstepd line
-    jobWithLogs(now, { job_id: '7303', name: 'cancelled-read', state: 'CANCELLED', state_detail: 'by 1002', exit_code: '0:15', end_time: ended(now, 1200) }, {
-      out: 'step 1\nslurmstepd: error: *** JOB 7303 ON gpu-a01 CANCELLED AT 2026-11-26T11:40:00 ***\n',
-    }),
+    jobWithLogs(
+      now,
+      {
+        job_id: '7303',
+        name: 'cancelled-read',
+        state: 'CANCELLED',
+        state_detail: 'by 1002',
+        exit_code: '0:15',
+        end_time: ended(now, 1200),
+      },
+      {
+        out: 'step 1\nslurmstepd: error: *** JOB 7303 ON gpu-a01 CANCELLED AT 2026-11-26T11:40:00 ***\n',
+      },
+    ),
   ];
   const cases = [
     ['7301', 'cancelled', 'cancelled by 1002'],
@@ -282,7 +376,11 @@ describe('a finished job says the same thing in the table, the job view and --su
 describe('the table tells the pollers which jobs are on screen', () => {
   const many = (now: number) =>
     Array.from({ length: 40 }, (_, i) =>
-      jobWithLogs(now, { job_id: String(8000 + i), state: 'CANCELLED', end_time: new Date(now - (i + 1) * 60_000).toISOString() }, {}),
+      jobWithLogs(
+        now,
+        { job_id: String(8000 + i), state: 'CANCELLED', end_time: new Date(now - (i + 1) * 60_000).toISOString() },
+        {},
+      ),
     );
   test.each(WIDTHS)('at %i columns: the rows in view, top first, again after scrolling', async (columns) => {
     const app = await renderApp({ jobs: many, columns, rows: 20 });

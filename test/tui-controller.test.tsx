@@ -1,17 +1,17 @@
-import { SLURM_CLIENT_ENV_DROP } from '../parsers/squeue.js';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Text } from 'ink';
 import { afterEach, describe, expect, test, vi } from 'vitest';
+import { SLURM_CLIENT_ENV_DROP } from '../parsers/squeue.js';
 import type { Session } from '../src/session.js';
 import type { Store } from '../src/store.js';
 import { fsTypeOf, isNetworkFs } from '../src/tail/fs-kind.js';
 import { LocalTransport } from '../src/transport/local.js';
 import type { ExecResult } from '../src/transport/types.js';
 import { createController } from '../src/tui/controller.js';
-import { watchLogs } from '../src/tui/log-watch.js';
 import { useThrottledStore } from '../src/tui/hooks/use-throttled-store.js';
+import { watchLogs } from '../src/tui/log-watch.js';
 import { allJobs, entry, logInfo, storeWith } from './helpers/fixtures.js';
 import { cleanup, renderAt, settle } from './helpers/render-at.js';
 
@@ -27,7 +27,11 @@ function fakeSession(store: Store, exec = vi.fn(async (_argv: readonly string[])
   const poller = { pokeSoon: vi.fn(), want: vi.fn() };
   const logs = { refresh: vi.fn(async () => {}) };
   const transport = { cluster: 'local', exec };
-  const session = { store, clusters: [{ name: 'local', transport, poller, logs }], close: async () => {} } as unknown as Session;
+  const session = {
+    store,
+    clusters: [{ name: 'local', transport, poller, logs }],
+    close: async () => {},
+  } as unknown as Session;
   return { session, exec, poller, logs };
 }
 
@@ -36,10 +40,16 @@ describe('controller', () => {
     const { session, exec, poller } = fakeSession(storeWith(allJobs(NOW), NOW));
     const c = createController(session, { onQuit: () => {}, diagnose: () => {} });
     expect(await c.cancel('local/2001')).toEqual({ ok: true, message: 'scancel 2001: sent' });
-    expect(exec).toHaveBeenCalledWith(['scancel', '2001'], expect.objectContaining({ timeoutMs: 15000, dropEnv: SLURM_CLIENT_ENV_DROP }));
+    expect(exec).toHaveBeenCalledWith(
+      ['scancel', '2001'],
+      expect.objectContaining({ timeoutMs: 15000, dropEnv: SLURM_CLIENT_ENV_DROP }),
+    );
     expect(poller.pokeSoon).toHaveBeenCalled();
     await c.cancel('group:local/3000');
-    expect(exec).toHaveBeenLastCalledWith(['scancel', '3000'], expect.objectContaining({ timeoutMs: 15000, dropEnv: SLURM_CLIENT_ENV_DROP }));
+    expect(exec).toHaveBeenLastCalledWith(
+      ['scancel', '3000'],
+      expect.objectContaining({ timeoutMs: 15000, dropEnv: SLURM_CLIENT_ENV_DROP }),
+    );
   });
 
   test('cancel refuses finished or unknown jobs without running anything', async () => {
@@ -51,7 +61,9 @@ describe('controller', () => {
   });
 
   test('a scancel error comes back as a message', async () => {
-    const exec = vi.fn(async () => result({ code: 1, stderr: 'scancel: error: Kill job error on job id 2001: Access/permission denied\n' }));
+    const exec = vi.fn(async () =>
+      result({ code: 1, stderr: 'scancel: error: Kill job error on job id 2001: Access/permission denied\n' }),
+    );
     const { session } = fakeSession(storeWith(allJobs(NOW), NOW), exec);
     const r = await createController(session, { onQuit: () => {}, diagnose: () => {} }).cancel('local/2001');
     expect(r.ok).toBe(false);

@@ -26,24 +26,27 @@ function feed(): EventFeed & { push(ev: JobEvent): void } {
 }
 
 describe('events in the TUI', () => {
-  test.each([60, 80])('a failure shows in the status line, and e lists events newest first (%i columns)', async (columns) => {
-    const f = feed();
-    const app = await renderApp({ columns, rows: 24, events: f });
-    const jobs = Object.fromEntries(allJobs(app.now).map((e) => [e.key, e]));
-    f.push(toEvent('job_completed', jobs['local/2004']!, { now: app.now, at: app.now - 120_000, late: false }));
-    f.push(toEvent('job_failed', jobs['local/2005']!, { now: app.now, at: app.now - 60_000, late: false }));
-    await settle();
-    const status = app.frame().split('\n').at(-2)!;
-    expect(status).toMatch(/^job 2005 \(train-crash\) FAILED after 1h: oom_gpu/);
-    await app.press('e');
-    const list = app.frame().split('\n');
-    expect(list[0]).toMatch(/^Events/);
-    expect(list[1]).toMatch(/1m ago ✖ job 2005 \(train-crash\) FAILED/);
-    expect(list[2]).toMatch(/2m ago ✔ job 2004 \(preprocess\) completed/);
-    for (const l of list) expect([...l].length).toBeLessThanOrEqual(columns);
-    await app.press(KEYS.esc);
-    expect(app.frame()).toContain('JOBID');
-  });
+  test.each([60, 80])(
+    'a failure shows in the status line, and e lists events newest first (%i columns)',
+    async (columns) => {
+      const f = feed();
+      const app = await renderApp({ columns, rows: 24, events: f });
+      const jobs = Object.fromEntries(allJobs(app.now).map((e) => [e.key, e]));
+      f.push(toEvent('job_completed', jobs['local/2004']!, { now: app.now, at: app.now - 120_000, late: false }));
+      f.push(toEvent('job_failed', jobs['local/2005']!, { now: app.now, at: app.now - 60_000, late: false }));
+      await settle();
+      const status = app.frame().split('\n').at(-2)!;
+      expect(status).toMatch(/^job 2005 \(train-crash\) FAILED after 1h: oom_gpu/);
+      await app.press('e');
+      const list = app.frame().split('\n');
+      expect(list[0]).toMatch(/^Events/);
+      expect(list[1]).toMatch(/1m ago ✖ job 2005 \(train-crash\) FAILED/);
+      expect(list[2]).toMatch(/2m ago ✔ job 2004 \(preprocess\) completed/);
+      for (const l of list) expect([...l].length).toBeLessThanOrEqual(columns);
+      await app.press(KEYS.esc);
+      expect(app.frame()).toContain('JOBID');
+    },
+  );
 
   test('with no events yet the list says what will appear', async () => {
     const app = await renderApp({ events: feed() });

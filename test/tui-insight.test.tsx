@@ -25,9 +25,31 @@ const wasteful: Efficiency = {
 
 const jobs = (now: number): JobEntry[] => [
   entry(now, { job_id: '29', name: 'held', state: 'PENDING', reason: 'JobHeldUser', elapsed_s: 0, nodes: null }),
-  entry(now, { job_id: '30', name: 'after-held', state: 'PENDING', reason: 'Dependency', dependency: 'afterok:29(unfulfilled)', elapsed_s: 0, nodes: null }),
-  entry(now, { job_id: '37', name: 'fails', state: 'FAILED', exit_code: '1:0', end_time: new Date(now - 60_000).toISOString() }),
-  entry(now, { job_id: '38', name: 'never', state: 'PENDING', reason: 'DependencyNeverSatisfied', dependency: 'afterok:37(failed)', elapsed_s: 0, nodes: null }),
+  entry(now, {
+    job_id: '30',
+    name: 'after-held',
+    state: 'PENDING',
+    reason: 'Dependency',
+    dependency: 'afterok:29(unfulfilled)',
+    elapsed_s: 0,
+    nodes: null,
+  }),
+  entry(now, {
+    job_id: '37',
+    name: 'fails',
+    state: 'FAILED',
+    exit_code: '1:0',
+    end_time: new Date(now - 60_000).toISOString(),
+  }),
+  entry(now, {
+    job_id: '38',
+    name: 'never',
+    state: 'PENDING',
+    reason: 'DependencyNeverSatisfied',
+    dependency: 'afterok:37(failed)',
+    elapsed_s: 0,
+    nodes: null,
+  }),
   entry(now, {
     job_id: '40',
     name: 'over-asked',
@@ -71,7 +93,16 @@ describe('job view: why it waits, what it used', () => {
     const app = await renderApp({ jobs, initialJobKey: 'local/41', columns: 100 });
     expect(app.controller.watchDetails).toHaveBeenCalledWith('local/41');
     app.store.setState((s) => ({
-      live: { ...s.live, 'local/41': { usage: { cpu_used_s: 3600 * 2.5, mem_used_bytes: 12 * GiB, gpu_util_pct: null, steps: 2 }, usageAt: app.now, estStart: null, estStartAt: null, error: null } },
+      live: {
+        ...s.live,
+        'local/41': {
+          usage: { cpu_used_s: 3600 * 2.5, mem_used_bytes: 12 * GiB, gpu_util_pct: null, steps: 2 },
+          usageAt: app.now,
+          estStart: null,
+          estStartAt: null,
+          error: null,
+        },
+      },
     }));
     await new Promise((r) => setTimeout(r, 50));
     expect(lineWith(app.frame(), 'used so far:')).toContain('CPU 2.5 of 8 on average · mem peak 12G of 32G (sstat)');

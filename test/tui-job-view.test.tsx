@@ -36,16 +36,19 @@ describe('job view frames', () => {
     expect(f).toContain('⚠ finishes after the time limit by ~5h');
   });
 
-  test.each([60, 120])('failed job at %i columns: banner with category and root line, root line marked in the log', async (columns) => {
-    const f = (await open('2005', columns)).frame();
-    expect(widestLine(f)).toBeLessThanOrEqual(columns);
-    expect(f).toContain('✖ FAILED · oom_gpu');
-    expect(f).toContain('torch.cuda.OutOfMemoryError: CUDA out of memory.');
-    const marked = f.split('\n').filter((l) => l.startsWith('▶'));
-    expect(marked).toHaveLength(1);
-    expect(marked[0]).toContain(ROOT_CAUSE.slice(0, 30));
-    expect(f).toContain(' Traceback (most recent call last):');
-  });
+  test.each([60, 120])(
+    'failed job at %i columns: banner with category and root line, root line marked in the log',
+    async (columns) => {
+      const f = (await open('2005', columns)).frame();
+      expect(widestLine(f)).toBeLessThanOrEqual(columns);
+      expect(f).toContain('✖ FAILED · oom_gpu');
+      expect(f).toContain('torch.cuda.OutOfMemoryError: CUDA out of memory.');
+      const marked = f.split('\n').filter((l) => l.startsWith('▶'));
+      expect(marked).toHaveLength(1);
+      expect(marked[0]).toContain(ROOT_CAUSE.slice(0, 30));
+      expect(f).toContain(' Traceback (most recent call last):');
+    },
+  );
 
   test('unknown total: the count without a bar', async () => {
     const f = (await open('2009', 60)).frame();
@@ -81,10 +84,18 @@ describe('job view frames', () => {
   test('log not written yet, and missing log', async () => {
     const jobs = (now: number) => [
       entry(now, { job_id: '1' }, { stdout: logInfo('/scratch/slurm-1.out', [], { status: 'waiting' }) }),
-      entry(now, { job_id: '2', state: 'FAILED' }, { stdout: logInfo('/scratch/slurm-2.out', [], { status: 'waiting' }) }),
+      entry(
+        now,
+        { job_id: '2', state: 'FAILED' },
+        { stdout: logInfo('/scratch/slurm-2.out', [], { status: 'waiting' }) },
+      ),
     ];
-    expect((await renderApp({ jobs, initialJobKey: 'local/1' })).frame()).toContain('log not written yet: /scratch/slurm-1.out');
-    expect((await renderApp({ jobs, initialJobKey: 'local/2' })).frame()).toContain('log missing: /scratch/slurm-2.out');
+    expect((await renderApp({ jobs, initialJobKey: 'local/1' })).frame()).toContain(
+      'log not written yet: /scratch/slurm-1.out',
+    );
+    expect((await renderApp({ jobs, initialJobKey: 'local/2' })).frame()).toContain(
+      'log missing: /scratch/slurm-2.out',
+    );
   });
 
   test('CJK name and escape sequences in the log: layout holds, nothing leaks, colours kept', async () => {
@@ -112,7 +123,9 @@ describe('job view frames', () => {
 
   test('a long log line is cut at the pane width; w wraps it', async () => {
     const long = `${'x'.repeat(70)}END`;
-    const jobs = (now: number) => [entry(now, { job_id: '7' }, { stdout: logInfo('/l/slurm-7.out', [long, '宽字符'.repeat(20)]) })];
+    const jobs = (now: number) => [
+      entry(now, { job_id: '7' }, { stdout: logInfo('/l/slurm-7.out', [long, '宽字符'.repeat(20)]) }),
+    ];
     const app = await renderApp({ jobs, initialJobKey: 'local/7', columns: 60 });
     expect(widestLine(app.frame())).toBeLessThanOrEqual(60);
     expect(app.frame()).not.toContain('END');
@@ -124,7 +137,16 @@ describe('job view frames', () => {
 
 describe('job view keys', () => {
   const manyLines = (now: number) => [
-    entry(now, { job_id: '9' }, { stdout: logInfo('/l/slurm-9.out', Array.from({ length: 100 }, (_, i) => `line ${i}`)) }),
+    entry(
+      now,
+      { job_id: '9' },
+      {
+        stdout: logInfo(
+          '/l/slurm-9.out',
+          Array.from({ length: 100 }, (_, i) => `line ${i}`),
+        ),
+      },
+    ),
   ];
 
   test('follows the tail; k scrolls up and pauses; G follows again', async () => {
@@ -139,7 +161,9 @@ describe('job view keys', () => {
     // New lines do not yank a paused view.
     app.store.setState((s) => {
       const e = s.jobs['local/9']!;
-      return { jobs: { ...s.jobs, 'local/9': { ...e, stdout: { ...e.stdout!, lines: [...e.stdout!.lines, 'line 100'] } } } };
+      return {
+        jobs: { ...s.jobs, 'local/9': { ...e, stdout: { ...e.stdout!, lines: [...e.stdout!.lines, 'line 100'] } } },
+      };
     });
     await settle();
     expect(app.frame()).not.toContain('line 100');
@@ -218,7 +242,14 @@ describe('job view keys', () => {
     expect(app.frame()).toContain('asking Claude');
     app.store.setState({
       diagnoses: {
-        'local/2005': d({ status: 'done', text: 'Reduce the batch size.', cached: true, costUsd: 0.0123, inputTokens: 12000, outputTokens: 340 }),
+        'local/2005': d({
+          status: 'done',
+          text: 'Reduce the batch size.',
+          cached: true,
+          costUsd: 0.0123,
+          inputTokens: 12000,
+          outputTokens: 340,
+        }),
       },
     });
     await settle();

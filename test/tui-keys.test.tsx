@@ -1,6 +1,6 @@
-import { CONFIRM_GRACE_MS } from '../components/ConfirmDialog.js';
 import type { Key } from 'ink';
 import { afterEach, describe, expect, test, vi } from 'vitest';
+import { CONFIRM_GRACE_MS } from '../components/ConfirmDialog.js';
 import { BINDINGS, bindingLabel, bindingsFor, commandFor, type Scope } from '../src/tui/view-model/keys.js';
 import { fitHints } from '../src/tui/view-model/status.js';
 import { lineWith, renderApp } from './helpers/app.js';

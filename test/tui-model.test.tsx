@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { displayWidth } from '../parsers/text-width.js';
-import { barText } from '../src/tui/view-model/cells.js';
 import { cancelTarget } from '../src/tui/view-model/cancel-target.js';
+import { barText } from '../src/tui/view-model/cells.js';
 import { layoutColumns } from '../src/tui/view-model/columns.js';
 import { fitParts } from '../src/tui/view-model/fit.js';
 import { highlight, layoutLog, styleLines, wrapSpans } from '../src/tui/view-model/log-lines.js';
@@ -73,9 +73,15 @@ describe('text fitting', () => {
   });
 
   test('wrapSpans breaks at spaces and keeps each word its style', () => {
-    const rows = wrapSpans([{ text: 'error: ', fg: 'red' }, { text: 'disk quota', bold: true }, { text: ' exceeded' }], 15);
+    const rows = wrapSpans(
+      [{ text: 'error: ', fg: 'red' }, { text: 'disk quota', bold: true }, { text: ' exceeded' }],
+      15,
+    );
     expect(rows).toEqual([
-      [{ text: 'error: ', fg: 'red' }, { text: 'disk', bold: true }],
+      [
+        { text: 'error: ', fg: 'red' },
+        { text: 'disk', bold: true },
+      ],
       [{ text: 'quota', bold: true }, { text: ' exceeded' }],
     ]);
   });
@@ -99,7 +105,12 @@ describe('text fitting', () => {
   test('bars and sparklines have exactly the asked width', () => {
     for (const f of [0, 0.01, 0.5, 0.999, 1]) expect(displayWidth(barText(f, 10))).toBe(10);
     expect(sparkline([1, 2, 3, 4, 5, 6, 7, 8], 8)).toBe('▂▃▄▅▅▆▇█');
-    expect(sparkline(Array.from({ length: 100 }, (_, i) => i), 10)).toHaveLength(10);
+    expect(
+      sparkline(
+        Array.from({ length: 100 }, (_, i) => i),
+        10,
+      ),
+    ).toHaveLength(10);
     expect(sparkline([1, null, 1], 3)).toBe('█ █');
   });
 });
@@ -122,7 +133,12 @@ describe('log view state', () => {
 describe('cancel target', () => {
   test('a job, a pending range record, an array group, a finished job', () => {
     const jobs = Object.fromEntries([...allJobs(NOW)].map((e) => [e.key, e]));
-    expect(cancelTarget(jobs, 'local/2001')).toMatchObject({ scancelId: '2001', name: 'train-llama-7b', tasks: null, finished: false });
+    expect(cancelTarget(jobs, 'local/2001')).toMatchObject({
+      scancelId: '2001',
+      name: 'train-llama-7b',
+      tasks: null,
+      finished: false,
+    });
     expect(cancelTarget(jobs, 'local/3000_[4-8%2]')).toMatchObject({ scancelId: '3000_[4-8]', tasks: 5 });
     expect(cancelTarget(jobs, 'group:local/3000')).toMatchObject({ scancelId: '3000', tasks: 8, state: '2R 5PD 1CD' });
     expect(cancelTarget(jobs, 'local/2004')?.finished).toBe(true);

@@ -87,7 +87,15 @@ describe('status line', () => {
     const app = await renderApp({ columns: 80 });
     app.store.setState((s) => ({
       clusters: {
-        local: { ...s.clusters.local!, ok: false, error: 'ssh: connect to host login1: Connection refused', lastPollAt: app.clock() - 4000, nextPollAt: app.clock() + 20_000, backoffMs: 20_000, stale: true },
+        local: {
+          ...s.clusters.local!,
+          ok: false,
+          error: 'ssh: connect to host login1: Connection refused',
+          lastPollAt: app.clock() - 4000,
+          nextPollAt: app.clock() + 20_000,
+          backoffMs: 20_000,
+          stale: true,
+        },
       },
     }));
     await settle();
@@ -101,7 +109,16 @@ describe('status line', () => {
     const t = app.clock();
     app.store.setState((s) => ({
       clusters: {
-        local: { ...s.clusters.local!, ok: false, connected: false, error: 'connection lost, reconnecting', lastPollAt: t - 2000, lastOkAt: t - 180_000, nextPollAt: t + 10_000, stale: true },
+        local: {
+          ...s.clusters.local!,
+          ok: false,
+          connected: false,
+          error: 'connection lost, reconnecting',
+          lastPollAt: t - 2000,
+          lastOkAt: t - 180_000,
+          nextPollAt: t + 10_000,
+          stale: true,
+        },
       },
     }));
     await settle();
@@ -190,11 +207,17 @@ describe('job table keys', () => {
     await app.press('s');
     expect(app.frame()).toContain('sort time');
     // Least time left first: 2002 has 1h of its 2h limit left.
-    const rows = app.frame().split('\n').filter((l) => /^[ ›]\d/.test(l));
+    const rows = app
+      .frame()
+      .split('\n')
+      .filter((l) => /^[ ›]\d/.test(l));
     expect(rows[0]).toContain('2002');
     await app.press('s');
     expect(app.frame()).toContain('sort progress');
-    const byProgress = app.frame().split('\n').filter((l) => /^[ ›]\d/.test(l));
+    const byProgress = app
+      .frame()
+      .split('\n')
+      .filter((l) => /^[ ›]\d/.test(l));
     expect(byProgress[0]).toContain('2001');
     expect(byProgress.at(-1)).toMatch(/2008|2007|2006|2004|2005/);
     await app.press('s');
@@ -209,7 +232,8 @@ describe('job table keys', () => {
     app.store.setState((s) => {
       const jobs = { ...s.jobs };
       delete jobs['local/2001'];
-      for (const id of ['1001', '1002', '1003']) jobs[`local/${id}`] = entry(app.now, { job_id: id, name: `new-${id}` });
+      for (const id of ['1001', '1002', '1003'])
+        jobs[`local/${id}`] = entry(app.now, { job_id: id, name: `new-${id}` });
       return { jobs };
     });
     await settle();

@@ -2,7 +2,7 @@
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DemoJob, type LogEvent, demoJobs } from './scenarios.js';
+import { type DemoJob, demoJobs, type LogEvent } from './scenarios.js';
 
 export interface DemoJobView {
   spec: DemoJob;
@@ -122,7 +122,10 @@ export class DemoCluster {
       if ((j.spec.id === id || j.spec.arrayJobId === id) && j.endAt === null) {
         this.cancelled.set(j.spec.id, t);
         if (j.state === 'RUNNING') {
-          appendFileSync(j.logPath, `slurmstepd-gpu-017: error: *** JOB ${j.spec.id} ON gpu-017 CANCELLED AT ${new Date().toISOString().slice(0, 19)} ***\n`);
+          appendFileSync(
+            j.logPath,
+            `slurmstepd-gpu-017: error: *** JOB ${j.spec.id} ON gpu-017 CANCELLED AT ${new Date().toISOString().slice(0, 19)} ***\n`,
+          );
         }
       }
     }

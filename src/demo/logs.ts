@@ -41,6 +41,8 @@ export function tqdmBar(opts: {
 
 /** A traceback ending in the given exception line. */
 export function traceback(frames: [string, number, string, string][], last: string): string {
-  const body = frames.map(([file, line, fn, code]) => `  File "${file}", line ${line}, in ${fn}\n    ${code}\n`).join('');
+  const body = frames
+    .map(([file, line, fn, code]) => `  File "${file}", line ${line}, in ${fn}\n    ${code}\n`)
+    .join('');
   return `Traceback (most recent call last):\n${body}${last}\n`;
 }

@@ -3,7 +3,7 @@
  * start (negative = before it) and a generator of timed log writes, so the same
  * pipeline that reads real logs reads these.
  */
-import { traceback, tqdmBar } from './logs.js';
+import { tqdmBar, traceback } from './logs.js';
 
 export interface LogEvent {
   /** Seconds relative to the demo start. */
@@ -71,7 +71,10 @@ function* epochs(opts: {
       if (opts.stopAt !== undefined && t >= opts.stopAt) return;
       const loss = opts.loss?.(global + n);
       const postfix = loss === undefined ? undefined : `loss=${Number.isNaN(loss) ? 'nan' : loss.toFixed(4)}`;
-      yield { at: t, text: `\r${tqdmBar({ desc: opts.desc(e), n, total: opts.steps, elapsed: t - start, unit: opts.unit, postfix })}` };
+      yield {
+        at: t,
+        text: `\r${tqdmBar({ desc: opts.desc(e), n, total: opts.steps, elapsed: t - start, unit: opts.unit, postfix })}`,
+      };
     }
     global += opts.steps;
     yield { at: t, text: '\n' };
@@ -112,7 +115,8 @@ export function demoJobs(): DemoJob[] {
       gpus: 2,
       usage: { cpu: 0.7, memGiB: 24 },
       jobstatsGpuPct: [91, 0],
-      log: (s) => header(s, ['DDP world_size=2', 'rank 1 never joined the process group; rank 0 trained alone', 'done']),
+      log: (s) =>
+        header(s, ['DDP world_size=2', 'rank 1 never joined the process group; rank 0 trained alone', 'done']),
     },
     {
       ...base,
@@ -124,12 +128,21 @@ export function demoJobs(): DemoJob[] {
       endAt: -1200 + 10 * 250,
       endState: 'COMPLETED',
       usage: { cpu: 0.29, memGiB: 5.1, gpuPct: 91 },
-      log: (s) => chain(
-        header(s, ['[rank0] world_size=1 · dataset imagenet-subset (128k images)']),
-        epochs({ t0: s, epochs: 10, steps: 500, rate: 2, desc: (e) => `Epoch ${e}/10`, loss: decay(900),
-          afterEpoch: (e) => `epoch ${e}: val_loss=${(0.9 - e * 0.04).toFixed(4)} val_acc=${(0.6 + e * 0.03).toFixed(4)}\n` }),
-        header(s + 2500, ['Training finished. Best checkpoint saved to checkpoints/best.pt']),
-      ),
+      log: (s) =>
+        chain(
+          header(s, ['[rank0] world_size=1 · dataset imagenet-subset (128k images)']),
+          epochs({
+            t0: s,
+            epochs: 10,
+            steps: 500,
+            rate: 2,
+            desc: (e) => `Epoch ${e}/10`,
+            loss: decay(900),
+            afterEpoch: (e) =>
+              `epoch ${e}: val_loss=${(0.9 - e * 0.04).toFixed(4)} val_acc=${(0.6 + e * 0.03).toFixed(4)}\n`,
+          }),
+          header(s + 2500, ['Training finished. Best checkpoint saved to checkpoints/best.pt']),
+        ),
     },
     {
       ...base,
@@ -144,10 +157,20 @@ export function demoJobs(): DemoJob[] {
       gpus: 2,
       usage: { cpu: 0.8, memGiB: 27 },
       jobstatsGpuPct: [88.4, 0.2],
-      log: (s) => chain(
-        header(s, ['[2026-11-28 09:00:00] pretraining gpt-small, 20000 steps']),
-        epochs({ t0: s, epochs: 1, steps: 20000, rate: 3.1, every: 1, desc: () => 'pretrain', unit: 'step', loss: decay(4000) }),
-      ),
+      log: (s) =>
+        chain(
+          header(s, ['[2026-11-28 09:00:00] pretraining gpt-small, 20000 steps']),
+          epochs({
+            t0: s,
+            epochs: 1,
+            steps: 20000,
+            rate: 3.1,
+            every: 1,
+            desc: () => 'pretrain',
+            unit: 'step',
+            loss: decay(4000),
+          }),
+        ),
     },
     {
       ...base,
@@ -160,21 +183,36 @@ export function demoJobs(): DemoJob[] {
       endState: 'FAILED',
       exitCode: '1:0',
       endReason: 'NonZeroExitCode',
-      log: (s) => chain(
-        header(s, ['Loading bert-large-uncased (335M params)', 'batch size 64, fp32']),
-        epochs({ t0: s, epochs: 3, steps: 400, rate: 4.9, desc: (e) => `Epoch ${e - 1}`, unit: 'batch', stopAt: 28, loss: decay(300) }),
-        header(28, [
-          '',
-          traceback(
-            [
-              ['train.py', 88, '<module>', 'main()'],
-              ['train.py', 71, 'main', 'loss = model(**batch).loss'],
-              ['/opt/venv/lib/python3.11/site-packages/torch/nn/modules/module.py', 1532, '_call_impl', 'return forward_call(*args, **kwargs)'],
-            ],
-            'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 39.39 GiB of which 1.21 GiB is free.',
-          ),
-        ]),
-      ),
+      log: (s) =>
+        chain(
+          header(s, ['Loading bert-large-uncased (335M params)', 'batch size 64, fp32']),
+          epochs({
+            t0: s,
+            epochs: 3,
+            steps: 400,
+            rate: 4.9,
+            desc: (e) => `Epoch ${e - 1}`,
+            unit: 'batch',
+            stopAt: 28,
+            loss: decay(300),
+          }),
+          header(28, [
+            '',
+            traceback(
+              [
+                ['train.py', 88, '<module>', 'main()'],
+                ['train.py', 71, 'main', 'loss = model(**batch).loss'],
+                [
+                  '/opt/venv/lib/python3.11/site-packages/torch/nn/modules/module.py',
+                  1532,
+                  '_call_impl',
+                  'return forward_call(*args, **kwargs)',
+                ],
+              ],
+              'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 39.39 GiB of which 1.21 GiB is free.',
+            ),
+          ]),
+        ),
     },
     {
       ...base,
@@ -190,7 +228,10 @@ export function demoJobs(): DemoJob[] {
       log: (s) =>
         header(s, [
           'torch 2.4.0, cuda available: True',
-          traceback([['eval.py', 3, '<module>', 'import flash_attn']], "ModuleNotFoundError: No module named 'flash_attn'").trimEnd(),
+          traceback(
+            [['eval.py', 3, '<module>', 'import flash_attn']],
+            "ModuleNotFoundError: No module named 'flash_attn'",
+          ).trimEnd(),
         ]),
     },
     {
@@ -257,10 +298,13 @@ export function demoJobs(): DemoJob[] {
       endAt: 30,
       endState: 'TIMEOUT',
       endReason: 'TimeLimit',
-      log: (s) => chain(
-        epochs({ t0: s, epochs: 1, steps: 100000, rate: 2, desc: () => 'probe', unit: 'tok_batch', stopAt: 30 }),
-        header(30, ['slurmstepd-gpu-017: error: *** JOB 4109 ON gpu-017 CANCELLED AT 2026-11-28T10:00:00 DUE TO TIME LIMIT ***']),
-      ),
+      log: (s) =>
+        chain(
+          epochs({ t0: s, epochs: 1, steps: 100000, rate: 2, desc: () => 'probe', unit: 'tok_batch', stopAt: 30 }),
+          header(30, [
+            'slurmstepd-gpu-017: error: *** JOB 4109 ON gpu-017 CANCELLED AT 2026-11-28T10:00:00 DUE TO TIME LIMIT ***',
+          ]),
+        ),
     },
     {
       ...base,
@@ -275,10 +319,22 @@ export function demoJobs(): DemoJob[] {
       exitCode: '0:125',
       endReason: 'OutOfMemory',
       usage: { cpu: 0.12, memGiB: 32 },
-      log: (s) => chain(
-        epochs({ t0: s, epochs: 1, steps: 100, rate: 0.1, every: 10, desc: () => 'caching shards', unit: 'shard', stopAt: s + 60 }),
-        header(s + 60, ['slurmstepd-gpu-003: error: Detected 1 oom-kill event(s) in StepId=4111.batch. Some of your processes may have been killed by the cgroup out-of-memory handler.']),
-      ),
+      log: (s) =>
+        chain(
+          epochs({
+            t0: s,
+            epochs: 1,
+            steps: 100,
+            rate: 0.1,
+            every: 10,
+            desc: () => 'caching shards',
+            unit: 'shard',
+            stopAt: s + 60,
+          }),
+          header(s + 60, [
+            'slurmstepd-gpu-003: error: Detected 1 oom-kill event(s) in StepId=4111.batch. Some of your processes may have been killed by the cgroup out-of-memory handler.',
+          ]),
+        ),
     },
   ];
   // A learning-rate sweep: 6 tasks, 2 at a time; task 3 diverges.
@@ -301,12 +357,23 @@ export function demoJobs(): DemoJob[] {
       exitCode: fails ? '2:0' : '0:0',
       pendingReason: 'JobArrayTaskLimit',
       endReason: fails ? 'NonZeroExitCode' : 'None',
-      log: (s) => chain(
-        header(s, [`array task 4105_${task} lr=${(1e-4 * 2 ** task).toExponential(1)}`]),
-        epochs({ t0: s, epochs: 1, steps: 120, rate: 3, desc: () => `lr=${(1e-4 * 2 ** task).toExponential(1)}`, unit: 'step',
-          stopAt: fails ? s + 24 : undefined, loss: fails ? () => Number.NaN : decay(60) }),
-        header(s + (fails ? 24.5 : 40), [fails ? '\nERROR: loss is NaN at step 71, aborting' : `final_loss=${(0.5 + task / 20).toFixed(4)}`]),
-      ),
+      log: (s) =>
+        chain(
+          header(s, [`array task 4105_${task} lr=${(1e-4 * 2 ** task).toExponential(1)}`]),
+          epochs({
+            t0: s,
+            epochs: 1,
+            steps: 120,
+            rate: 3,
+            desc: () => `lr=${(1e-4 * 2 ** task).toExponential(1)}`,
+            unit: 'step',
+            stopAt: fails ? s + 24 : undefined,
+            loss: fails ? () => Number.NaN : decay(60),
+          }),
+          header(s + (fails ? 24.5 : 40), [
+            fails ? '\nERROR: loss is NaN at step 71, aborting' : `final_loss=${(0.5 + task / 20).toFixed(4)}`,
+          ]),
+        ),
     });
   }
   return jobs;
@@ -317,7 +384,10 @@ function* hfTrainer(s: number): Generator<LogEvent> {
   const rate = 3.3;
   let t = s;
   let n = 0;
-  yield { at: s, text: "***** Running training *****\n  Num examples = 480,000\n  Total optimization steps = 30,000\n" };
+  yield {
+    at: s,
+    text: '***** Running training *****\n  Num examples = 480,000\n  Total optimization steps = 30,000\n',
+  };
   while (n < total) {
     t += 1;
     const next = Math.floor((t - s) * rate);

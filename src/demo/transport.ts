@@ -77,7 +77,9 @@ export class DemoTransport implements Transport {
       }
       case 'scancel': {
         const id = Number.parseInt(argv.at(-1) ?? '', 10);
-        return this.sim.cancel(id) ? ok('') : fail(`scancel: error: Kill job error on job id ${argv.at(-1)}: Job/step already completing or completed`);
+        return this.sim.cancel(id)
+          ? ok('')
+          : fail(`scancel: error: Kill job error on job id ${argv.at(-1)}: Job/step already completing or completed`);
       }
       case 'id':
         // The demo user is uid 1000: the demo's own scancel reads `CANCELLED by 1000`; `id -un` says
@@ -187,7 +189,14 @@ export class DemoTransport implements Transport {
       const use = usageOf(v, durationS(f.TimeUsed ?? '0:00'));
       const job: Record<string, string> = { ...row, TotalCPU: use.cpu, AdminComment: jobstats(v, use) };
       out.push(SACCT_FIELDS.map((k) => job[k] ?? '').join(SACCT_SEP));
-      const batch: Record<string, string> = { ...row, JobID: `${row.JobID}.batch`, JobName: 'batch', MaxRSS: use.rss, TotalCPU: use.cpu, TRESUsageInTot: use.tres };
+      const batch: Record<string, string> = {
+        ...row,
+        JobID: `${row.JobID}.batch`,
+        JobName: 'batch',
+        MaxRSS: use.rss,
+        TotalCPU: use.cpu,
+        TRESUsageInTot: use.tres,
+      };
       out.push(SACCT_FIELDS.map((k) => batch[k] ?? '').join(SACCT_SEP));
     }
     return out.map((l) => `${l}\n`).join('');
@@ -216,7 +225,8 @@ export class DemoTransport implements Transport {
 
   private scontrolLine(v: DemoJobView): string {
     const f = this.fields(v);
-    const arr = v.spec.arrayJobId !== undefined ? ` ArrayJobId=${v.spec.arrayJobId} ArrayTaskId=${v.spec.arrayTaskId}` : '';
+    const arr =
+      v.spec.arrayJobId !== undefined ? ` ArrayJobId=${v.spec.arrayJobId} ArrayTaskId=${v.spec.arrayTaskId}` : '';
     return (
       `JobId=${v.spec.id}${arr} JobName=${v.spec.name} UserId=${this.user}(1000) Account=ml-lab JobState=${v.state} ` +
       `Reason=${v.reason ?? 'None'} ExitCode=${v.exitCode} RunTime=${f.TimeUsed} TimeLimit=${f.TimeLimit} ` +
@@ -242,7 +252,10 @@ function usageOf(v: DemoJobView, elapsed: number): DemoUse {
   const cpuS = Math.max(0, elapsed) * 8 * u.cpu;
   const memK = Math.round(u.memGiB * 1024 * 1024);
   // Slurm records gres/gpuutil from 23.02 with NVML; one GPU keeps the demo version-independent.
-  const gpu = u.gpuPct !== undefined && v.spec.gpus === 1 ? `gres/gpumem=${Math.round(u.memGiB * 1.5 * 1024)}M,gres/gpuutil=${u.gpuPct},` : '';
+  const gpu =
+    u.gpuPct !== undefined && v.spec.gpus === 1
+      ? `gres/gpumem=${Math.round(u.memGiB * 1.5 * 1024)}M,gres/gpuutil=${u.gpuPct},`
+      : '';
   return {
     cpu: sacctDuration(cpuS),
     cpuS,
@@ -303,7 +316,10 @@ function groupPending(rows: DemoJobView[]): (DemoJobView | PendingGroup)[] {
 
 function matches(v: DemoJobView, id: string): boolean {
   const s = v.spec;
-  return id === String(s.id) || (s.arrayJobId !== undefined && (id === String(s.arrayJobId) || id === `${s.arrayJobId}_${s.arrayTaskId}`));
+  return (
+    id === String(s.id) ||
+    (s.arrayJobId !== undefined && (id === String(s.arrayJobId) || id === `${s.arrayJobId}_${s.arrayTaskId}`))
+  );
 }
 
 function isEnded(v: DemoJobView): boolean {

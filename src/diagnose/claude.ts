@@ -82,7 +82,8 @@ export function resolveClaudeCommand(config: ClaudeConfig, env: NodeJS.ProcessEn
   return ['claude'];
 }
 
-const positive = (v: unknown, fallback: number): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : fallback);
+const positive = (v: unknown, fallback: number): number =>
+  typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : fallback;
 
 /** Turn limit actually used: at least 2 (`--max-turns 1` may stop before the model answers). */
 export function maxTurns(config: ClaudeConfig): number {
@@ -131,10 +132,22 @@ interface Spawned {
 
 function spawnOnce(argv: string[], opts: RunClaudeOptions, timeoutMs: number): Promise<Spawned> {
   return new Promise((resolve) => {
-    const r: Spawned = { stdout: '', stderr: '', code: null, signal: null, timedOut: false, cancelled: false, spawnError: null };
+    const r: Spawned = {
+      stdout: '',
+      stderr: '',
+      code: null,
+      signal: null,
+      timedOut: false,
+      cancelled: false,
+      spawnError: null,
+    };
     let child: ReturnType<typeof spawn>;
     try {
-      child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], cwd: opts.cwd, env: opts.env ?? process.env });
+      child = spawn(argv[0]!, argv.slice(1), {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        cwd: opts.cwd,
+        env: opts.env ?? process.env,
+      });
     } catch (err) {
       r.spawnError = err as NodeJS.ErrnoException;
       resolve(r);
@@ -214,27 +227,38 @@ const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFi
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 /** Token totals: `modelUsage` covers every model used; `usage` only the main loop (fallback). */
-export function tokenTotals(j: Record<string, unknown>): { input: number | null; output: number | null; model: string | null } {
+export function tokenTotals(j: Record<string, unknown>): {
+  input: number | null;
+  output: number | null;
+  model: string | null;
+} {
   const mu = j.modelUsage;
   if (mu && typeof mu === 'object' && Object.keys(mu).length > 0) {
     let input = 0;
     let output = 0;
     for (const m of Object.values(mu as Record<string, Record<string, unknown>>)) {
-      input += (num(m?.inputTokens) ?? 0) + (num(m?.cacheReadInputTokens) ?? 0) + (num(m?.cacheCreationInputTokens) ?? 0);
+      input +=
+        (num(m?.inputTokens) ?? 0) + (num(m?.cacheReadInputTokens) ?? 0) + (num(m?.cacheCreationInputTokens) ?? 0);
       output += num(m?.outputTokens) ?? 0;
     }
     return { input, output, model: Object.keys(mu).join(',') };
   }
   const u = j.usage as Record<string, unknown> | undefined;
   if (!u || typeof u !== 'object') return { input: null, output: null, model: null };
-  const input = (num(u.input_tokens) ?? 0) + (num(u.cache_read_input_tokens) ?? 0) + (num(u.cache_creation_input_tokens) ?? 0);
+  const input =
+    (num(u.input_tokens) ?? 0) + (num(u.cache_read_input_tokens) ?? 0) + (num(u.cache_creation_input_tokens) ?? 0);
   return { input, output: num(u.output_tokens), model: null };
 }
 
-const LOGIN_RE = /\b(?:log ?in|logged in|\/login|auth(?:entication|orization)?|api[ _-]?key|x-api-key|oauth|credentials?|unauthori[sz]ed|401)\b/i;
+const LOGIN_RE =
+  /\b(?:log ?in|logged in|\/login|auth(?:entication|orization)?|api[ _-]?key|x-api-key|oauth|credentials?|unauthori[sz]ed|401)\b/i;
 
 const firstLine = (s: string, max = 300): string => {
-  const l = s.split('\n').find((x) => x.trim() !== '')?.trim() ?? '';
+  const l =
+    s
+      .split('\n')
+      .find((x) => x.trim() !== '')
+      ?.trim() ?? '';
   return l.length > max ? `${l.slice(0, max)}…` : l;
 };
 
@@ -247,17 +271,24 @@ function explain(sp: Spawned, j: Record<string, unknown> | null, timeoutS: numbe
     return `could not start Claude Code: ${firstLine(sp.spawnError.message)}`;
   }
   if (sp.cancelled) return 'diagnosis cancelled';
-  if (sp.timedOut) return `Claude Code did not answer within ${timeoutS}s; stopped it (raise claude.timeoutS if needed)`;
+  if (sp.timedOut)
+    return `Claude Code did not answer within ${timeoutS}s; stopped it (raise claude.timeoutS if needed)`;
   if (!j) {
     const said = firstLine(sp.stdout) || firstLine(sp.stderr);
     if (LOGIN_RE.test(`${sp.stdout}\n${sp.stderr}`)) return notLoggedIn(said);
     if (sp.code === 127 && !sp.stdout) return NOT_FOUND_MESSAGE;
     const how = sp.signal ? `killed by ${sp.signal}` : `exit ${sp.code}`;
-    return said ? `Claude Code answered with something that is not JSON (${how}): ${said}` : `Claude Code produced no output (${how})`;
+    return said
+      ? `Claude Code answered with something that is not JSON (${how}): ${said}`
+      : `Claude Code produced no output (${how})`;
   }
   const errors = Array.isArray(j.errors) ? j.errors.filter((e): e is string => typeof e === 'string') : [];
   const detail = errors.length ? errors.map((e) => firstLine(e, 200)).join('; ') : firstLine(str(j.result) ?? '');
-  if (LOGIN_RE.test(`${detail}\n${sp.stderr}`) && j.subtype !== 'error_max_turns' && j.subtype !== 'error_max_budget_usd') {
+  if (
+    LOGIN_RE.test(`${detail}\n${sp.stderr}`) &&
+    j.subtype !== 'error_max_turns' &&
+    j.subtype !== 'error_max_budget_usd'
+  ) {
     return notLoggedIn(detail || firstLine(sp.stderr));
   }
   switch (j.subtype) {
@@ -303,16 +334,29 @@ export async function runClaude(opts: RunClaudeOptions): Promise<ClaudeResult> {
       attempt = await once(opts, opts.skillFile, timeoutS, total);
     }
     if (attempt === 'skill-not-loaded') {
-      return { ...total, ok: false, error: 'Claude returned an empty answer (the monitor-slurm skill did not run); try `hpc-watch skill install`' };
+      return {
+        ...total,
+        ok: false,
+        error: 'Claude returned an empty answer (the monitor-slurm skill did not run); try `hpc-watch skill install`',
+      };
     }
     return total;
   } catch (err) {
-    return { ...total, ok: false, error: `Claude Code run failed: ${firstLine(err instanceof Error ? err.message : String(err))}` };
+    return {
+      ...total,
+      ok: false,
+      error: `Claude Code run failed: ${firstLine(err instanceof Error ? err.message : String(err))}`,
+    };
   }
 }
 
 /** One spawn; adds its cost and tokens into `total`. */
-async function once(opts: RunClaudeOptions, skillFile: string | undefined, timeoutS: number, total: ClaudeResult): Promise<'done' | 'skill-not-loaded'> {
+async function once(
+  opts: RunClaudeOptions,
+  skillFile: string | undefined,
+  timeoutS: number,
+  total: ClaudeResult,
+): Promise<'done' | 'skill-not-loaded'> {
   const argv = [...opts.command, ...claudeArgs(opts.jobId, opts.config, skillFile)];
   const sp = await spawnOnce(argv, opts, timeoutS * 1000);
   const j = sp.spawnError || sp.timedOut || sp.cancelled ? null : parseResultJson(sp.stdout);

@@ -141,9 +141,10 @@ export function collapse(lines: readonly string[], from: number, to: number, opt
     const prev = runs.at(-1);
     if (prev && it.kind === 'line' && (prev.kind === 'line' || prev.kind === 'repeat') && baseText(prev) === it.text) {
       const n = prev.folded + 2;
-      runs[runs.length - 1] = it.text.trim() === ''
-        ? item('', prev.first, it.last, 'repeat', n - 1)
-        : item(`${it.text}  [×${n}]`, prev.first, it.last, 'repeat', n - 1);
+      runs[runs.length - 1] =
+        it.text.trim() === ''
+          ? item('', prev.first, it.last, 'repeat', n - 1)
+          : item(`${it.text}  [×${n}]`, prev.first, it.last, 'repeat', n - 1);
       continue;
     }
     runs.push(it);
@@ -182,7 +183,15 @@ function foldProgress(items: Item[]): Item[] {
       const it = items[k]!;
       const first = n === 0 ? items[i]!.first : it.first;
       const note = n === kept.length - 1 ? `  [last of ${total} progress updates]` : '';
-      out.push(item(`${it.text}${note}`, first, n === kept.length - 1 ? items[j - 1]!.last : it.last, 'progress', n === kept.length - 1 ? total - kept.length : 0));
+      out.push(
+        item(
+          `${it.text}${note}`,
+          first,
+          n === kept.length - 1 ? items[j - 1]!.last : it.last,
+          'progress',
+          n === kept.length - 1 ? total - kept.length : 0,
+        ),
+      );
     });
     i = j;
   }

@@ -7,12 +7,11 @@ import { isFailure, isQueued, isRunning } from '../../parsers/job-state.js';
 import { sanitizeLogLine } from '../../parsers/sanitize.js';
 import type { CliOptions } from '../cli-args.js';
 import type { Settings } from '../config.js';
+import { UserError } from '../errors.js';
 import { openSession, pollOnce, type Session } from '../session.js';
 import type { JobEntry } from '../store.js';
-import { UserError } from '../errors.js';
 import { type DiagnosisOutcome, diagnoseJob } from './run.js';
 import { skillIsStale } from './skill.js';
-
 
 /** The job asked for; for an array id, its first failed task (with a note on stderr). */
 function findJob(session: Session, id: string): { entry: JobEntry | null; note: string | null } {
@@ -23,7 +22,10 @@ function findJob(session: Session, id: string): { entry: JobEntry | null; note: 
   const failed = tasks.filter((e) => e.analysis?.failure || isFailure(e.job.state));
   if (failed.length > 0) {
     const pick = failed.sort((a, b) => Number(a.job.array_task_id) - Number(b.job.array_task_id))[0]!;
-    return { entry: pick, note: `job ${id} is an array: diagnosing task ${pick.job.job_id} (${failed.length} of ${tasks.length} tasks failed)` };
+    return {
+      entry: pick,
+      note: `job ${id} is an array: diagnosing task ${pick.job.job_id} (${failed.length} of ${tasks.length} tasks failed)`,
+    };
   }
   return { entry: tasks[0] ?? null, note: null };
 }
@@ -36,7 +38,8 @@ function refusal(e: JobEntry, force: boolean): string | null {
   if (isRunning(state) && !force) {
     return `job ${id} is still ${state}; nothing to diagnose yet (--force diagnoses a failure already in its log)`;
   }
-  if (state === 'COMPLETED' && !force) return `job ${id} COMPLETED (exit ${e.job.exit_code ?? '0:0'}); nothing to diagnose`;
+  if (state === 'COMPLETED' && !force)
+    return `job ${id} COMPLETED (exit ${e.job.exit_code ?? '0:0'}); nothing to diagnose`;
   return null;
 }
 
@@ -104,7 +107,10 @@ export async function runDiagnose(opts: CliOptions, settings: Settings): Promise
       process.stderr.write(
         `hpc-watch: dry run for job ${o.jobId}: ${ex.tokens} tokens (budget ${ex.budgetTokens}), ${r} secret${r === 1 ? '' : 's'} redacted; nothing sent\n`,
       );
-      if (opts.json) process.stdout.write(`${JSON.stringify({ ...toJson(o, id, null), dry_run: true, hash: ex.hash, excerpt: ex.text })}\n`);
+      if (opts.json)
+        process.stdout.write(
+          `${JSON.stringify({ ...toJson(o, id, null), dry_run: true, hash: ex.hash, excerpt: ex.text })}\n`,
+        );
       else process.stdout.write(ex.text);
       return 0;
     }
@@ -118,9 +124,13 @@ export async function runDiagnose(opts: CliOptions, settings: Settings): Promise
     }
     process.stdout.write(`${sanitizeLogLine(o.text ?? '').trimEnd()}\n\n${costLine(o)}\n`);
     if (!o.skillFile && !o.cached) {
-      process.stderr.write('hpc-watch: tip: `hpc-watch skill install` puts the monitor-slurm skill where Claude Code finds it\n');
+      process.stderr.write(
+        'hpc-watch: tip: `hpc-watch skill install` puts the monitor-slurm skill where Claude Code finds it\n',
+      );
     } else if (o.skillFile && skillIsStale(o.skillFile)) {
-      process.stderr.write(`hpc-watch: tip: ${o.skillFile} is an older skill that sends the bundle twice; \`hpc-watch skill install --force\` updates it\n`);
+      process.stderr.write(
+        `hpc-watch: tip: ${o.skillFile} is an older skill that sends the bundle twice; \`hpc-watch skill install --force\` updates it\n`,
+      );
     }
     return 0;
   } finally {

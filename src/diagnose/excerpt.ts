@@ -82,14 +82,15 @@ interface Stream {
   skippedHead: boolean;
 }
 
-
 /** Builds the bundle; pure apart from hashing. */
 export function buildExcerpt(input: ExcerptInput): Excerpt {
   const asked = Number(input.budgetTokens ?? DEFAULT_TOKEN_BUDGET);
   const budget = Math.max(MIN_BUDGET, Number.isFinite(asked) ? Math.floor(asked) : DEFAULT_TOKEN_BUDGET);
   const redact: Redactor = input.redact ? (t) => input.redact!(t).text : (t) => t;
   const f = input.facts;
-  const sameFile = input.stderr ? input.stderr.path === input.stdout?.path : !!f.stdoutPath && f.stderrPath === f.stdoutPath;
+  const sameFile = input.stderr
+    ? input.stderr.path === input.stdout?.path
+    : !!f.stdoutPath && f.stderrPath === f.stdoutPath;
   const streams: Stream[] = [];
   if (input.stderr && !(sameFile && input.stdout)) streams.push(prepare(input.stderr, 'stderr', redact));
   if (input.stdout) streams.push(prepare(input.stdout, sameFile ? 'stdout+stderr' : 'stdout', redact));
@@ -164,7 +165,10 @@ function locateRoot(streams: Stream[], failure: Failure | null): Root | null {
 function sameLine(s: Stream, i: number, want: string): boolean {
   const got = s.full[i]!.trim();
   // Redaction may have changed the line; the unredacted `want` then still starts the same way.
-  return got === want || (got.includes('[REDACTED:') && want.startsWith(got.slice(0, Math.max(8, got.indexOf('[REDACTED:')))));
+  return (
+    got === want ||
+    (got.includes('[REDACTED:') && want.startsWith(got.slice(0, Math.max(8, got.indexOf('[REDACTED:')))))
+  );
 }
 
 /** Lays the sections out within `budget` tokens (before the final redaction pass). */
@@ -177,7 +181,10 @@ function assemble(
   redact: Redactor,
 ): string {
   const job = jobSection(input, redact);
-  const progress = progressSection(input, streams.map((s) => s.lines));
+  const progress = progressSection(
+    input,
+    streams.map((s) => s.lines),
+  );
   const tbStream = root?.stream.tb ? root.stream : (streams.find((s) => s.tb) ?? null);
   const failureHead = failureHeader(input.facts.failure, root, rootLine);
   const fixedCost = job.cost + failureHead.cost + (progress?.cost ?? 0);
@@ -187,9 +194,14 @@ function assemble(
   let tb = tbStream ? fitTraceback(tbStream, Math.floor(left * 0.4)) : null;
   left -= tb?.cost ?? 0;
   // Near the end of its log the tail shows the surroundings anyway; a separate context would split them.
-  const anchorEnd = root ? Math.max(root.index, root.stream.tb && root.index >= root.stream.tb[0] ? root.stream.tb[1] : root.index) : 0;
+  const anchorEnd = root
+    ? Math.max(root.index, root.stream.tb && root.index >= root.stream.tb[0] ? root.stream.tb[1] : root.index)
+    : 0;
   const nearEnd = root ? root.stream.lines.length - 1 - anchorEnd <= CONTEXT_RADIUS * 2 : false;
-  const ctx = root && !nearEnd ? fitContext(root, Math.floor(left * 0.25), tb !== null) : { built: null, shown: [] as [number, number][] };
+  const ctx =
+    root && !nearEnd
+      ? fitContext(root, Math.floor(left * 0.25), tb !== null)
+      : { built: null, shown: [] as [number, number][] };
   left -= ctx.built?.cost ?? 0;
   const excluded = new Map<Stream, [number, number][]>();
   for (const s of streams) excluded.set(s, []);
@@ -199,7 +211,9 @@ function assemble(
   const caps = streams.map((s) => (s.label === 'stdout' ? STDOUT_TAIL : STDERR_TAIL));
   const tails: (Built | null)[] = streams.map(() => null);
   const firstShare = streams.length > 1 ? 0.6 : 1;
-  tails[0] = streams[0] ? fitTail(streams[0], excluded.get(streams[0])!, caps[0]!, Math.floor(left * firstShare)) : null;
+  tails[0] = streams[0]
+    ? fitTail(streams[0], excluded.get(streams[0])!, caps[0]!, Math.floor(left * firstShare))
+    : null;
   left -= tails[0]?.cost ?? 0;
   if (streams[1]) {
     tails[1] = fitTail(streams[1], excluded.get(streams[1])!, caps[1]!, left);
@@ -212,7 +226,13 @@ function assemble(
     const grown = fitTraceback(tbStream, tb.cost + left);
     if (grown) tb = grown;
   }
-  const parts = [job.text, failureHead.text + (ctx.built?.text ?? ''), tb?.text, ...tails.map((t) => t?.text), progress?.text];
+  const parts = [
+    job.text,
+    failureHead.text + (ctx.built?.text ?? ''),
+    tb?.text,
+    ...tails.map((t) => t?.text),
+    progress?.text,
+  ];
   return parts.filter((p): p is string => !!p).join('');
 }
 
@@ -226,7 +246,11 @@ function failureHeader(failure: Failure | null, root: Root | null, rootLine: str
 }
 
 /** ±r lines around the root cause (around the whole traceback when the cause is inside it). */
-function fitContext(root: Root, allowance: number, tbShown: boolean): { built: Built | null; shown: [number, number][] } {
+function fitContext(
+  root: Root,
+  allowance: number,
+  tbShown: boolean,
+): { built: Built | null; shown: [number, number][] } {
   const s = root.stream;
   const inTb = s.tb && root.index >= s.tb[0] && root.index <= s.tb[1];
   const [a, b] = inTb ? s.tb! : [root.index, root.index];
@@ -236,9 +260,13 @@ function fitContext(root: Root, allowance: number, tbShown: boolean): { built: B
     const to = Math.min(s.lines.length, b + r + 1);
     const before = collapse(s.lines, from, a, { skip: skipTb });
     const after = collapse(s.lines, b + 1, to, { skip: skipTb });
-    const tbNote = tbShown ? '   [… the traceback, see ### TRACEBACK]' : `   [… a traceback of ${b - a + 1} lines, left out for size]`;
+    const tbNote = tbShown
+      ? '   [… the traceback, see ### TRACEBACK]'
+      : `   [… a traceback of ${b - a + 1} lines, left out for size]`;
     const mid = [markerItem(inTb ? tbNote : `>> ${s.lines[root.index]}`, a, b)];
-    const items = [...before, ...mid, ...after].map((it) => (it.kind === 'marker' ? it : { ...it, text: `   ${it.text}` }));
+    const items = [...before, ...mid, ...after].map((it) =>
+      it.kind === 'marker' ? it : { ...it, text: `   ${it.text}` },
+    );
     if (before.length + after.length === 0) return { built: null, shown: [] };
     const built = section(`context (${s.label} lines ${from + 1}-${to}):`, items);
     if (built.cost <= allowance) return { built, shown: [[from, to - 1]] };
@@ -318,4 +346,3 @@ function mergeRanges(ranges: [number, number][]): [number, number][] {
   }
   return out;
 }
-

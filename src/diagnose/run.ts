@@ -7,6 +7,7 @@ import { analyzeLogDetailed } from '../../parsers/log.js';
 import type { Failure, LogAnalysis } from '../../parsers/types.js';
 import type { ClaudeConfig } from '../config.js';
 import { jobFailure, mergeLogAnalyses } from '../model/merge-analysis.js';
+import { outboundRedactor } from '../redact.js';
 import type { Session } from '../session.js';
 import type { DiagnosisState, JobEntry, LogInfo, Store } from '../store.js';
 import { DEFAULT_TAIL_BYTES, readTail } from '../tail/read-tail.js';
@@ -14,7 +15,6 @@ import type { Transport } from '../transport/types.js';
 import { readCachedDiagnosis, writeCachedDiagnosis } from './cache.js';
 import { type ClaudeResult, resolveClaudeCommand, runClaude } from './claude.js';
 import { buildExcerpt, DEFAULT_TOKEN_BUDGET, type Excerpt, type ExcerptLog } from './excerpt.js';
-import { outboundRedactor } from '../redact.js';
 import { findSkill, skillPromptFile } from './skill.js';
 import { diagnosisMarkdown, parseStructured, type StructuredDiagnosis } from './structured.js';
 
@@ -112,11 +112,13 @@ export async function prepareExcerpt(
 ): Promise<{ excerpt: Excerpt; failure: Failure | null }> {
   const tailBytes = opts.tailBytes ?? DEFAULT_TAIL_BYTES;
   const out = entry.stdout ? await readLog(transport, entry.stdout, tailBytes) : null;
-  const err = entry.stderr && entry.stderr.path !== entry.stdout?.path ? await readLog(transport, entry.stderr, tailBytes) : null;
-  const merged = mergeLogAnalyses(
-    out ? { analysis: out.analysis, mtimeMs: out.mtimeMs } : null,
-    err ? { analysis: err.analysis, mtimeMs: err.mtimeMs } : null,
-  ) ?? entry.analysis;
+  const err =
+    entry.stderr && entry.stderr.path !== entry.stdout?.path ? await readLog(transport, entry.stderr, tailBytes) : null;
+  const merged =
+    mergeLogAnalyses(
+      out ? { analysis: out.analysis, mtimeMs: out.mtimeMs } : null,
+      err ? { analysis: err.analysis, mtimeMs: err.mtimeMs } : null,
+    ) ?? entry.analysis;
   const logFailure = merged?.failure ?? null;
   // COMPLETED yields no job failure; with --force a traceback in its log still counts.
   const failure = jobFailure(entry.job, logFailure) ?? (opts.force ? logFailure : null);
@@ -163,7 +165,10 @@ function setDiagnosis(store: Store, key: string, patch: Partial<DiagnosisState>)
 }
 
 /** Runs one diagnosis for `key` (see the module comment). */
-export async function diagnoseJob(depsOrSession: DiagnoseDeps | Session, opts: DiagnoseOptions): Promise<DiagnosisOutcome> {
+export async function diagnoseJob(
+  depsOrSession: DiagnoseDeps | Session,
+  opts: DiagnoseOptions,
+): Promise<DiagnosisOutcome> {
   const deps = 'clusters' in depsOrSession ? depsFromSession(depsOrSession) : depsOrSession;
   const store = deps.store;
   const key = opts.key;
@@ -193,7 +198,16 @@ export async function diagnoseJob(depsOrSession: DiagnoseDeps | Session, opts: D
     return { ...outcome, error };
   };
   try {
-    if (!opts.dryRun) setDiagnosis(store, key, { status: 'running', error: null, text: null, cached: false, costUsd: null, inputTokens: null, outputTokens: null });
+    if (!opts.dryRun)
+      setDiagnosis(store, key, {
+        status: 'running',
+        error: null,
+        text: null,
+        cached: false,
+        costUsd: null,
+        inputTokens: null,
+        outputTokens: null,
+      });
     if (!entry || entry.notFound) return fail(`job ${outcome.jobId} is not known (not in squeue nor in sacct)`);
     const transport = deps.transportFor(entry.cluster);
     if (!transport) return fail(`no connection to cluster ${entry.cluster}`);
@@ -206,15 +220,33 @@ export async function diagnoseJob(depsOrSession: DiagnoseDeps | Session, opts: D
     outcome.excerpt = excerpt;
     outcome.failure = failure;
     outcome.redactions = excerpt.redactions;
-    if (!failure) return fail(`nothing to diagnose: job ${outcome.jobId} shows no failure in its SLURM state or its logs`);
+    if (!failure)
+      return fail(`nothing to diagnose: job ${outcome.jobId} shows no failure in its SLURM state or its logs`);
     if (opts.dryRun) return { ...outcome, ok: true };
 
     const cached = opts.force ? null : readCachedDiagnosis(excerpt.hash, env);
     if (cached) {
       const structured = parseStructured(cached.structured);
       const text = structured ? diagnosisMarkdown(structured) : cached.text;
-      const res = { ...outcome, ok: true, cached: true, text, structured, costUsd: cached.costUsd, inputTokens: cached.inputTokens, outputTokens: cached.outputTokens, model: cached.model };
-      setDiagnosis(store, key, { status: 'done', text: res.text, cached: true, costUsd: res.costUsd, inputTokens: res.inputTokens, outputTokens: res.outputTokens });
+      const res = {
+        ...outcome,
+        ok: true,
+        cached: true,
+        text,
+        structured,
+        costUsd: cached.costUsd,
+        inputTokens: cached.inputTokens,
+        outputTokens: cached.outputTokens,
+        model: cached.model,
+      };
+      setDiagnosis(store, key, {
+        status: 'done',
+        text: res.text,
+        cached: true,
+        costUsd: res.costUsd,
+        inputTokens: res.inputTokens,
+        outputTokens: res.outputTokens,
+      });
       return res;
     }
     const command = resolveClaudeCommand(config, env);
@@ -295,7 +327,11 @@ const running = new Map<string, DiagnosisHandle>();
  * Fire-and-forget for the TUI's `d` key: progress and the answer appear in `store.diagnoses[key]`.
  * A second call for a key that is still running returns the same handle.
  */
-export function startDiagnosis(session: Session, key: string, opts: Omit<DiagnoseOptions, 'key' | 'signal' | 'dryRun'> = {}): DiagnosisHandle {
+export function startDiagnosis(
+  session: Session,
+  key: string,
+  opts: Omit<DiagnoseOptions, 'key' | 'signal' | 'dryRun'> = {},
+): DiagnosisHandle {
   const existing = running.get(key);
   if (existing) return existing;
   const ac = new AbortController();

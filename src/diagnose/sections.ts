@@ -49,19 +49,52 @@ export function jobSection(input: ExcerptInput, redact: Redactor): Built {
       .map(([k, v]) => `${k}=${v}`)
       .join(' ');
   const state = j.state_detail ? `${j.state} ${j.state_detail}` : j.state;
-  const elapsed = j.elapsed_s === null ? null : j.time_limit_s === null ? `${fmtDuration(j.elapsed_s)} (limit unknown or none)` : `${fmtDuration(j.elapsed_s)}/${fmtDuration(j.time_limit_s)}`;
+  const elapsed =
+    j.elapsed_s === null
+      ? null
+      : j.time_limit_s === null
+        ? `${fmtDuration(j.elapsed_s)} (limit unknown or none)`
+        : `${fmtDuration(j.elapsed_s)}/${fmtDuration(j.time_limit_s)}`;
   const lines = [
-    kv([['id', field(redact, j.job_id)], ['name', field(redact, j.name)], ['state', field(redact, state)], ['exit', j.exit_code], ['derived', j.derived_exit_code], ['reason', field(redact, j.reason)]]),
-    kv([['elapsed', elapsed], ['partition', field(redact, j.partition)], ['nodes', j.num_nodes === null ? null : String(j.num_nodes)], ['nodelist', field(redact, j.nodes)]]),
-    kv([['req_mem', field(redact, j.req_mem)], ['alloc_tres', field(redact, j.alloc_tres)], ['max_rss', field(redact, j.max_rss)]]),
-    kv([['workdir', field(redact, j.work_dir)], ['cmd', field(redact, j.command)]]),
+    kv([
+      ['id', field(redact, j.job_id)],
+      ['name', field(redact, j.name)],
+      ['state', field(redact, state)],
+      ['exit', j.exit_code],
+      ['derived', j.derived_exit_code],
+      ['reason', field(redact, j.reason)],
+    ]),
+    kv([
+      ['elapsed', elapsed],
+      ['partition', field(redact, j.partition)],
+      ['nodes', j.num_nodes === null ? null : String(j.num_nodes)],
+      ['nodelist', field(redact, j.nodes)],
+    ]),
+    kv([
+      ['req_mem', field(redact, j.req_mem)],
+      ['alloc_tres', field(redact, j.alloc_tres)],
+      ['max_rss', field(redact, j.max_rss)],
+    ]),
+    kv([
+      ['workdir', field(redact, j.work_dir)],
+      ['cmd', field(redact, j.command)],
+    ]),
   ];
   const log = (name: string, path: string | null, size: number | null, note: string | null | undefined) =>
     path ? `${name}=${field(redact, path)} (${note ? field(redact, note) : fmtSize(size)})` : null;
-  if (f.stdoutPath && f.stdoutPath === f.stderrPath) lines.push(log('stdout+stderr', f.stdoutPath, f.stdoutSize, f.stdoutNote) ?? '');
-  else lines.push([log('stdout', f.stdoutPath, f.stdoutSize, f.stdoutNote), log('stderr', f.stderrPath, f.stderrSize, f.stderrNote)].filter(Boolean).join(' '));
+  if (f.stdoutPath && f.stdoutPath === f.stderrPath)
+    lines.push(log('stdout+stderr', f.stdoutPath, f.stdoutSize, f.stdoutNote) ?? '');
+  else
+    lines.push(
+      [log('stdout', f.stdoutPath, f.stdoutSize, f.stdoutNote), log('stderr', f.stderrPath, f.stderrSize, f.stderrNote)]
+        .filter(Boolean)
+        .join(' '),
+    );
   if (f.exitNote) lines.push(`note: ${field(redact, f.exitNote)}`);
-  return section('### JOB', lines.filter((l) => l !== ''));
+  return section(
+    '### JOB',
+    lines.filter((l) => l !== ''),
+  );
 }
 
 /** Last progress state, the last bar as printed, and the last metrics. */
@@ -84,7 +117,8 @@ export function progressSection(input: ExcerptInput, streams: readonly (readonly
   }
   const last = lastProgressLine(streams);
   if (last) lines.push(`last bar: ${clipTokens(last.trim(), 60)}`);
-  if (metrics.length) lines.push(`metrics: ${metrics.map(([k, v]) => `${clipTokens(sanitizeField(k), 10)}=${v}`).join(' ')}`);
+  if (metrics.length)
+    lines.push(`metrics: ${metrics.map(([k, v]) => `${clipTokens(sanitizeField(k), 10)}=${v}`).join(' ')}`);
   return lines.length ? section('### PROGRESS', lines) : null;
 }
 

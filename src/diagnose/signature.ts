@@ -50,5 +50,8 @@ export function failureSignature(job: SlurmJob, failure: Failure | null, rootLin
 export function excerptHash(signature: string, excerptText: string): string {
   const cut = excerptText.indexOf('\n### ');
   const body = cut === -1 ? '' : excerptText.slice(cut + 1);
-  return createHash('sha256').update(`hpcw-diagnose-v1\n${signature}\n${normaliseForHash(body)}`).digest('hex').slice(0, 40);
+  return createHash('sha256')
+    .update(`hpcw-diagnose-v1\n${signature}\n${normaliseForHash(body)}`)
+    .digest('hex')
+    .slice(0, 40);
 }

@@ -7,8 +7,8 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { CliOptions } from '../cli-args.js';
-import { cacheDir } from '../paths.js';
 import { UserError } from '../errors.js';
+import { cacheDir } from '../paths.js';
 import { addSessionHook, BRIEF_ARGS, hpcWatchArgv, mcpAddCommand, shellLine, writeMcpJson } from './claude-setup.js';
 import { SKILL_MD } from './skill-text.js';
 
@@ -21,7 +21,11 @@ export function claudeHome(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** Where the skill goes for a scope: `<cwd>/.claude/…` or `~/.claude/…`. */
-export function skillPath(scope: 'project' | 'user', cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): string {
+export function skillPath(
+  scope: 'project' | 'user',
+  cwd = process.cwd(),
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   return scope === 'user' ? join(claudeHome(env), SKILL_REL) : join(cwd, '.claude', SKILL_REL);
 }
 
@@ -92,19 +96,27 @@ export function installSkill(path: string, force: boolean): InstallResult {
     writeFileSync(path, SKILL_MD);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    throw new UserError(`skill install: cannot write ${path}: ${e.code === 'EACCES' ? 'permission denied' : (e.code ?? e.message)}`);
+    throw new UserError(
+      `skill install: cannot write ${path}: ${e.code === 'EACCES' ? 'permission denied' : (e.code ?? e.message)}`,
+    );
   }
   return { status: 'written', path };
 }
 
 /** `hpc-watch skill install`: 0 written or already up to date, 1 an edited file is in the way. */
-export async function runSkillInstall(opts: CliOptions, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runSkillInstall(
+  opts: CliOptions,
+  cwd = process.cwd(),
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const r = installSkill(skillPath(opts.skillScope, cwd, env), opts.force);
   if (r.status === 'written') out(`wrote ${r.path}`);
   else if (r.status === 'up-to-date') out(`already up to date: ${r.path}`);
   else {
-    process.stderr.write(`hpc-watch: ${r.path} exists and differs from the bundled skill (edited?); use --force to overwrite it\n`);
+    process.stderr.write(
+      `hpc-watch: ${r.path} exists and differs from the bundled skill (edited?); use --force to overwrite it\n`,
+    );
     return 1;
   }
   const argv = hpcWatchArgv(env);
@@ -112,12 +124,20 @@ export async function runSkillInstall(opts: CliOptions, cwd = process.cwd(), env
   if (opts.writeMcp && user) out(`MCP server, for every project: run  ${mcpAddCommand(argv, 'user')}`);
   else if (opts.writeMcp) {
     const path = join(cwd, '.mcp.json');
-    out(writeMcpJson(path, argv) ? `wrote the hpc-watch MCP server into ${path}` : `already in ${path}: the hpc-watch MCP server`);
+    out(
+      writeMcpJson(path, argv)
+        ? `wrote the hpc-watch MCP server into ${path}`
+        : `already in ${path}: the hpc-watch MCP server`,
+    );
   }
   if (opts.writeHook) {
     // Project scope: the personal settings.local.json, so teammates without hpc-watch are not affected.
     const path = user ? join(claudeHome(env), 'settings.json') : join(cwd, '.claude', 'settings.local.json');
-    out(addSessionHook(path, argv) ? `added a SessionStart hook (${BRIEF_ARGS.join(' ')}) to ${path}` : `already in ${path}: the SessionStart hook`);
+    out(
+      addSessionHook(path, argv)
+        ? `added a SessionStart hook (${BRIEF_ARGS.join(' ')}) to ${path}`
+        : `already in ${path}: the SessionStart hook`,
+    );
   }
   const again = shellLine([...argv, 'skill', 'install', ...(user ? ['--user'] : [])]);
   if (!opts.writeMcp || !opts.writeHook) out('Also for Claude Code:');

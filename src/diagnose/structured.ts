@@ -49,7 +49,8 @@ const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) =
 export function parseStructured(v: unknown): StructuredDiagnosis | null {
   if (!v || typeof v !== 'object' || Array.isArray(v)) return null;
   const o = v as Record<string, unknown>;
-  if (typeof o.class !== 'string' || typeof o.root_cause !== 'string' || !strings(o.evidence) || !strings(o.fix)) return null;
+  if (typeof o.class !== 'string' || typeof o.root_cause !== 'string' || !strings(o.evidence) || !strings(o.fix))
+    return null;
   if (o.confidence !== 'low' && o.confidence !== 'medium' && o.confidence !== 'high') return null;
   return { class: o.class, evidence: o.evidence, root_cause: o.root_cause, fix: o.fix, confidence: o.confidence };
 }

@@ -22,7 +22,11 @@ export function eventLine(ev: JobEvent, multiCluster: boolean): string {
 export async function runEvents(opts: CliOptions, settings: Settings): Promise<number> {
   const err = (line: string) => process.stderr.write(`hpc-watch: ${line}\n`);
   const session = await openSession(settings, { warn: err });
-  const rt = await startEvents(session, settings, { watcher: 'events', terminal: controllingTerminal(), report: err }).catch(async (e) => {
+  const rt = await startEvents(session, settings, {
+    watcher: 'events',
+    terminal: controllingTerminal(),
+    report: err,
+  }).catch(async (e) => {
     await session.close();
     throw e;
   });
@@ -45,7 +49,8 @@ export async function runEvents(opts: CliOptions, settings: Settings): Promise<n
   });
   if (rt.server) {
     const a = rt.server.address();
-    if (a && typeof a === 'object') err(`metrics on http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}/metrics`);
+    if (a && typeof a === 'object')
+      err(`metrics on http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}/metrics`);
   }
   for (const c of session.clusters) c.poller.start();
   await new Promise<void>((resolve) => {

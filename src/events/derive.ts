@@ -88,7 +88,8 @@ export class EventDeriver {
     const pendingArrays = new Set<string>();
     for (const e of Object.values(state.jobs)) {
       if (e.notFound) continue;
-      if (e.job.array_task_id?.startsWith('[') && e.job.array_job_id) pendingArrays.add(`${e.cluster}/${e.job.array_job_id}`);
+      if (e.job.array_task_id?.startsWith('[') && e.job.array_job_id)
+        pendingArrays.add(`${e.cluster}/${e.job.array_job_id}`);
       this.step(e, now, out);
     }
     this.pendingArrays = pendingArrays;
@@ -104,11 +105,18 @@ export class EventDeriver {
       // First sight: what already happened is not news — except for a job submitted while we
       // watched (it started within a poll), and an array task that just left the pending record
       // we were watching: those have just started (or ended) now.
-      const fromPendingArray = e.job.array_job_id !== null && this.pendingArrays.has(`${e.cluster}/${e.job.array_job_id}`);
+      const fromPendingArray =
+        e.job.array_job_id !== null && this.pendingArrays.has(`${e.cluster}/${e.job.array_job_id}`);
       const submitted = e.job.submit_time ? Date.parse(e.job.submit_time) : Number.NaN;
       // SLURM prints whole seconds: a job submitted in the second we started counts as new.
       const newSince = this.watchingSince !== null && submitted >= this.watchingSince - 1000;
-      mem = { state: fromPendingArray || newSince ? 'PENDING' : s, reason: e.job.reason, risk: false, stalled: false, seenAt: now };
+      mem = {
+        state: fromPendingArray || newSince ? 'PENDING' : s,
+        reason: e.job.reason,
+        risk: false,
+        stalled: false,
+        seenAt: now,
+      };
       this.memory.set(e.key, mem);
     }
     mem.seenAt = now;
@@ -121,7 +129,8 @@ export class EventDeriver {
         // the same poll), and slurmdbd's stand-in row has no work dir: more is coming then too.
         const held = this.heldSince.get(e.key) ?? now;
         this.heldSince.set(e.key, held);
-        const more = (!e.logsFinal && (e.stdout !== null || e.source === 'squeue')) || e.job.accountingIncomplete === true;
+        const more =
+          (!e.logsFinal && (e.stdout !== null || e.source === 'squeue')) || e.job.accountingIncomplete === true;
         if (more && now - held < HOLD_END_MS) return;
         this.heldSince.delete(e.key);
         if (isQueued(prev) && e.job.start_time) out.push(this.event('job_started', e, now, late));
@@ -190,7 +199,14 @@ export class EventDeriver {
     }
   }
 
-  private event(name: EventName, e: JobEntry, now: number, late: boolean, oldReason: string | null = null, silentMs = 0): JobEvent {
+  private event(
+    name: EventName,
+    e: JobEntry,
+    now: number,
+    late: boolean,
+    oldReason: string | null = null,
+    silentMs = 0,
+  ): JobEvent {
     const whenIso = name === 'job_started' ? e.job.start_time : END_NAMES.has(name) ? e.job.end_time : null;
     const when = whenIso ? Date.parse(whenIso) : Number.NaN;
     return toEvent(name, e, { now, at: Number.isFinite(when) ? when : now, late, oldReason, silentMs });

@@ -26,7 +26,8 @@ function message(name: EventName, e: JobEntry, now: number, x: { oldReason: stri
   const failure = e.analysis?.failure;
   switch (name) {
     case 'job_started': {
-      const waited = j.submit_time && j.start_time ? (Date.parse(j.start_time) - Date.parse(j.submit_time)) / 1000 : null;
+      const waited =
+        j.submit_time && j.start_time ? (Date.parse(j.start_time) - Date.parse(j.submit_time)) / 1000 : null;
       const where = j.nodes ? ` on ${sanitizeField(j.nodes)}` : '';
       return `${who} started${where}${waited !== null && Number.isFinite(waited) ? ` after ${dur(waited)} in the queue` : ''}`;
     }
@@ -34,7 +35,9 @@ function message(name: EventName, e: JobEntry, now: number, x: { oldReason: stri
       return `${who} completed in ${dur(j.elapsed_s)}`;
     case 'job_failed': {
       const why = sanitizeField(explainEnd(failure, e.exitNote)?.line ?? `exit ${j.exit_code ?? '?'}`);
-      return clip(`${who} ${j.state}${j.state_detail ? ` ${sanitizeField(j.state_detail)}` : ''} after ${dur(j.elapsed_s)}: ${why}`);
+      return clip(
+        `${who} ${j.state}${j.state_detail ? ` ${sanitizeField(j.state_detail)}` : ''} after ${dur(j.elapsed_s)}: ${why}`,
+      );
     }
     case 'job_cancelled':
       return `${who} was cancelled by you after ${dur(j.elapsed_s)}`;
@@ -60,7 +63,10 @@ export function toEvent(
 ): JobEvent {
   const j = e.job;
   const running = j.state === 'RUNNING';
-  const failure = name === 'job_failed' && e.analysis?.failure ? { category: e.analysis.failure.category, line: e.analysis.failure.line } : null;
+  const failure =
+    name === 'job_failed' && e.analysis?.failure
+      ? { category: e.analysis.failure.category, line: e.analysis.failure.line }
+      : null;
   const elapsed = elapsedNow(e, x.now);
   return {
     event: name,

@@ -7,13 +7,25 @@
 import { createServer, type Server } from 'node:http';
 import { isEnded } from '../../parsers/job-state.js';
 import { UserError } from '../errors.js';
-import { runPercent } from '../model/progress.js';
 import { secondsPerUnit } from '../model/eta.js';
+import { runPercent } from '../model/progress.js';
 import type { JobEntry, State } from '../store.js';
 import type { JobEvent } from './types.js';
 
 // Common states get a 0/1 series each; anything else is `other`.
-const STATES = ['PENDING', 'RUNNING', 'COMPLETING', 'COMPLETED', 'FAILED', 'CANCELLED', 'TIMEOUT', 'OUT_OF_MEMORY', 'NODE_FAIL', 'PREEMPTED', 'other'];
+const STATES = [
+  'PENDING',
+  'RUNNING',
+  'COMPLETING',
+  'COMPLETED',
+  'FAILED',
+  'CANCELLED',
+  'TIMEOUT',
+  'OUT_OF_MEMORY',
+  'NODE_FAIL',
+  'PREEMPTED',
+  'other',
+];
 /** Ended jobs stay visible this long, then their series go. */
 export const ENDED_SERIES_MS = 15 * 60_000;
 
@@ -62,10 +74,14 @@ export function renderMetrics(state: State, counters: EventCounters, now: number
     }
     family(name, 'gauge', help, rows);
   };
-  gauge('hpcwatch_job_progress_ratio', 'Progress of the whole run from the job log (all epochs when it names them), 0 to 1.', (e) => {
-    const pct = runPercent(e.analysis?.progress);
-    return pct === null ? null : [pct / 100];
-  });
+  gauge(
+    'hpcwatch_job_progress_ratio',
+    'Progress of the whole run from the job log (all epochs when it names them), 0 to 1.',
+    (e) => {
+      const pct = runPercent(e.analysis?.progress);
+      return pct === null ? null : [pct / 100];
+    },
+  );
   gauge('hpcwatch_job_eta_seconds', 'Seconds until the estimated end of the run.', (e) =>
     e.job.state === 'RUNNING' && e.finishAt !== null ? [Math.max(0, Math.round((e.finishAt - now) / 1000))] : null,
   );
@@ -80,7 +96,8 @@ export function renderMetrics(state: State, counters: EventCounters, now: number
   const stateRows: string[] = [];
   for (const e of jobs) {
     const current = STATES.includes(e.job.state) ? e.job.state : 'other';
-    for (const s of STATES) stateRows.push(`hpcwatch_job_state${labels({ ...jobLabels(e), state: s })} ${s === current ? 1 : 0}`);
+    for (const s of STATES)
+      stateRows.push(`hpcwatch_job_state${labels({ ...jobLabels(e), state: s })} ${s === current ? 1 : 0}`);
   }
   family('hpcwatch_job_state', 'gauge', 'The job state: 1 for the current one.', stateRows);
   family(
@@ -103,7 +120,8 @@ export function parseListenAddress(addr: string): { host: string; port: number }
   const m = /^(?:(?:\[([0-9a-fA-F:]+)\]|([\w.-]+)):|:)?(\d{1,5})$/.exec(addr.trim());
   const port = m ? Number(m[3]) : Number.NaN;
   // Port 0 asks the system for a free one (tests, and `events --metrics 127.0.0.1:0` prints it).
-  if (!m || !(port >= 0 && port < 65536)) throw new UserError(`--metrics: expected PORT or HOST:PORT, got ${JSON.stringify(addr)}`);
+  if (!m || !(port >= 0 && port < 65536))
+    throw new UserError(`--metrics: expected PORT or HOST:PORT, got ${JSON.stringify(addr)}`);
   return { host: m[1] ?? (m[2] || '127.0.0.1'), port };
 }
 

@@ -46,7 +46,15 @@ export class Notifier {
     rules: NotifyRule[],
     private readonly opts: NotifierOptions,
   ) {
-    this.lanes = rules.map((rule) => ({ rule, label: sinkLabel(rule.sink), queue: [], busy: false, failing: false, delivered: 0, dropped: 0 }));
+    this.lanes = rules.map((rule) => ({
+      rule,
+      label: sinkLabel(rule.sink),
+      queue: [],
+      busy: false,
+      failing: false,
+      delivered: 0,
+      dropped: 0,
+    }));
     this.ctx = { terminal: opts.terminal, env: opts.env, timeoutMs: opts.timeoutMs ?? 10_000 };
     this.retries = opts.retryDelaysMs ?? [2_000, 10_000, 60_000];
     this.maxQueue = opts.maxQueue ?? 200;

@@ -63,12 +63,16 @@ export async function startEvents(session: Session, settings: Settings, o: Runti
   });
   const counters = new EventCounters();
   const notifier =
-    settings.notify.length > 0 ? new Notifier(settings.notify, { terminal: o.terminal, env, report: o.report, redact: outboundRedactor(env) }) : null;
+    settings.notify.length > 0
+      ? new Notifier(settings.notify, { terminal: o.terminal, env, report: o.report, redact: outboundRedactor(env) })
+      : null;
   hub.on((ev) => {
     counters.add(ev);
     notifier?.notify(ev);
   });
-  const server = settings.metrics ? await serveMetrics(settings.metrics, () => renderMetrics(session.store.getState(), counters, Date.now())) : null;
+  const server = settings.metrics
+    ? await serveMetrics(settings.metrics, () => renderMetrics(session.store.getState(), counters, Date.now()))
+    : null;
   hub.start();
   return {
     hub,

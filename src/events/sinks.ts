@@ -84,7 +84,10 @@ function run(argv: string[], input: string | null, timeoutMs: number): Promise<v
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (code === 0) resolve();
-      else reject(new Error(`${argv[0]} exited ${code ?? signal}${err.trim() ? `: ${err.trim().split('\n').at(-1)}` : ''}`));
+      else
+        reject(
+          new Error(`${argv[0]} exited ${code ?? signal}${err.trim() ? `: ${err.trim().split('\n').at(-1)}` : ''}`),
+        );
     });
     if (input !== null && child.stdin) {
       child.stdin.on('error', () => {});
@@ -111,7 +114,8 @@ export async function deliver(sink: Sink, ev: JobEvent, ctx: DeliverContext): Pr
     case 'bell':
     case 'osc': {
       if (!ctx.terminal) throw new Error('no terminal to write to');
-      const seq = sink.kind === 'bell' ? '\x07' : oscNotification(sink.flavour ?? oscFlavour(ctx.env), title, ev.message);
+      const seq =
+        sink.kind === 'bell' ? '\x07' : oscNotification(sink.flavour ?? oscFlavour(ctx.env), title, ev.message);
       ctx.terminal.write(ctx.env.TMUX && sink.kind === 'osc' ? tmuxPassthrough(seq) : seq);
       return;
     }
@@ -126,11 +130,20 @@ export async function deliver(sink: Sink, ev: JobEvent, ctx: DeliverContext): Pr
       return post(
         sink.url,
         ev.message,
-        { Title: asciiHeader(title), Priority: NTFY_PRIORITY[ev.event] ?? '3', Tags: NTFY_TAGS[ev.event] ?? 'information_source' },
+        {
+          Title: asciiHeader(title),
+          Priority: NTFY_PRIORITY[ev.event] ?? '3',
+          Tags: NTFY_TAGS[ev.event] ?? 'information_source',
+        },
         ctx.timeoutMs,
       );
     case 'slack':
-      return post(sink.url, JSON.stringify({ text: `*${title}*\n${ev.message}` }), { 'Content-Type': 'application/json' }, ctx.timeoutMs);
+      return post(
+        sink.url,
+        JSON.stringify({ text: `*${title}*\n${ev.message}` }),
+        { 'Content-Type': 'application/json' },
+        ctx.timeoutMs,
+      );
     case 'cmd':
       return run(sink.argv, `${JSON.stringify(ev)}\n`, ctx.timeoutMs);
   }

@@ -26,7 +26,13 @@ export function loadMemory(path: string): Record<string, JobMemory> {
     const out: Record<string, JobMemory> = {};
     for (const [k, m] of Object.entries(data.jobs ?? {})) {
       if (!m || typeof m.state !== 'string' || !KNOWN.has(m.state) || typeof m.seenAt !== 'number') continue;
-      out[k] = { state: m.state as JobState, reason: typeof m.reason === 'string' ? m.reason : null, risk: m.risk === true, stalled: m.stalled === true, seenAt: m.seenAt };
+      out[k] = {
+        state: m.state as JobState,
+        reason: typeof m.reason === 'string' ? m.reason : null,
+        risk: m.risk === true,
+        stalled: m.stalled === true,
+        seenAt: m.seenAt,
+      };
     }
     return out;
   } catch {

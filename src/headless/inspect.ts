@@ -1,12 +1,12 @@
 /** `hpc-watch inspect FILE...`: parse the tail of each log; never loads Ink. */
 import { analyzeLog } from '../../parsers/log.js';
+import { sanitizeField } from '../../parsers/sanitize.js';
 import type { LogAnalysis } from '../../parsers/types.js';
 import type { CliOptions } from '../cli-args.js';
 import type { Settings } from '../config.js';
 import { fmtDuration, fmtProgressCount, fmtRate, progressPercent } from '../format.js';
 import { readTail } from '../tail/read-tail.js';
 import { LocalTransport } from '../transport/local.js';
-import { sanitizeField } from '../../parsers/sanitize.js';
 
 export interface InspectResult extends LogAnalysis {
   file: string;
@@ -34,7 +34,10 @@ export function looksBinary(bytes: Uint8Array): boolean {
 }
 
 /** Parses one file; errors (missing, unreadable, directory) come back as a message. */
-export async function inspectFile(path: string, tailBytes: number): Promise<InspectResult | { file: string; error: string }> {
+export async function inspectFile(
+  path: string,
+  tailBytes: number,
+): Promise<InspectResult | { file: string; error: string }> {
   const transport = new LocalTransport();
   try {
     const tail = await readTail(transport, path, tailBytes);

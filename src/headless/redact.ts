@@ -72,7 +72,13 @@ export async function runRedact(opts: CliOptions): Promise<number> {
       failed++;
       const e = err as NodeJS.ErrnoException;
       const why =
-        e.code === 'ENOENT' ? 'no such file' : e.code === 'EACCES' ? 'permission denied' : e.code === 'EISDIR' ? 'is a directory' : e.message.split('\n')[0];
+        e.code === 'ENOENT'
+          ? 'no such file'
+          : e.code === 'EACCES'
+            ? 'permission denied'
+            : e.code === 'EISDIR'
+              ? 'is a directory'
+              : e.message.split('\n')[0];
       process.stderr.write(`hpc-watch: ${file}: ${why}\n`);
     }
   }

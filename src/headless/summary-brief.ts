@@ -44,7 +44,9 @@ function failed(doc: SummaryDoc, j: SummaryJob): string {
 export function formatBrief(doc: SummaryDoc, seenMs: number | null): string {
   const run = doc.jobs.filter((j) => isRunning(base(j)));
   const pend = doc.jobs.filter((j) => isQueued(base(j)));
-  const fails = doc.jobs.filter((j) => isFailure(base(j)) && (seenMs === null || (j.end_time !== null && Date.parse(j.end_time) > seenMs)));
+  const fails = doc.jobs.filter(
+    (j) => isFailure(base(j)) && (seenMs === null || (j.end_time !== null && Date.parse(j.end_time) > seenMs)),
+  );
   const since = seenMs === null ? 'recently' : 'since the last session';
   const out = [`hpc-watch: ${run.length} running, ${pend.length} pending; ${fails.length} failed ${since}`];
   for (const c of doc.clusters) if (!c.ok) out.push(`! ${withCluster(c.name, c.error)}`);
@@ -55,10 +57,18 @@ export function formatBrief(doc: SummaryDoc, seenMs: number | null): string {
   list(run, (j) => running(doc, j));
   if (pend.length > 0) {
     const reasons = [...new Set(pend.map((j) => j.reason).filter((r) => r !== null))].slice(0, 3).map(sanitizeField);
-    out.push(`  pending: ${pend.slice(0, 8).map((j) => id(doc, j)).join(' ')}${pend.length > 8 ? ' …' : ''}${reasons.length ? ` (${reasons.join(', ')})` : ''}`);
+    out.push(
+      `  pending: ${pend
+        .slice(0, 8)
+        .map((j) => id(doc, j))
+        .join(' ')}${pend.length > 8 ? ' …' : ''}${reasons.length ? ` (${reasons.join(', ')})` : ''}`,
+    );
   }
   list(fails, (j) => failed(doc, j));
-  if (run.length + pend.length + fails.length > 0) out.push('Details: the hpc-watch MCP tools (list_jobs, get_job, diagnosis_bundle) or `hpc-watch --summary --json`.');
+  if (run.length + pend.length + fails.length > 0)
+    out.push(
+      'Details: the hpc-watch MCP tools (list_jobs, get_job, diagnosis_bundle) or `hpc-watch --summary --json`.',
+    );
   return `${out.join('\n')}\n`;
 }
 
@@ -85,7 +95,11 @@ function writeSeen(env: NodeJS.ProcessEnv, at: number): void {
 }
 
 /** Entry point: prints the brief and exits 0 whatever the clusters say (a hook must not fail the session). */
-export async function runBrief(_opts: CliOptions, settings: Settings, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runBrief(
+  _opts: CliOptions,
+  settings: Settings,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const redact = outboundRedactor(env);
   let text: string;
   try {

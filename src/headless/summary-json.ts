@@ -1,12 +1,13 @@
 /** The stable `--summary --json` document (documented in docs/summary.md). */
 export { isoLocal } from '../format.js';
+
 import type { Efficiency } from '../../parsers/efficiency.js';
 import { compareJobIds as compareIds } from '../../parsers/slurm-fields.js';
-import { isoLocal } from '../format.js';
-import type { Failure, Metrics, Progress } from '../../parsers/types.js';
-import { pendingInsight, type WaitTarget } from '../model/pending.js';
 import type { LiveUsage } from '../../parsers/sstat.js';
-import { type ClusterStatus, type JobEntry, type LiveInfo, type State, elapsedNow, timeLeftNow } from '../store.js';
+import type { Failure, Metrics, Progress } from '../../parsers/types.js';
+import { isoLocal } from '../format.js';
+import { pendingInsight, type WaitTarget } from '../model/pending.js';
+import { type ClusterStatus, elapsedNow, type JobEntry, type LiveInfo, type State, timeLeftNow } from '../store.js';
 
 export interface SummaryJob {
   cluster: string;
@@ -69,7 +70,6 @@ export function sortJobs(jobs: JobEntry[]): JobEntry[] {
     return compareIds(a.job.job_id, b.job.job_id);
   });
 }
-
 
 /** One job as the JSON document shows it; `state` gives dependency targets and on-demand data. */
 export function summaryJob(e: JobEntry, now: number, state: Pick<State, 'jobs' | 'live'>): SummaryJob {

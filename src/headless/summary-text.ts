@@ -2,7 +2,7 @@
 import { toJobState } from '../../parsers/job-state.js';
 import { explainReason } from '../../parsers/pending-reason.js';
 import { sanitizeField } from '../../parsers/sanitize.js';
-import { truncateToWidth, displayWidth, wrapToWidth } from '../../parsers/text-width.js';
+import { displayWidth, truncateToWidth, wrapToWidth } from '../../parsers/text-width.js';
 import { fmtDuration, fmtRate, fmtShortDuration } from '../format.js';
 import { explainEnd } from '../model/merge-analysis.js';
 import { runPercent } from '../model/progress.js';
@@ -35,7 +35,11 @@ export function formatSummary(doc: SummaryDoc, width = 80): string {
     out.push('no jobs');
     return `${out.join('\n')}\n`;
   }
-  out.push(COLS.map(([h, w]) => cell(h, w)).join(' ').trimEnd());
+  out.push(
+    COLS.map(([h, w]) => cell(h, w))
+      .join(' ')
+      .trimEnd(),
+  );
   for (const j of doc.jobs) {
     const id = multi ? `${j.cluster}:${j.job_id}` : j.job_id;
     if (j.not_found) {
@@ -83,10 +87,19 @@ function waiting(j: SummaryJob, width: number): string[] {
   const p = j.pending;
   const r = explainReason(j.reason);
   const d: string[] = [];
-  if (r?.stuck && p?.reason_text) d.push(wrapToWidth(`waiting (${sanitizeField(r.code)}): ${sanitizeField(p.reason_text)}`, Math.max(20, width - 4)).slice(0, 4).join('\n'));
-  else if (r && !(r.code === 'Dependency' && p?.dependencies.length)) d.push(`waiting: ${sanitizeField(j.reason ?? '')} — ${r.text}`);
+  if (r?.stuck && p?.reason_text)
+    d.push(
+      wrapToWidth(`waiting (${sanitizeField(r.code)}): ${sanitizeField(p.reason_text)}`, Math.max(20, width - 4))
+        .slice(0, 4)
+        .join('\n'),
+    );
+  else if (r && !(r.code === 'Dependency' && p?.dependencies.length))
+    d.push(`waiting: ${sanitizeField(j.reason ?? '')} — ${r.text}`);
   if (p?.dependencies.length) {
-    const deps = p.dependencies.map((x) => `${x.type} ${sanitizeField(x.job_id ?? '(same name)')}${x.state ? ` (${x.state})` : ''}${x.status === 'failed' ? ' failed' : ''}`);
+    const deps = p.dependencies.map(
+      (x) =>
+        `${x.type} ${sanitizeField(x.job_id ?? '(same name)')}${x.state ? ` (${x.state})` : ''}${x.status === 'failed' ? ' failed' : ''}`,
+    );
     d.push(`waits for ${deps.join(', ')}${j.reason === 'DependencyNeverSatisfied' ? ' — it will never start' : ''}`);
   }
   if (p?.est_start) d.push(`expected start ${p.est_start} (scheduler's estimate)`);
@@ -106,7 +119,8 @@ function arrayHints(jobs: SummaryJob[], width: number): string[] {
     const all = combineTasks(tasks.map(sizing));
     const hints = all ? rightSizeHints(all) : [];
     const ended = tasks.filter((t) => t.efficiency !== null).length;
-    for (const h of hints) out.push(truncateToWidth(`array ${tasks[0]!.array_job_id} (${ended} tasks ended): next time ${h}`, width));
+    for (const h of hints)
+      out.push(truncateToWidth(`array ${tasks[0]!.array_job_id} (${ended} tasks ended): next time ${h}`, width));
   }
   return out;
 }

@@ -2,13 +2,13 @@
 import { isEnded, isQueued } from '../../parsers/job-state.js';
 import type { CliOptions } from '../cli-args.js';
 import type { Settings } from '../config.js';
+import { UserError } from '../errors.js';
+import { EventHub } from '../events/hub.js';
+import { END_EVENTS } from '../events/types.js';
 import { openSession, pollOnce, type Session, withCluster } from '../session.js';
 import { slurmRunner } from '../slurm/client.js';
 import { JobDetails } from '../slurm/job-details.js';
 import type { JobEntry } from '../store.js';
-import { UserError } from '../errors.js';
-import { EventHub } from '../events/hub.js';
-import { END_EVENTS } from '../events/types.js';
 import { buildSummary } from './summary-json.js';
 
 /** Exit codes: 0 ok (and with --wait: all COMPLETED), 1 a job failed or is unknown, 2 no SLURM reachable. */
@@ -52,7 +52,9 @@ const MAX_START_QUERIES = 5;
 async function expectedStarts(session: Session): Promise<void> {
   for (const c of session.clusters) {
     const details = new JobDetails(slurmRunner(c.transport, 15_000), session.store, () => c.poller.utcOffset());
-    const queued = Object.values(session.store.getState().jobs).filter((e) => e.cluster === c.name && isQueued(e.job.state));
+    const queued = Object.values(session.store.getState().jobs).filter(
+      (e) => e.cluster === c.name && isQueued(e.job.state),
+    );
     for (const e of queued.slice(0, MAX_START_QUERIES)) await details.refresh(e.key);
   }
 }
@@ -67,9 +69,7 @@ interface WaitSet {
 function waitSet(session: Session, opts: CliOptions): WaitSet {
   const jobs = Object.values(session.store.getState().jobs);
   // Without ids, --wait means "the jobs in the queue now", not yesterday's failures.
-  const chosen = opts.positionals.length
-    ? jobs.filter((e) => !e.notFound)
-    : jobs.filter((e) => !isEnded(e.job.state));
+  const chosen = opts.positionals.length ? jobs.filter((e) => !e.notFound) : jobs.filter((e) => !isEnded(e.job.state));
   const arrays = new Set(chosen.filter((e) => e.job.array_job_id).map((e) => `${e.cluster}/${e.job.array_job_id}`));
   return { keys: new Set(chosen.map((e) => e.key)), arrays };
 }

@@ -23,11 +23,19 @@ declare const __HPCW_VERSION__: string | undefined;
  * SSH connections can take seconds): refresh at most once per interval, one-off lookups, who
  * the user is on each cluster.
  */
-export function sessionDeps(opening: Promise<Session>, store: Store, settings: Settings, env: NodeJS.ProcessEnv = process.env): McpDeps {
+export function sessionDeps(
+  opening: Promise<Session>,
+  store: Store,
+  settings: Settings,
+  env: NodeJS.ProcessEnv = process.env,
+): McpDeps {
   let session: Session | null = null;
-  void opening.then((s) => {
-    session = s;
-  }, () => {});
+  void opening.then(
+    (s) => {
+      session = s;
+    },
+    () => {},
+  );
   let lastPoll = Number.NEGATIVE_INFINITY;
   let polling: Promise<void> | null = null;
   const users = new Map<string, Promise<string | null>>();

@@ -3,15 +3,21 @@
  * tick of a throw-away poller for exactly that id, over the session's own transport, so the
  * answer is built by the same code as every other job and no second connection is opened.
  */
+
+import { slurmRunner } from '../slurm/client.js';
 import { PathCache } from '../slurm/path-cache.js';
 import { Poller } from '../slurm/poller.js';
-import { slurmRunner } from '../slurm/client.js';
 import { createJobStore, type JobEntry } from '../store.js';
 import { LogService } from '../tail/log-service.js';
 import type { Transport } from '../transport/types.js';
 
 /** The job's entries (one, or the tasks of an array), or [] when squeue and sacct don't know it. */
-export async function lookupJob(cluster: string, transport: Transport, jobId: string, tailBytes: number): Promise<JobEntry[]> {
+export async function lookupJob(
+  cluster: string,
+  transport: Transport,
+  jobId: string,
+  tailBytes: number,
+): Promise<JobEntry[]> {
   const store = createJobStore();
   const poller = new Poller({
     cluster,

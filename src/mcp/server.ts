@@ -8,7 +8,16 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { outboundRedactor, redactDeep } from '../redact.js';
-import { cancelOwnJob, diagnosisBundle, getJob, inspectLog, listJobs, type McpDeps, tailLog, ToolError } from './tools.js';
+import {
+  cancelOwnJob,
+  diagnosisBundle,
+  getJob,
+  inspectLog,
+  listJobs,
+  type McpDeps,
+  ToolError,
+  tailLog,
+} from './tools.js';
 
 const jobId = z.string().describe('SLURM job id, e.g. 12345 or 12345_7');
 const cluster = z.string().optional().describe('cluster name, when several are watched');
@@ -18,14 +27,18 @@ const READ_ONLY = { readOnlyHint: true, destructiveHint: false, openWorldHint: f
 export function createMcpServer(deps: McpDeps, version: string): McpServer {
   const redactor = outboundRedactor(deps.env);
   // Values are redacted before they are serialised: redacting JSON text could eat its quotes.
-  const safe = (v: unknown): string => (typeof v === 'string' ? redactor(v).text : JSON.stringify(redactDeep(v, redactor)));
+  const safe = (v: unknown): string =>
+    typeof v === 'string' ? redactor(v).text : JSON.stringify(redactDeep(v, redactor));
   const answer =
     <A>(fn: (deps: McpDeps, args: A) => Promise<unknown>) =>
     async (args: A): Promise<CallToolResult> => {
       try {
         return { content: [{ type: 'text', text: safe(await fn(deps, args)) }] };
       } catch (err) {
-        const msg = err instanceof ToolError ? err.message : `hpc-watch: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`;
+        const msg =
+          err instanceof ToolError
+            ? err.message
+            : `hpc-watch: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`;
         return { content: [{ type: 'text', text: safe(msg) }], isError: true };
       }
     };
@@ -50,7 +63,8 @@ export function createMcpServer(deps: McpDeps, version: string): McpServer {
   server.registerTool(
     'get_job',
     {
-      description: 'One SLURM job in full: progress, metrics, ETA, time-limit risk, failure, exit note, log paths; CPU/memory/GPU efficiency once it ends, live usage while it runs, why and until when it waits. Any job id, also older ones.',
+      description:
+        'One SLURM job in full: progress, metrics, ETA, time-limit risk, failure, exit note, log paths; CPU/memory/GPU efficiency once it ends, live usage while it runs, why and until when it waits. Any job id, also older ones.',
       inputSchema: { job_id: jobId, cluster },
       annotations: READ_ONLY,
     },
@@ -59,7 +73,8 @@ export function createMcpServer(deps: McpDeps, version: string): McpServer {
   server.registerTool(
     'tail_log',
     {
-      description: 'The last lines of a job’s stdout or stderr log: progress redraws collapsed, escapes removed, secrets redacted.',
+      description:
+        'The last lines of a job’s stdout or stderr log: progress redraws collapsed, escapes removed, secrets redacted.',
       inputSchema: {
         job_id: jobId,
         cluster,
@@ -73,7 +88,8 @@ export function createMcpServer(deps: McpDeps, version: string): McpServer {
   server.registerTool(
     'inspect_log',
     {
-      description: 'Parse a log file on this machine as `hpc-watch inspect --json`: framework, progress, metrics, failure.',
+      description:
+        'Parse a log file on this machine as `hpc-watch inspect --json`: framework, progress, metrics, failure.',
       inputSchema: { path: z.string().min(1).describe('path of the log file') },
       annotations: READ_ONLY,
     },

@@ -26,7 +26,9 @@ export interface McpDeps {
   store: Store;
   /** The session's clusters (empty until it has opened: call refresh first). */
   readonly clusters: readonly { name: string; transport: Transport }[];
-  /** Brings the store up to date (rate-limited; waits for the session to open); throws only when nothing can be shown. */
+  /**
+   * Brings the store up to date (rate-limited; waits for the session to open); throws only when nothing can be shown.
+   */
   refresh(): Promise<void>;
   /** The next refresh polls even if the last one was recent (after a cancel). */
   invalidate(): void;
@@ -76,14 +78,18 @@ function stateFilter(state: string): (e: JobEntry) => boolean {
   if (group) return group;
   const exact = toJobState(word);
   if (exact === 'UNKNOWN' && word !== 'unknown') {
-    throw new ToolError(`state: unknown state ${JSON.stringify(state).slice(0, 40)}; use queued, running, ended, failed or a SLURM state such as FAILED`);
+    throw new ToolError(
+      `state: unknown state ${JSON.stringify(state).slice(0, 40)}; use queued, running, ended, failed or a SLURM state such as FAILED`,
+    );
   }
   return (e) => e.job.state === exact;
 }
 
 function checkCluster(deps: McpDeps, cluster: string | undefined): void {
   if (cluster !== undefined && !deps.clusters.some((c) => c.name === cluster)) {
-    throw new ToolError(`unknown cluster ${JSON.stringify(cluster).slice(0, 40)} (known: ${deps.clusters.map((c) => c.name).join(', ')})`);
+    throw new ToolError(
+      `unknown cluster ${JSON.stringify(cluster).slice(0, 40)} (known: ${deps.clusters.map((c) => c.name).join(', ')})`,
+    );
   }
 }
 
@@ -100,12 +106,18 @@ export async function listJobs(
   let note: string | undefined;
   if (a.since !== undefined) {
     const s = durationS(a.since, 'since');
-    if (s > deps.sinceS) note = `ended jobs are watched for ${Math.round(deps.sinceS / 3600)}h only (hpc-watch mcp --since widens that)`;
+    if (s > deps.sinceS)
+      note = `ended jobs are watched for ${Math.round(deps.sinceS / 3600)}h only (hpc-watch mcp --since widens that)`;
     filters.push((e) => !isEnded(e.job.state) || !e.job.end_time || Date.parse(e.job.end_time) >= now - s * 1000);
   }
-  if (a.all_users && !deps.allUsers) throw new ToolError('this server watches only your jobs; start it as `hpc-watch mcp --all-users` to list everyone’s');
+  if (a.all_users && !deps.allUsers)
+    throw new ToolError(
+      'this server watches only your jobs; start it as `hpc-watch mcp --all-users` to list everyone’s',
+    );
   const state = deps.store.getState();
-  let entries = Object.values(state.jobs).filter((e) => !e.notFound && (a.cluster === undefined || e.cluster === a.cluster));
+  let entries = Object.values(state.jobs).filter(
+    (e) => !e.notFound && (a.cluster === undefined || e.cluster === a.cluster),
+  );
   if (deps.allUsers && !a.all_users) {
     const me = new Map<string, string | null>();
     for (const c of deps.clusters) me.set(c.name, await deps.loginUser(c.name));
@@ -127,10 +139,13 @@ export async function listJobs(
 /** The entries for a job id (one job, or an array's tasks), from the watched set or a one-off lookup. */
 async function findJob(deps: McpDeps, jobId: string, cluster: string | undefined): Promise<JobEntry[]> {
   const id = parseJobId(jobId);
-  if (id === null) throw new ToolError(`job_id: not a job id: ${JSON.stringify(jobId).slice(0, 40)} (expected e.g. 12345, 12345_7)`);
+  if (id === null)
+    throw new ToolError(`job_id: not a job id: ${JSON.stringify(jobId).slice(0, 40)} (expected e.g. 12345, 12345_7)`);
   await deps.refresh();
   checkCluster(deps, cluster);
-  const jobs = Object.values(deps.store.getState().jobs).filter((e) => !e.notFound && (cluster === undefined || e.cluster === cluster));
+  const jobs = Object.values(deps.store.getState().jobs).filter(
+    (e) => !e.notFound && (cluster === undefined || e.cluster === cluster),
+  );
   let found = jobs.filter((e) => e.job.job_id === id);
   if (found.length === 0) found = jobs.filter((e) => e.job.array_job_id === id);
   if (found.length === 0) {
@@ -139,17 +154,24 @@ async function findJob(deps: McpDeps, jobId: string, cluster: string | undefined
       found.push(...(await deps.lookup(c.name, id)));
     }
   }
-  if (found.length === 0) throw new ToolError(`job ${id} not found${cluster ? ` on ${cluster}` : ''} (neither squeue nor sacct know it)`);
+  if (found.length === 0)
+    throw new ToolError(`job ${id} not found${cluster ? ` on ${cluster}` : ''} (neither squeue nor sacct know it)`);
   const clusters = [...new Set(found.map((e) => e.cluster))];
   if (clusters.length > 1) throw new ToolError(`job ${id} exists on ${clusters.join(' and ')}: give cluster`);
   return found;
 }
 
 /** One job, for the tools that read one job's logs. */
-async function oneJob(deps: McpDeps, jobId: string, cluster: string | undefined): Promise<{ entry: JobEntry; transport: Transport }> {
+async function oneJob(
+  deps: McpDeps,
+  jobId: string,
+  cluster: string | undefined,
+): Promise<{ entry: JobEntry; transport: Transport }> {
   const found = await findJob(deps, jobId, cluster);
   if (found.length > 1) {
-    throw new ToolError(`job ${jobId} is an array of ${found.length} tasks: give a task id such as ${found[0]!.job.job_id}`);
+    throw new ToolError(
+      `job ${jobId} is an array of ${found.length} tasks: give a task id such as ${found[0]!.job.job_id}`,
+    );
   }
   const entry = found[0]!;
   const transport = deps.clusters.find((c) => c.name === entry.cluster)!.transport;
@@ -169,17 +191,25 @@ export async function getJob(deps: McpDeps, a: { job_id: string; cluster?: strin
 }
 
 /** `tail_log`: the last lines of one log, redraws collapsed, escapes removed. */
-export async function tailLog(deps: McpDeps, a: { job_id: string; cluster?: string; stream?: 'out' | 'err'; lines?: number }): Promise<string> {
+export async function tailLog(
+  deps: McpDeps,
+  a: { job_id: string; cluster?: string; stream?: 'out' | 'err'; lines?: number },
+): Promise<string> {
   const { entry, transport } = await oneJob(deps, a.job_id, a.cluster);
   const stream = a.stream ?? 'out';
   const info = stream === 'err' ? (entry.stderr ?? entry.stdout) : entry.stdout;
-  if (!info) throw new ToolError(`job ${entry.job.job_id} has no ${stream === 'err' ? 'stderr' : 'stdout'} log path known yet (state ${entry.job.state})`);
+  if (!info)
+    throw new ToolError(
+      `job ${entry.job.job_id} has no ${stream === 'err' ? 'stderr' : 'stdout'} log path known yet (state ${entry.job.state})`,
+    );
   let tail: Awaited<ReturnType<typeof readTail>>;
   try {
     tail = await readTail(transport, info.path, Math.min(deps.tailBytes, MAX_TAIL_READ));
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    throw new ToolError(`${info.path}: ${e.code === 'EACCES' ? 'permission denied' : (e.code ?? e.message.split('\n')[0])}`);
+    throw new ToolError(
+      `${info.path}: ${e.code === 'EACCES' ? 'permission denied' : (e.code ?? e.message.split('\n')[0])}`,
+    );
   }
   if (!tail) throw new ToolError(`${info.path} does not exist (yet)`);
   const all = splitLogLines(decodeLogBytesCompact(tail.bytes)).map(sanitizeLogLine);
@@ -199,14 +229,18 @@ export async function inspectLog(deps: McpDeps, a: { path: string }): Promise<un
 /** `diagnosis_bundle`: what `hpc-watch diagnose --dry-run` prints, for diagnosing in this session. */
 export async function diagnosisBundle(deps: McpDeps, a: { job_id: string; cluster?: string }): Promise<string> {
   const { entry, transport } = await oneJob(deps, a.job_id, a.cluster);
-  if (isQueued(entry.job.state)) throw new ToolError(`job ${entry.job.job_id} is ${entry.job.state} and has not run yet; nothing to diagnose`);
+  if (isQueued(entry.job.state))
+    throw new ToolError(`job ${entry.job.job_id} is ${entry.job.state} and has not run yet; nothing to diagnose`);
   const { excerpt, failure } = await prepareExcerpt(transport, entry, {
     force: true,
     tailBytes: deps.tailBytes,
     budgetTokens: deps.claude.tokenBudget,
     env: deps.env,
   });
-  if (!failure) throw new ToolError(`job ${entry.job.job_id} (${entry.job.state}) shows no failure in its SLURM state or its logs; nothing to diagnose`);
+  if (!failure)
+    throw new ToolError(
+      `job ${entry.job.job_id} (${entry.job.state}) shows no failure in its SLURM state or its logs; nothing to diagnose`,
+    );
   const head = `# diagnosis bundle, job ${entry.job.job_id} on ${entry.cluster}: ~${excerpt.tokens} tokens, ${excerpt.redactions} secrets redacted. Answer: class, evidence (quoted), root cause, fix.`;
   return `${head}\n${excerpt.text}`;
 }
@@ -219,10 +253,13 @@ export async function cancelOwnJob(deps: McpDeps, a: { job_id: string; cluster?:
   const open = found.filter((e) => !isEnded(e.job.state));
   if (open.length === 0) throw new ToolError(`job ${id} has already ended (${found[0]!.job.state}); nothing to cancel`);
   const me = await deps.loginUser(cluster);
-  if (!me) throw new ToolError(`cannot tell which user you are on ${cluster} (\`id -un\` failed); not cancelling job ${id}`);
+  if (!me)
+    throw new ToolError(`cannot tell which user you are on ${cluster} (\`id -un\` failed); not cancelling job ${id}`);
   const theirs = found.find((e) => e.job.user !== me);
   if (theirs) {
-    throw new ToolError(`job ${id} belongs to ${theirs.job.user ?? 'an unknown user'}, not to you (${me} on ${cluster}); hpc-watch cancels only your own jobs`);
+    throw new ToolError(
+      `job ${id} belongs to ${theirs.job.user ?? 'an unknown user'}, not to you (${me} on ${cluster}); hpc-watch cancels only your own jobs`,
+    );
   }
   const transport = deps.clusters.find((c) => c.name === cluster)!.transport;
   const r = await cancelJob(transport, id);

@@ -13,7 +13,11 @@ export function derive(e: JobEntry): JobEntry {
   );
   // A job that failed says why even before (or without) its logs being read, the same everywhere.
   const failure = jobFailure(e.job, merged?.failure ?? null);
-  const analysis = merged ? { ...merged, failure } : failure ? { framework: 'none' as const, progress: null, metrics: {}, failure } : null;
+  const analysis = merged
+    ? { ...merged, failure }
+    : failure
+      ? { framework: 'none' as const, progress: null, metrics: {}, failure }
+      : null;
   const logMtime = Math.max(e.stdout?.mtimeMs ?? 0, e.stderr?.mtimeMs ?? 0) || null;
   let history = e.history;
   const p = analysis?.progress;
@@ -37,7 +41,13 @@ export function derive(e: JobEntry): JobEntry {
     analysis,
     history,
     exitNote: describeExit(e.job, { logMissing: ended && e.stdout ? e.stdout.status === 'waiting' : null }),
-    willTimeout: running ? (check?.willTimeout ?? null) : e.job.state === 'TIMEOUT' ? true : isQueued(e.job.state) ? null : false,
+    willTimeout: running
+      ? (check?.willTimeout ?? null)
+      : e.job.state === 'TIMEOUT'
+        ? true
+        : isQueued(e.job.state)
+          ? null
+          : false,
     overrunS: check?.overrunS ?? null,
     finishAt: check?.finishAt ?? null,
   };

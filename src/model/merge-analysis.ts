@@ -38,7 +38,13 @@ export function mergeLogAnalyses(
   return {
     framework,
     progress: withProgress?.analysis.progress ?? null,
-    metrics: Object.assign({}, ...byNewest.slice().reverse().map((p) => p.analysis.metrics)),
+    metrics: Object.assign(
+      {},
+      ...byNewest
+        .slice()
+        .reverse()
+        .map((p) => p.analysis.metrics),
+    ),
     failure: strongest(failures),
   };
 }
@@ -75,7 +81,12 @@ export function jobFailure(job: SlurmJob, logFailure: Failure | null): Failure |
       return logFailure;
     }
     // A cancelled job may have died of something the log shows (e.g. scancel after a hang).
-    if (implied === 'cancelled' && logFailure && logFailure.category !== 'signal' && logFailure.category !== 'exit_code') {
+    if (
+      implied === 'cancelled' &&
+      logFailure &&
+      logFailure.category !== 'signal' &&
+      logFailure.category !== 'exit_code'
+    ) {
       return logFailure;
     }
     return { category: implied, line: stateLine(job), exception: null };
@@ -100,7 +111,9 @@ function stateLine(job: SlurmJob): string {
 /** How a job ended badly, as every view says it: the category and one line of why. */
 export interface EndExplanation {
   category: FailureCategory | null;
-  /** The log's root-cause line; else what the exit code means (`output directory does not exist`); else SLURM's record. */
+  /**
+   * The log's root-cause line; else what the exit code means (`output directory does not exist`); else SLURM's record.
+   */
   why: string;
   /** `category: why`, or `why` alone. Raw text: sanitise before display. */
   line: string;

@@ -35,7 +35,11 @@ function targetState(jobs: Record<string, JobEntry>, cluster: string, id: string
 }
 
 /** What a queued job waits for; null for a job that is not queued. */
-export function pendingInsight(e: JobEntry, jobs: Record<string, JobEntry>, live: LiveInfo | undefined): PendingInsight | null {
+export function pendingInsight(
+  e: JobEntry,
+  jobs: Record<string, JobEntry>,
+  live: LiveInfo | undefined,
+): PendingInsight | null {
   if (!isQueued(e.job.state)) return null;
   const deps = parseDependency(e.job.dependency);
   const dependencies = (deps?.items ?? []).map((d) => ({
@@ -47,5 +51,10 @@ export function pendingInsight(e: JobEntry, jobs: Record<string, JobEntry>, live
   const failed = dependencies.filter((d) => d.status === 'failed').length;
   const never =
     e.job.reason === 'DependencyNeverSatisfied' || (failed > 0 && (deps?.any ? failed === dependencies.length : true));
-  return { reason_text: reasonText(e.job.reason, e.job.raw_job_id ?? e.job.job_id), est_start: live?.estStart ?? null, dependencies, never };
+  return {
+    reason_text: reasonText(e.job.reason, e.job.raw_job_id ?? e.job.job_id),
+    est_start: live?.estStart ?? null,
+    dependencies,
+    never,
+  };
 }

@@ -18,6 +18,9 @@ export async function cancelJob(transport: Transport, jobId: string): Promise<Ac
     await slurmRunner(transport, 15_000).run(['scancel', id]);
     return { ok: true, message: `scancel ${id}: sent` };
   } catch (err) {
-    return { ok: false, message: `scancel ${id} failed: ${(err as Error).message.replace(/^(?:scancel: )+(?:error: )?/, '')}` };
+    return {
+      ok: false,
+      message: `scancel ${id} failed: ${(err as Error).message.replace(/^(?:scancel: )+(?:error: )?/, '')}`,
+    };
   }
 }

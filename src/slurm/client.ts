@@ -17,20 +17,28 @@ export class SlurmError extends Error {
 /** Classifies a finished command; returns null when it succeeded. */
 export function classify(cmd: string, r: ExecResult): SlurmError | null {
   if (r.notFound || r.code === 127) {
-    return new SlurmError('not-installed', `${cmd} not found: no SLURM here (use --host HOST to watch a cluster over SSH, or --demo)`);
+    return new SlurmError(
+      'not-installed',
+      `${cmd} not found: no SLURM here (use --host HOST to watch a cluster over SSH, or --demo)`,
+    );
   }
   // A transport-level failure (connection refused, host key) has no exit code: pass it on verbatim.
   if (r.code === null && r.signal === null && !r.timedOut && r.stderr.trim()) {
     return new SlurmError('unreachable', r.stderr.trim().split('\n').at(-1)!);
   }
-  if (r.timedOut) return new SlurmError('timeout', `${cmd} timed out after ${Math.round(r.durationMs / 1000)}s (controller busy?)`);
+  if (r.timedOut)
+    return new SlurmError('timeout', `${cmd} timed out after ${Math.round(r.durationMs / 1000)}s (controller busy?)`);
   if (r.code === 0) return null;
   const err = r.stderr.trim().split('\n').filter(Boolean).at(-1) ?? `exit code ${r.code ?? r.signal}`;
   if (/invalid job id/i.test(r.stderr)) return new SlurmError('invalid-job', err);
   if (/rate.?limit|too many (rpc|requests)|EAGAIN|resource temporarily unavailable/i.test(r.stderr)) {
     return new SlurmError('rate-limited', `${cmd}: controller rate limit (${err})`);
   }
-  if (/unable to contact|socket timed out|connection refused|communications connection failure|zero bytes|slurm_persist_conn|munge|unable to (connect|establish)/i.test(r.stderr)) {
+  if (
+    /unable to contact|socket timed out|connection refused|communications connection failure|zero bytes|slurm_persist_conn|munge|unable to (connect|establish)/i.test(
+      r.stderr,
+    )
+  ) {
     return new SlurmError('unreachable', `${cmd}: ${err}`);
   }
   return new SlurmError('failed', `${cmd}: ${err}`);

@@ -27,7 +27,11 @@ export class LogPathResolver {
    * Fills in the logs of entries that have none yet; returns the entries it changed. `queued`
    * holds the ids squeue still lists: scontrol only knows those.
    */
-  async resolve(entries: JobEntry[], queued: ReadonlySet<string>, offsetMinutes: number | undefined): Promise<JobEntry[]> {
+  async resolve(
+    entries: JobEntry[],
+    queued: ReadonlySet<string>,
+    offsetMinutes: number | undefined,
+  ): Promise<JobEntry[]> {
     const changed: JobEntry[] = [];
     let asked = 0;
     for (const e of entries) {
@@ -37,7 +41,13 @@ export class LogPathResolver {
       // A pending array record (`83_[2-9%2]`) has no log yet, and its key changes as tasks start:
       // asking scontrol (which prints every task) for it would repeat for each task.
       const pendingArray = e.job.array_task_id?.startsWith('[') ?? false;
-      if (!paths.stdout && !pendingArray && queued.has(e.job.job_id) && !this.asked.has(e.key) && asked < MAX_SCONTROL_PER_TICK) {
+      if (
+        !paths.stdout &&
+        !pendingArray &&
+        queued.has(e.job.job_id) &&
+        !this.asked.has(e.key) &&
+        asked < MAX_SCONTROL_PER_TICK
+      ) {
         this.asked.add(e.key);
         asked++;
         try {

@@ -60,5 +60,12 @@ export function mergeRecord(
   };
   const base = old ?? placeholderEntry(cluster, job.job_id, now);
   // A requeued job runs again: its next end needs a fresh read of its logs.
-  return { ...base, job: merged, source, polledAt: now, notFound: false, logsFinal: base.logsFinal && isEnded(job.state) };
+  return {
+    ...base,
+    job: merged,
+    source,
+    polledAt: now,
+    notFound: false,
+    logsFinal: base.logsFinal && isEnded(job.state),
+  };
 }

@@ -100,7 +100,16 @@ export class Poller {
       this.failures = 0;
       this.lastDurationMs = this.now() - started;
       const t = this.now();
-      this.setCluster({ ok: true, error: null, lastPollAt: t, lastOkAt: t, lastPollMs: this.lastDurationMs, backoffMs: 0, stale: false, connected: true });
+      this.setCluster({
+        ok: true,
+        error: null,
+        lastPollAt: t,
+        lastOkAt: t,
+        lastPollMs: this.lastDurationMs,
+        backoffMs: 0,
+        stale: false,
+        connected: true,
+      });
     } catch (err) {
       this.failures++;
       const msg = err instanceof Error ? err.message : String(err);
@@ -189,11 +198,20 @@ export class Poller {
   private async poll(): Promise<void> {
     const { jobIds } = this.cfg;
     const offsetMinutes = await this.clusterOffset();
-    const work: Work = new Map(Object.values(this.cfg.store.getState().jobs).filter((e) => e.cluster === this.cfg.cluster).map((e) => [e.key, e]));
+    const work: Work = new Map(
+      Object.values(this.cfg.store.getState().jobs)
+        .filter((e) => e.cluster === this.cfg.cluster)
+        .map((e) => [e.key, e]),
+    );
     const first = this.firstTick;
     // The first tick's accounting query (recent history, or the ids asked for) does not depend on
     // squeue's answer: run both at once, since a first frame and `--summary` wait for them.
-    const history = first ? this.accounting.query(jobIds ? { jobIds } : this.historyQuery(), offsetMinutes).then((rows) => ({ rows }), (error: unknown) => ({ error })) : null;
+    const history = first
+      ? this.accounting.query(jobIds ? { jobIds } : this.historyQuery(), offsetMinutes).then(
+          (rows) => ({ rows }),
+          (error: unknown) => ({ error }),
+        )
+      : null;
     const queued = await querySqueue(this.cfg.runner, { jobIds, allUsers: this.cfg.allUsers, offsetMinutes });
     const seen = new Set<string>();
     for (const job of queued) {
@@ -268,7 +286,8 @@ export class Poller {
   private upsert(work: Work, job: SlurmJob, source: JobEntry['source']): void {
     const key = jobKey(this.cfg.cluster, job.job_id);
     const entry = mergeRecord(work.get(key), job, source, this.cfg.pathCache.get(key), this.cfg.cluster, this.now());
-    if (source === 'squeue') this.cfg.pathCache.put(key, { stdout: null, stderr: null, name: entry.job.name, workDir: entry.job.work_dir });
+    if (source === 'squeue')
+      this.cfg.pathCache.put(key, { stdout: null, stderr: null, name: entry.job.name, workDir: entry.job.work_dir });
     work.set(key, entry);
   }
 
@@ -354,7 +373,8 @@ export class Poller {
       const jobs = { ...s.jobs };
       for (const [k, { stdout, stderr, final }] of read) {
         const cur = jobs[k];
-        if (cur && cur.stdout?.path === stdout?.path) jobs[k] = derive({ ...cur, stdout, stderr, logsFinal: cur.logsFinal || final });
+        if (cur && cur.stdout?.path === stdout?.path)
+          jobs[k] = derive({ ...cur, stdout, stderr, logsFinal: cur.logsFinal || final });
       }
       return { jobs };
     });

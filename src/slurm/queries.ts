@@ -85,7 +85,12 @@ export class Accounting {
 }
 
 /** `scontrol show job` for one job: its log paths while it is in the controller's memory. */
-export async function scontrolJob(runner: SlurmRunner, rawId: string, jobId: string, offsetMinutes: number | undefined): Promise<SlurmJob | null> {
+export async function scontrolJob(
+  runner: SlurmRunner,
+  rawId: string,
+  jobId: string,
+  offsetMinutes: number | undefined,
+): Promise<SlurmJob | null> {
   const r = await runner.run(scontrolShowJobArgs(rawId));
   const all = parseScontrolShowJob(r.stdout, offsetMinutes);
   return all.find((j) => j.job_id === jobId) ?? all[0] ?? null;

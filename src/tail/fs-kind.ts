@@ -6,7 +6,8 @@ import { resolve } from 'node:path';
  * Filesystems whose writes come from other machines: inotify on the login node
  * never sees the compute node's appends there, so only polling `stat` works.
  */
-const NETWORK_FS = /^(nfs\d?|lustre|gpfs|beegfs|cifs|smb3?|smbfs|ceph|glusterfs|9p|afs|panfs|wekafs|pvfs2|orangefs|fuse\..+)$/i;
+const NETWORK_FS =
+  /^(nfs\d?|lustre|gpfs|beegfs|cifs|smb3?|smbfs|ceph|glusterfs|9p|afs|panfs|wekafs|pvfs2|orangefs|fuse\..+)$/i;
 
 let cachedMounts: string | null | undefined;
 

@@ -37,7 +37,8 @@ export class LogService {
   /** Reads and parses a job's logs (only what is new); writes nothing. */
   async read(entry: JobEntry, force = false): Promise<{ stdout: LogInfo | null; stderr: LogInfo | null }> {
     const out = entry.stdout ? await this.readOne(entry.stdout.path, force) : null;
-    const err = entry.stderr && entry.stderr.path !== entry.stdout?.path ? await this.readOne(entry.stderr.path, force) : null;
+    const err =
+      entry.stderr && entry.stderr.path !== entry.stdout?.path ? await this.readOne(entry.stderr.path, force) : null;
     return { stdout: out ?? entry.stdout, stderr: err ?? entry.stderr };
   }
 

@@ -11,7 +11,11 @@ export interface TailRead {
 }
 
 /** Reads only the last `maxBytes` of a file: a 10 GB log costs what a 1 MB one does. */
-export async function readTail(transport: Transport, path: string, maxBytes = DEFAULT_TAIL_BYTES): Promise<TailRead | null> {
+export async function readTail(
+  transport: Transport,
+  path: string,
+  maxBytes = DEFAULT_TAIL_BYTES,
+): Promise<TailRead | null> {
   const st = await transport.stat(path);
   if (!st) return null;
   if (st.isDirectory) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });

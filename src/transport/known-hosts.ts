@@ -83,7 +83,14 @@ function* entries(file: string): Generator<Entry> {
     if (!words[0] || words[0].startsWith('#')) continue;
     const marker = words[0] === '@revoked' || words[0] === '@cert-authority' ? words.shift()! : '';
     if (words.length < 3) continue;
-    yield { file, line: i + 1, marker: marker as Entry['marker'], hosts: words[0]!, type: words[1]!, key: Buffer.from(words[2]!, 'base64') };
+    yield {
+      file,
+      line: i + 1,
+      marker: marker as Entry['marker'],
+      hosts: words[0]!,
+      type: words[1]!,
+      key: Buffer.from(words[2]!, 'base64'),
+    };
   }
 }
 

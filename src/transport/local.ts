@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { open, stat as fsStat } from 'node:fs/promises';
+import { stat as fsStat, open } from 'node:fs/promises';
 import type { ExecOptions, ExecResult, FileStat, Transport } from './types.js';
 
 const MAX_OUTPUT = 64 * 1024 * 1024;

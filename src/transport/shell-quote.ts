@@ -68,7 +68,8 @@ export function remoteCommand(argv: readonly string[], opts: Pick<ExecOptions, '
   if (argv[0]!.includes('=')) throw new Error(`cannot run a program named ${JSON.stringify(argv[0])} through env`);
   const parts = ['env'];
   const drop = opts.dropEnv;
-  if (drop) for (const name of KNOWN_CLIENT_ENV) if (drop.test(name) && !(name in (opts.env ?? {}))) parts.push('-u', name);
+  if (drop)
+    for (const name of KNOWN_CLIENT_ENV) if (drop.test(name) && !(name in (opts.env ?? {}))) parts.push('-u', name);
   for (const [k, v] of env) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new Error(`bad environment variable name: ${JSON.stringify(k)}`);
     parts.push(quoteArg(`${k}=${v}`));

@@ -27,7 +27,8 @@ export class SlurmClusterTransport implements Transport {
   /** Inserts `--clusters=NAME` right after the program unless the caller already chose clusters. */
   withCluster(argv: readonly string[]): string[] {
     const prog = argv[0]?.split('/').at(-1) ?? '';
-    if (!SLURM_CLIENTS.has(prog) || argv.some((a) => a === '-M' || a.startsWith('--clusters') || /^-M./.test(a))) return [...argv];
+    if (!SLURM_CLIENTS.has(prog) || argv.some((a) => a === '-M' || a.startsWith('--clusters') || /^-M./.test(a)))
+      return [...argv];
     return [argv[0]!, `--clusters=${this.slurmCluster}`, ...argv.slice(1)];
   }
 

@@ -45,7 +45,13 @@ function filteredAgent(ssh2: Ssh2, socket: string, allowed: Buffer[]) {
 }
 
 /** Loads a private key, asking for its passphrase (three tries) when it is encrypted. */
-async function loadKey(ssh2: Ssh2, file: string, cluster: string, prompter: Prompter, trace: AuthTrace): Promise<ParsedKey | null> {
+async function loadKey(
+  ssh2: Ssh2,
+  file: string,
+  cluster: string,
+  prompter: Prompter,
+  trace: AuthTrace,
+): Promise<ParsedKey | null> {
   let data: Buffer;
   try {
     data = readFileSync(file);
@@ -95,7 +101,9 @@ export function makeAuthHandler(
   if (cfg.pubkeyAuth) {
     if (cfg.identityAgent) {
       const socket = cfg.identityAgent;
-      const allowed = cfg.identitiesOnly ? cfg.identityFiles.map((f) => publicBlob(ssh2, f)).filter((b): b is Buffer => b !== null) : null;
+      const allowed = cfg.identitiesOnly
+        ? cfg.identityFiles.map((f) => publicBlob(ssh2, f)).filter((b): b is Buffer => b !== null)
+        : null;
       if (!allowed || allowed.length > 0) {
         const agent = allowed ? filteredAgent(ssh2, socket, allowed) : socket;
         queue.push({ kind: 'publickey', label: 'ssh-agent', make: async () => ({ type: 'agent', username, agent }) });
@@ -123,14 +131,22 @@ export function makeAuthHandler(
         : {
             type: 'keyboard-interactive',
             username,
-            prompt: (name: string, instructions: string, _lang: string, prompts: Prompt[], finish: (answers: string[]) => void) => {
+            prompt: (
+              name: string,
+              instructions: string,
+              _lang: string,
+              prompts: Prompt[],
+              finish: (answers: string[]) => void,
+            ) => {
               void (async () => {
                 const answers: string[] = [];
                 for (const p of prompts) {
                   const a = await ask(p.prompt, p.echo ?? false, [name, instructions].filter(Boolean).join('\n'));
                   if (a === null) {
                     cannotAsk = true;
-                    trace.notes.push('the server asked for keyboard-interactive input (password/2FA) but there was no terminal to ask in');
+                    trace.notes.push(
+                      'the server asked for keyboard-interactive input (password/2FA) but there was no terminal to ask in',
+                    );
                     return finish([]);
                   }
                   answers.push(a);

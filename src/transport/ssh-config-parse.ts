@@ -8,14 +8,28 @@ import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 
 /** Keywords whose every occurrence counts (OpenSSH appends them instead of keeping the first). */
-const MULTI = new Set(['identityfile', 'certificatefile', 'localforward', 'remoteforward', 'dynamicforward', 'sendenv', 'setenv']);
+const MULTI = new Set([
+  'identityfile',
+  'certificatefile',
+  'localforward',
+  'remoteforward',
+  'dynamicforward',
+  'sendenv',
+  'setenv',
+]);
 
 /** Lowercase keyword → values, in the order OpenSSH would apply them. */
 export type RawSshConfig = Map<string, string[]>;
 
 /** OpenSSH wildcard match: `*` any run, `?` one character, case-insensitive for hosts. */
 export function wildcardMatch(pattern: string, text: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')}$`, 'i');
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replaceAll('*', '.*')
+      .replaceAll('?', '.')}$`,
+    'i',
+  );
   return re.test(text);
 }
 
@@ -121,7 +135,10 @@ function readInto(path: string, out: RawSshConfig, ctx: Ctx, base: string, depth
     const key = m[1]!.toLowerCase();
     const words = splitWords(m[2]!);
     if (key === 'host') {
-      on = patternListMatch(words.flatMap((w) => w.split(',')), ctx.originalHost);
+      on = patternListMatch(
+        words.flatMap((w) => w.split(',')),
+        ctx.originalHost,
+      );
       continue;
     }
     if (key === 'match') {
@@ -149,7 +166,10 @@ function readInto(path: string, out: RawSshConfig, ctx: Ctx, base: string, depth
 }
 
 /** Reads the user's (or the `-F`) config, then the system one, the way OpenSSH layers them. */
-export function parseSshConfig(alias: string, opts: { configFile: string | null; localUser: string; home?: string }): RawSshConfig {
+export function parseSshConfig(
+  alias: string,
+  opts: { configFile: string | null; localUser: string; home?: string },
+): RawSshConfig {
   const home = opts.home ?? homedir();
   const out: RawSshConfig = new Map();
   const ctx: Ctx = { host: alias, originalHost: alias, user: null, localUser: opts.localUser, home };

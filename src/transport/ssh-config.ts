@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { homedir, hostname as localHostname, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { parseSshConfig, type RawSshConfig } from './ssh-config-parse.js';
 import { UserError } from '../errors.js';
+import { parseSshConfig, type RawSshConfig } from './ssh-config-parse.js';
 
 /** What hpc-watch needs to know about one host from the user's ssh config. */
 export interface SshHostConfig {
@@ -53,7 +53,10 @@ export function sshConfigFile(env: NodeJS.ProcessEnv = process.env): string | nu
 /** `user@host:port`, `ssh://user@host:port` or a plain alias. */
 export function splitDestination(dest: string): { user: string | null; host: string; port: number | null } {
   const m = /^(?:ssh:\/\/)?(?:([^@\s/]+)@)?(\[[^\]\s]+\]|[^@:\s/[\]]+)(?::(\d{1,5}))?\/?$/.exec(dest);
-  if (!m) throw new UserError(`not an ssh host: ${JSON.stringify(dest).slice(0, 80)} (expected an ~/.ssh/config alias or user@host[:port])`);
+  if (!m)
+    throw new UserError(
+      `not an ssh host: ${JSON.stringify(dest).slice(0, 80)} (expected an ~/.ssh/config alias or user@host[:port])`,
+    );
   const host = m[2]!.replace(/^\[(.*)\]$/, '$1');
   if (host.startsWith('-')) throw new UserError(`not an ssh host: ${JSON.stringify(dest)}`);
   return { user: m[1] ?? null, host, port: m[3] ? Number(m[3]) : null };
@@ -63,13 +66,21 @@ function runSshG(args: string[]): Promise<{ out: string; err: string; missing: b
   return new Promise((resolve) => {
     execFile('ssh', args, { timeout: 10_000, encoding: 'utf8', env: process.env }, (error, stdout, stderr) => {
       const e = error as (NodeJS.ErrnoException & { code?: unknown }) | null;
-      resolve({ out: stdout ?? '', err: stderr ?? '', missing: e?.code === 'ENOENT', code: e ? (typeof e.code === 'number' ? e.code : 1) : 0 });
+      resolve({
+        out: stdout ?? '',
+        err: stderr ?? '',
+        missing: e?.code === 'ENOENT',
+        code: e ? (typeof e.code === 'number' ? e.code : 1) : 0,
+      });
     });
   });
 }
 
 /** Resolves one destination; `ssh -G` first, the fallback parser when `ssh` is not installed. */
-export async function resolveSshHost(dest: string, opts: { configFile?: string | null; env?: NodeJS.ProcessEnv } = {}): Promise<SshHostConfig> {
+export async function resolveSshHost(
+  dest: string,
+  opts: { configFile?: string | null; env?: NodeJS.ProcessEnv } = {},
+): Promise<SshHostConfig> {
   const env = opts.env ?? process.env;
   const configFile = opts.configFile === undefined ? sshConfigFile(env) : opts.configFile;
   const d = splitDestination(dest);
@@ -85,7 +96,12 @@ export async function resolveSshHost(dest: string, opts: { configFile?: string |
     source = 'parser';
     raw = parseSshConfig(d.host, { configFile, localUser: localUser() });
   } else if (r.code !== 0) {
-    const why = r.err.trim().split('\n').filter((l) => !/pseudo-terminal/i.test(l)).at(-1) ?? `exit ${r.code}`;
+    const why =
+      r.err
+        .trim()
+        .split('\n')
+        .filter((l) => !/pseudo-terminal/i.test(l))
+        .at(-1) ?? `exit ${r.code}`;
     throw new UserError(`ssh config for ${dest}: ${why}`);
   } else {
     raw = parseSshG(r.out);
@@ -163,7 +179,9 @@ function normalise(
     const list = vals ? vals.flatMap((v) => v.split(/\s+/)) : dflt;
     return list.filter((f) => f && f.toLowerCase() !== 'none').map((f) => expandTokens(f, t));
   };
-  const defaultIds = ['id_rsa', 'id_ecdsa', 'id_ecdsa_sk', 'id_ed25519', 'id_ed25519_sk', 'id_dsa'].map((f) => `~/.ssh/${f}`);
+  const defaultIds = ['id_rsa', 'id_ecdsa', 'id_ecdsa_sk', 'id_ed25519', 'id_ed25519_sk', 'id_dsa'].map(
+    (f) => `~/.ssh/${f}`,
+  );
   const strict = (one('stricthostkeychecking') ?? 'ask').toLowerCase();
   const agentRaw = one('identityagent');
   const agent =
@@ -171,7 +189,10 @@ function normalise(
       ? (o.env.SSH_AUTH_SOCK ?? null)
       : agentRaw.toLowerCase() === 'none'
         ? null
-        : expandTokens(agentRaw.replace(/^\$(\w+)$/, (_, n: string) => o.env[n] ?? ''), t) || null;
+        : expandTokens(
+            agentRaw.replace(/^\$(\w+)$/, (_, n: string) => o.env[n] ?? ''),
+            t,
+          ) || null;
   const proxyJump = one('proxyjump');
   const proxyCommand = one('proxycommand');
   const timeout = one('connecttimeout');
@@ -191,7 +212,13 @@ function normalise(
     userKnownHostsFiles: files('userknownhostsfile', ['~/.ssh/known_hosts', '~/.ssh/known_hosts2']),
     globalKnownHostsFiles: files('globalknownhostsfile', ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2']),
     strictHostKeyChecking:
-      strict === 'yes' || strict === 'true' ? 'yes' : strict === 'no' || strict === 'off' || strict === 'false' ? 'no' : strict === 'accept-new' ? 'accept-new' : 'ask',
+      strict === 'yes' || strict === 'true'
+        ? 'yes'
+        : strict === 'no' || strict === 'off' || strict === 'false'
+          ? 'no'
+          : strict === 'accept-new'
+            ? 'accept-new'
+            : 'ask',
     hashKnownHosts: yes('hashknownhosts', false),
     hostKeyAlias: one('hostkeyalias') ?? null,
     batchMode: yes('batchmode', false),

@@ -42,7 +42,8 @@ const MAX_HOPS = 8;
 
 /** Connects to `cfg` (and its ProxyJump chain); rejects with SshConnectError. */
 export async function connectChain(cfg: SshHostConfig, deps: ConnectDeps, depth = 0): Promise<Chain> {
-  if (depth > MAX_HOPS) throw new SshConnectError(`${cfg.alias}: ProxyJump chain longer than ${MAX_HOPS} hops (a loop?)`, 'config', true);
+  if (depth > MAX_HOPS)
+    throw new SshConnectError(`${cfg.alias}: ProxyJump chain longer than ${MAX_HOPS} hops (a loop?)`, 'config', true);
   if (cfg.proxyCommand && !cfg.proxyJump) {
     throw new SshConnectError(
       `${cfg.alias}: ProxyCommand is not supported by the built-in ssh2 transport; set "transport": "system-ssh" for this cluster`,
@@ -51,7 +52,10 @@ export async function connectChain(cfg: SshHostConfig, deps: ConnectDeps, depth 
     );
   }
   if (!cfg.proxyJump) return { client: await connectOne(cfg, null, deps), hops: [] };
-  const jumps = cfg.proxyJump.split(',').map((s) => s.trim()).filter(Boolean);
+  const jumps = cfg.proxyJump
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   // The first hop is resolved with its own config (its own ProxyJump included), as OpenSSH does.
   let prev = await connectChain(await deps.resolve(jumps[0]!), deps, depth + 1);
   try {
@@ -71,7 +75,14 @@ export async function connectChain(cfg: SshHostConfig, deps: ConnectDeps, depth 
 function forward(via: Client, to: SshHostConfig, alias: string): Promise<Duplex> {
   return new Promise((resolve, reject) => {
     via.forwardOut('127.0.0.1', 0, to.hostname, to.port, (err, stream) => {
-      if (err) reject(new SshConnectError(`${alias}: the jump host cannot reach ${to.hostname}:${to.port}: ${err.message}`, 'network', false));
+      if (err)
+        reject(
+          new SshConnectError(
+            `${alias}: the jump host cannot reach ${to.hostname}:${to.port}: ${err.message}`,
+            'network',
+            false,
+          ),
+        );
       else resolve(stream);
     });
   });
@@ -89,7 +100,17 @@ function tcp(cfg: SshHostConfig, timeoutMs: number, signal?: AbortSignal): Promi
     sock.once('close', () => signal?.removeEventListener('abort', onAbort));
     const timer = setTimeout(() => {
       sock.destroy();
-      reject(new SshConnectError(networkMessage(cfg.alias, `${cfg.hostname}:${cfg.port}`, { code: 'ETIMEDOUT', message: 'timed out', name: 'Error' }), 'network', false));
+      reject(
+        new SshConnectError(
+          networkMessage(cfg.alias, `${cfg.hostname}:${cfg.port}`, {
+            code: 'ETIMEDOUT',
+            message: 'timed out',
+            name: 'Error',
+          }),
+          'network',
+          false,
+        ),
+      );
     }, timeoutMs);
     sock.once('connect', () => {
       clearTimeout(timer);
@@ -111,7 +132,9 @@ function algorithmsFor(type: string): string[] {
 
 async function connectOne(cfg: SshHostConfig, via: Duplex | null, deps: ConnectDeps): Promise<Client> {
   const { ssh2 } = deps;
-  const sock = via ?? (await tcp(cfg, deps.connectTimeoutMs ?? (cfg.connectTimeout ? cfg.connectTimeout * 1000 : 15_000), deps.signal));
+  const sock =
+    via ??
+    (await tcp(cfg, deps.connectTimeoutMs ?? (cfg.connectTimeout ? cfg.connectTimeout * 1000 : 15_000), deps.signal));
   deps.onConnection?.();
   const client = new ssh2.Client();
   const knownFiles = [...cfg.userKnownHostsFiles, ...cfg.globalKnownHostsFiles];
@@ -143,7 +166,14 @@ async function connectOne(cfg: SshHostConfig, via: Duplex | null, deps: ConnectD
     },
   };
   const known = knownKeyTypes(knownFiles, lookupHost, lookupPort);
-  const defaults: string[] = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256'];
+  const defaults: string[] = [
+    'ssh-ed25519',
+    'ecdsa-sha2-nistp256',
+    'ecdsa-sha2-nistp384',
+    'ecdsa-sha2-nistp521',
+    'rsa-sha2-512',
+    'rsa-sha2-256',
+  ];
   const preferred = [...new Set([...known.flatMap(algorithmsFor), ...defaults])];
 
   return new Promise<Client>((resolve, reject) => {
@@ -164,14 +194,38 @@ async function connectOne(cfg: SshHostConfig, via: Duplex | null, deps: ConnectD
     });
     client.on('error', (err: Error & { level?: string; code?: string }) => {
       if (hostKeyError) return fail(new SshConnectError(hostKeyError, 'host-key', true));
-      if (err.level === 'client-authentication') return fail(new SshConnectError(authMessage(cfg, trace.tried, trace.notes), 'auth', true));
-      if (err.level === 'client-socket' || err.code) return fail(new SshConnectError(networkMessage(cfg.alias, `${cfg.hostname}:${cfg.port}`, err), 'network', false));
-      fail(new SshConnectError(`${cfg.alias}: ssh handshake with ${cfg.hostname}:${cfg.port} failed: ${err.message}`, 'network', false));
+      if (err.level === 'client-authentication')
+        return fail(new SshConnectError(authMessage(cfg, trace.tried, trace.notes), 'auth', true));
+      if (err.level === 'client-socket' || err.code)
+        return fail(
+          new SshConnectError(networkMessage(cfg.alias, `${cfg.hostname}:${cfg.port}`, err), 'network', false),
+        );
+      fail(
+        new SshConnectError(
+          `${cfg.alias}: ssh handshake with ${cfg.hostname}:${cfg.port} failed: ${err.message}`,
+          'network',
+          false,
+        ),
+      );
     });
     client.once('close', () => {
-      if (timedOut) fail(new SshConnectError(`${cfg.alias}: no SSH handshake from ${cfg.hostname}:${cfg.port} within ${limit / 1000}s`, 'network', false));
+      if (timedOut)
+        fail(
+          new SshConnectError(
+            `${cfg.alias}: no SSH handshake from ${cfg.hostname}:${cfg.port} within ${limit / 1000}s`,
+            'network',
+            false,
+          ),
+        );
       else if (hostKeyError) fail(new SshConnectError(hostKeyError, 'host-key', true));
-      else fail(new SshConnectError(`${cfg.alias}: ${cfg.hostname}:${cfg.port} closed the connection during login`, 'network', false));
+      else
+        fail(
+          new SshConnectError(
+            `${cfg.alias}: ${cfg.hostname}:${cfg.port} closed the connection during login`,
+            'network',
+            false,
+          ),
+        );
     });
     const onAbort = () => {
       client.end();
@@ -191,7 +245,8 @@ async function connectOne(cfg: SshHostConfig, via: Duplex | null, deps: ConnectD
       hostVerifier: (key: Buffer) => {
         const check = checkHostKey(knownFiles, lookupHost, lookupPort, key);
         if (check.status === 'ok') return true;
-        const acceptNew = deps.acceptNewHostKey || cfg.strictHostKeyChecking === 'accept-new' || cfg.strictHostKeyChecking === 'no';
+        const acceptNew =
+          deps.acceptNewHostKey || cfg.strictHostKeyChecking === 'accept-new' || cfg.strictHostKeyChecking === 'no';
         if (check.status === 'unknown' && acceptNew && !check.certAuthority) {
           const file = cfg.userKnownHostsFiles[0];
           if (file) {

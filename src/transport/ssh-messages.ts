@@ -17,7 +17,10 @@ export class SshConnectError extends Error {
   }
 }
 
-type HostCfg = Pick<SshHostConfig, 'alias' | 'configFile' | 'hostname' | 'port' | 'hostKeyAlias' | 'userKnownHostsFiles'>;
+type HostCfg = Pick<
+  SshHostConfig,
+  'alias' | 'configFile' | 'hostname' | 'port' | 'hostKeyAlias' | 'userKnownHostsFiles'
+>;
 
 function lookupName(cfg: HostCfg): string {
   return cfg.hostKeyAlias ?? hostEntryName(cfg.hostname, cfg.port);
@@ -73,7 +76,11 @@ export function networkMessage(alias: string, where: string, err: NodeJS.ErrnoEx
 }
 
 /** Authentication failed: what was tried and how to check it by hand. */
-export function authMessage(cfg: Pick<SshHostConfig, 'alias' | 'configFile' | 'user' | 'hostname' | 'port'>, tried: string[], notes: string[]): string {
+export function authMessage(
+  cfg: Pick<SshHostConfig, 'alias' | 'configFile' | 'user' | 'hostname' | 'port'>,
+  tried: string[],
+  notes: string[],
+): string {
   const how = tried.length ? [...new Set(tried)].join(', ') : 'no usable method (no agent, no identity file)';
   const extra = notes.length ? ` ${notes.join('; ')}.` : '';
   return (

@@ -5,7 +5,7 @@
  */
 import { UserError } from '../errors.js';
 import { LocalTransport } from './local.js';
-import { type Prompter, sessionPrompter, type SwitchablePrompter, terminalPrompter } from './prompter.js';
+import { type Prompter, type SwitchablePrompter, sessionPrompter, terminalPrompter } from './prompter.js';
 import { splitSlurmClusters } from './slurm-cluster.js';
 import { SshTransport } from './ssh.js';
 import { SystemSshTransport } from './system-ssh.js';
@@ -31,8 +31,13 @@ export interface OpenOptions {
 }
 
 /** Opens every cluster's transport; failed ones are returned too, failing each call with their error. */
-export async function openSshTransports(specs: readonly ClusterSpec[], opts: OpenOptions, deps: OpenDeps = {}): Promise<Transport[]> {
-  if (specs.length === 0) throw new UserError('no cluster to watch: give --host HOST or list clusters in the config file');
+export async function openSshTransports(
+  specs: readonly ClusterSpec[],
+  opts: OpenOptions,
+  deps: OpenDeps = {},
+): Promise<Transport[]> {
+  if (specs.length === 0)
+    throw new UserError('no cluster to watch: give --host HOST or list clusters in the config file');
   // The terminal answers prompts only until the TUI owns it; afterwards only a prompt the TUI sets can.
   const prompter = deps.switch ?? sessionPrompter;
   prompter.set(deps.prompter ?? terminalPrompter());
@@ -44,7 +49,12 @@ export async function openSshTransports(specs: readonly ClusterSpec[], opts: Ope
     if (!s.host) t = new LocalTransport(s.name, { pollLogs: opts.pollLogs });
     else if (s.transport === 'system-ssh') t = new SystemSshTransport({ cluster: s.name, destination: s.host });
     else {
-      const st = new SshTransport({ cluster: s.name, destination: s.host, prompter, acceptNewHostKey: opts.acceptNewHostKey });
+      const st = new SshTransport({
+        cluster: s.name,
+        destination: s.host,
+        prompter,
+        acceptNewHostKey: opts.acceptNewHostKey,
+      });
       ssh.push(st);
       t = st;
     }

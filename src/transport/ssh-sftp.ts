@@ -19,13 +19,26 @@ export function sftpStat(sftp: SFTPWrapper, path: string, cluster: string, track
         return;
       }
       const type = st.mode & 0o170000;
-      resolve({ size: st.size, mtimeMs: st.mtime * 1000, isFile: type === 0o100000, isDirectory: type === 0o040000, ino: null });
+      resolve({
+        size: st.size,
+        mtimeMs: st.mtime * 1000,
+        isFile: type === 0o100000,
+        isDirectory: type === 0o040000,
+        ino: null,
+      });
     });
   });
 }
 
 /** Reads `length` bytes at `start`, looping over short reads; fewer bytes only at end of file. */
-export async function sftpReadRange(sftp: SFTPWrapper, path: string, start: number, length: number, cluster: string, track: Track): Promise<Uint8Array> {
+export async function sftpReadRange(
+  sftp: SFTPWrapper,
+  path: string,
+  start: number,
+  length: number,
+  cluster: string,
+  track: Track,
+): Promise<Uint8Array> {
   const call = <T>(fn: (cb: (err: Error | null | undefined, v: T) => void) => void): Promise<T> =>
     new Promise((resolve, reject) => {
       const done = track(reject);
@@ -40,7 +53,9 @@ export async function sftpReadRange(sftp: SFTPWrapper, path: string, start: numb
     const buf = Buffer.allocUnsafe(Math.max(0, length));
     let got = 0;
     while (got < length) {
-      const n = await call<number>((cb) => sftp.read(handle, buf, got, length - got, start + got, (e, bytes) => cb(e, bytes)));
+      const n = await call<number>((cb) =>
+        sftp.read(handle, buf, got, length - got, start + got, (e, bytes) => cb(e, bytes)),
+      );
       if (n === 0) break;
       got += n;
     }

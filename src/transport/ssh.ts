@@ -182,7 +182,12 @@ export class SshTransport implements Transport {
       this.failures = 0;
       this.lastError = null;
       for (const c of [chain.client, ...chain.hops]) {
-        c.on('close', () => this.drop(live, new SshConnectError(`${this.cluster}: disconnected from ${cfg.alias}, reconnecting`, 'disconnected', false)));
+        c.on('close', () =>
+          this.drop(
+            live,
+            new SshConnectError(`${this.cluster}: disconnected from ${cfg.alias}, reconnecting`, 'disconnected', false),
+          ),
+        );
         c.on('error', () => {}); // 'close' follows; an unhandled 'error' would crash the process
       }
       if (this.closed) {
@@ -192,7 +197,10 @@ export class SshTransport implements Transport {
       this.live = live;
       return live;
     } catch (e) {
-      const err = e instanceof SshConnectError ? e : new SshConnectError(`${this.cluster}: ${(e as Error).message}`, 'config', false);
+      const err =
+        e instanceof SshConnectError
+          ? e
+          : new SshConnectError(`${this.cluster}: ${(e as Error).message}`, 'config', false);
       this.failures++;
       const b = this.opts.backoffMs ?? { initial: 1000, max: 60_000 };
       this.nextAttemptAt = Date.now() + Math.min(b.max, b.initial * 2 ** (this.failures - 1));
@@ -284,7 +292,14 @@ export class SshTransport implements Transport {
           signal = sig ? (sig.startsWith('SIG') ? sig : `SIG${sig}`) : null;
         });
         const collect = () =>
-          finish({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(errOut).toString('utf8'), code, signal, timedOut, notFound: code === 127 });
+          finish({
+            stdout: Buffer.concat(out).toString('utf8'),
+            stderr: Buffer.concat(errOut).toString('utf8'),
+            code,
+            signal,
+            timedOut,
+            notFound: code === 127,
+          });
         stream.on('close', collect);
         if (opts.timeoutMs !== undefined) {
           timer = setTimeout(() => {

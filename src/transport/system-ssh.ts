@@ -58,7 +58,15 @@ export class SystemSshTransport implements Transport {
     try {
       remote = remoteCommand(argv, opts);
     } catch (err) {
-      return { stdout: '', stderr: (err as Error).message, code: null, signal: null, timedOut: false, notFound: false, durationMs: 0 };
+      return {
+        stdout: '',
+        stderr: (err as Error).message,
+        code: null,
+        signal: null,
+        timedOut: false,
+        notFound: false,
+        durationMs: 0,
+      };
     }
     const r = await this.run(remote, opts.timeoutMs, opts.input);
     return {
@@ -80,7 +88,13 @@ export class SystemSshTransport implements Transport {
       const m = /^(\d+) (\d+) (\d+) (.+)$/.exec(r.stdout.toString('utf8').trim());
       if (!m) throw new Error(`${this.cluster}: stat ${path}: unexpected output`);
       const kind = m[4]!;
-      return { size: Number(m[1]), mtimeMs: Number(m[2]) * 1000, ino: Number(m[3]), isFile: kind.startsWith('regular'), isDirectory: kind === 'directory' };
+      return {
+        size: Number(m[1]),
+        mtimeMs: Number(m[2]) * 1000,
+        ino: Number(m[3]),
+        isFile: kind.startsWith('regular'),
+        isDirectory: kind === 'directory',
+      };
     }
     if (r.code === 1 && /no such file|not a directory/i.test(r.stderr)) return null;
     throw new Error(`${this.cluster}: stat ${path}: ${r.spawnError ?? this.explain(r)}`);
@@ -107,7 +121,9 @@ export class SystemSshTransport implements Transport {
     const started = Date.now();
     this.stats.processes++;
     return new Promise((resolve) => {
-      const child = spawn(this.opts.sshPath ?? 'ssh', this.sshArgv(remote), { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+      const child = spawn(this.opts.sshPath ?? 'ssh', this.sshArgv(remote), {
+        stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      });
       const out: Buffer[] = [];
       const errOut: Buffer[] = [];
       let outLen = 0;
@@ -121,7 +137,10 @@ export class SystemSshTransport implements Transport {
         if (errOut.length < 1024) errOut.push(b);
       });
       child.on('error', (err: NodeJS.ErrnoException) => {
-        spawnError = err.code === 'ENOENT' ? `${this.cluster}: the system ssh is not installed (transport "system-ssh")` : err.message;
+        spawnError =
+          err.code === 'ENOENT'
+            ? `${this.cluster}: the system ssh is not installed (transport "system-ssh")`
+            : err.message;
       });
       if (input !== undefined && child.stdin) {
         child.stdin.on('error', () => {});

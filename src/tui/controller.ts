@@ -16,7 +16,9 @@ export interface Controller {
   refreshLogs(key: string): void;
   /** The jobs the table shows, top first: the pollers read their logs before other finished jobs'. */
   showing(keys: readonly string[]): void;
-  /** While a job is in view: its live usage (sstat) or expected start (squeue --start), rate-limited. Returns the stop. */
+  /**
+   * While a job is in view: its live usage (sstat) or expected start (squeue --start), rate-limited. Returns the stop.
+   */
   watchDetails(key: string): () => void;
   quit(): void;
 }

@@ -6,9 +6,9 @@
 import { dirname, resolve } from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import { isRunning } from '../../parsers/job-state.js';
-import { isNetworkFs } from '../tail/fs-kind.js';
 import type { Session } from '../session.js';
 import type { JobEntry } from '../store.js';
+import { isNetworkFs } from '../tail/fs-kind.js';
 import { LocalTransport } from '../transport/local.js';
 
 export interface LogWatcher {
@@ -16,7 +16,10 @@ export interface LogWatcher {
 }
 
 /** Watches the directories holding running jobs' logs and calls `onChange(key)` on appends. */
-export async function watchLogs(session: Session, opts: { pollLogs: boolean; onChange(key: string): void }): Promise<LogWatcher> {
+export async function watchLogs(
+  session: Session,
+  opts: { pollLogs: boolean; onChange(key: string): void },
+): Promise<LogWatcher> {
   const local = new Set(session.clusters.filter((c) => c.transport instanceof LocalTransport).map((c) => c.name));
   if (local.size === 0) return { close: async () => {} };
   const { watch } = await import('chokidar');
@@ -31,7 +34,9 @@ export async function watchLogs(session: Session, opts: { pollLogs: boolean; onC
   };
   const make = (): FSWatcher => {
     const w = watch([], { ignoreInitial: true, depth: 0, ignored, usePolling: false, persistent: true });
-    w.on('add', onEvent).on('change', onEvent).on('error', () => {});
+    w.on('add', onEvent)
+      .on('change', onEvent)
+      .on('error', () => {});
     return w;
   };
 

@@ -2,11 +2,11 @@
 import { createElement } from 'react';
 import type { CliOptions } from '../cli-args.js';
 import type { Settings } from '../config.js';
-import { openSession, type Session } from '../session.js';
-import { jobKey } from '../store.js';
 import { UserError } from '../errors.js';
 import type { EventHub } from '../events/hub.js';
 import { startEvents } from '../events/runtime.js';
+import { openSession, type Session } from '../session.js';
+import { jobKey } from '../store.js';
 import { createController, type NoticeFeed } from './controller.js';
 import { watchLogs } from './log-watch.js';
 import { createTheme } from './view-model/theme.js';
@@ -98,7 +98,11 @@ export async function runTui(opts: CliOptions, settings: Settings): Promise<numb
   const controller = createController(session, { onQuit: () => unmount(), diagnose });
   // Sink troubles reach the status line: stderr is Ink's while the view is up.
   const notices = noticeFeed();
-  const events = await startEvents(session, settings, { watcher: 'tui', terminal: { write: (s) => void process.stdout.write(s) }, report: notices.say });
+  const events = await startEvents(session, settings, {
+    watcher: 'tui',
+    terminal: { write: (s) => void process.stdout.write(s) },
+    report: notices.say,
+  });
   const stopAuto = settings.autoDiagnose ? autoDiagnose(events.hub, diagnose) : () => {};
   const [{ render }, { App }] = await ui;
   const restore = () => process.stdout.write(LEAVE_ALT);

@@ -20,7 +20,10 @@ export interface FakeController extends Controller {
 /** A controller that records calls and never touches a cluster. */
 export function fakeController(): FakeController {
   return {
-    cancel: vi.fn<Controller['cancel']>(async (key) => ({ ok: true, message: `scancel ${key.split('/').pop()}: sent` })),
+    cancel: vi.fn<Controller['cancel']>(async (key) => ({
+      ok: true,
+      message: `scancel ${key.split('/').pop()}: sent`,
+    })),
     diagnose: vi.fn<Controller['diagnose']>(),
     refreshLogs: vi.fn<Controller['refreshLogs']>(),
     showing: vi.fn<Controller['showing']>(),
@@ -48,7 +51,14 @@ export function pinnedClock(start = new Date(2026, 10, 26, 12, 0, 0).getTime()):
 
 /** Renders <App> at a size; jobs default to the full fixture zoo. */
 export async function renderApp(
-  o: { columns?: number; rows?: number; jobs?: (now: number) => JobEntry[]; initialJobKey?: string; theme?: Theme; events?: EventFeed } = {},
+  o: {
+    columns?: number;
+    rows?: number;
+    jobs?: (now: number) => JobEntry[];
+    initialJobKey?: string;
+    theme?: Theme;
+    events?: EventFeed;
+  } = {},
 ): Promise<AppHarness> {
   const clock = pinnedClock();
   const now = clock();

@@ -34,7 +34,12 @@ function tableAfter(md: string, heading: string): string[][] {
   for (const line of md.slice(start).split('\n').slice(1)) {
     if (line.startsWith('## ')) break;
     if (!line.startsWith('|') || /^\|\s*-/.test(line)) continue;
-    rows.push(line.split('|').slice(1, -1).map((c) => c.trim()));
+    rows.push(
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    );
   }
   return rows.slice(1); // the header row
 }
@@ -93,7 +98,10 @@ export function violations(arch: Architecture, g: Graph): string[] {
       if (ALWAYS.includes(e.to)) continue;
       if (e.to.startsWith('node:') && !nodeRestricted) continue;
       const ok = rule.allow.some((a) => matches(a.spec, e.to) && (!a.typesOnly || e.typeOnly));
-      if (!ok) out.push(`${file} imports ${e.to}${e.typeOnly ? ' (types)' : ''}: not allowed by its row (${rule.modules.join(', ')})`);
+      if (!ok)
+        out.push(
+          `${file} imports ${e.to}${e.typeOnly ? ' (types)' : ''}: not allowed by its row (${rule.modules.join(', ')})`,
+        );
     }
   }
   for (const h of arch.headless) {

@@ -22,7 +22,11 @@ export function clusterProblem(): string | null {
 
 function probeCluster(): string | null {
   if (process.getuid?.() !== 0) return 'integration tests submit jobs as hpcuser and must run as root';
-  const r = spawnSync('squeue', ['-h', '-o', '%i'], { timeout: 10_000, env: { ...process.env, SLURM_CONF }, encoding: 'utf8' });
+  const r = spawnSync('squeue', ['-h', '-o', '%i'], {
+    timeout: 10_000,
+    env: { ...process.env, SLURM_CONF },
+    encoding: 'utf8',
+  });
   if (r.error) return `squeue not runnable (${(r.error as NodeJS.ErrnoException).code}); start it with test/cluster/up`;
   if (r.status !== 0) return `squeue failed: ${r.stderr.trim().split('\n')[0]}; start it with test/cluster/up`;
   return null;
@@ -51,7 +55,20 @@ export function describeCluster(name: string, fn: () => void): void {
 export function asUser(user: string, argv: string[], cwd?: string): string {
   return execFileSync(
     'runuser',
-    ['-u', user, '--', 'env', '-i', `HOME=/home/${user}`, `USER=${user}`, `LOGNAME=${user}`, 'PATH=/usr/local/bin:/usr/bin:/bin', 'LANG=C.UTF-8', `SLURM_CONF=${SLURM_CONF}`, ...argv],
+    [
+      '-u',
+      user,
+      '--',
+      'env',
+      '-i',
+      `HOME=/home/${user}`,
+      `USER=${user}`,
+      `LOGNAME=${user}`,
+      'PATH=/usr/local/bin:/usr/bin:/bin',
+      'LANG=C.UTF-8',
+      `SLURM_CONF=${SLURM_CONF}`,
+      ...argv,
+    ],
     { cwd, encoding: 'utf8', timeout: 30_000 },
   );
 }
@@ -99,12 +116,30 @@ export interface CliRun {
 }
 
 /** Runs the built CLI (as root, or as a user with a clean environment). */
-export function runCli(args: string[], opts: { user?: string; env?: Record<string, string>; timeoutMs?: number } = {}): CliRun {
+export function runCli(
+  args: string[],
+  opts: { user?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+): CliRun {
   const timeout = opts.timeoutMs ?? 60_000;
   const r = opts.user
     ? spawnSync(
         'runuser',
-        ['-u', opts.user, '--', 'env', '-i', `HOME=/home/${opts.user}`, `USER=${opts.user}`, 'PATH=/usr/local/bin:/usr/bin:/bin', 'LANG=C.UTF-8', `SLURM_CONF=${SLURM_CONF}`, `XDG_CACHE_HOME=/tmp/hpcw-it-cache-${opts.user}`, process.execPath, cliCopyForUsers(), ...args],
+        [
+          '-u',
+          opts.user,
+          '--',
+          'env',
+          '-i',
+          `HOME=/home/${opts.user}`,
+          `USER=${opts.user}`,
+          'PATH=/usr/local/bin:/usr/bin:/bin',
+          'LANG=C.UTF-8',
+          `SLURM_CONF=${SLURM_CONF}`,
+          `XDG_CACHE_HOME=/tmp/hpcw-it-cache-${opts.user}`,
+          process.execPath,
+          cliCopyForUsers(),
+          ...args,
+        ],
         { encoding: 'utf8', timeout },
       )
     : spawnSync(process.execPath, [cliPath(), ...args], {

@@ -1,9 +1,17 @@
 /** JobEntry builders for every state the TUI shows, relative to a `now` the caller picks. */
-import { blankJob } from '../../parsers/slurm-fields.js';
+
 import { isEnded, type JobState } from '../../parsers/job-state.js';
+import { blankJob } from '../../parsers/slurm-fields.js';
 import type { SlurmJob } from '../../parsers/slurm-types.js';
 import type { LogAnalysis, Progress } from '../../parsers/types.js';
-import { type ClusterStatus, createJobStore, type JobEntry, jobKey, type LogInfo, type Store } from '../../src/store.js';
+import {
+  type ClusterStatus,
+  createJobStore,
+  type JobEntry,
+  jobKey,
+  type LogInfo,
+  type Store,
+} from '../../src/store.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -26,7 +34,17 @@ export function slurmJob(over: Partial<SlurmJob> & { job_id: string }): SlurmJob
 
 /** A log the tailer has read. */
 export function logInfo(path: string, lines: string[], over: Partial<LogInfo> = {}): LogInfo {
-  return { path, status: 'ok', size: 1000, mtimeMs: null, error: null, analysis: null, lines, failureLine: null, ...over };
+  return {
+    path,
+    status: 'ok',
+    size: 1000,
+    mtimeMs: null,
+    error: null,
+    analysis: null,
+    lines,
+    failureLine: null,
+    ...over,
+  };
 }
 
 /** A Progress with every field present. */
@@ -51,10 +69,15 @@ export function analysis(over: Partial<LogAnalysis>): LogAnalysis {
 }
 
 /** A JobEntry on cluster `local` (or `cluster`). */
-export function entry(now: number, job: Partial<SlurmJob> & { job_id: string }, over: Partial<JobEntry> = {}): JobEntry {
+export function entry(
+  now: number,
+  job: Partial<SlurmJob> & { job_id: string },
+  over: Partial<JobEntry> = {},
+): JobEntry {
   const cluster = over.cluster ?? 'local';
   const j = slurmJob(job);
-  if (j.state === 'RUNNING' && j.start_time === null && j.elapsed_s !== null) j.start_time = iso(now - j.elapsed_s * 1000);
+  if (j.state === 'RUNNING' && j.start_time === null && j.elapsed_s !== null)
+    j.start_time = iso(now - j.elapsed_s * 1000);
   return {
     key: jobKey(cluster, j.job_id),
     cluster,
@@ -82,14 +105,21 @@ export const EVIL_LINE = 'step 5 \x1b]0;pwned\x07done \x1b[2Jcleared \x1b[31mred
 /** One of each: the whole zoo the views are tested against. */
 export function allJobs(now: number): JobEntry[] {
   const h = 3600;
-  const history = Array.from({ length: 30 }, (_, i) => ({ t: now - (30 - i) * 60_000, current: i * 15, perSecond: 2 + Math.sin(i / 3) }));
+  const history = Array.from({ length: 30 }, (_, i) => ({
+    t: now - (30 - i) * 60_000,
+    current: i * 15,
+    perSecond: 2 + Math.sin(i / 3),
+  }));
   const ended = (ago: number) => iso(now - ago * 1000);
   return [
     entry(
       now,
       { job_id: '2001', name: 'train-llama-7b', elapsed_s: h, time_limit_s: 4 * h },
       {
-        stdout: logInfo('/home/alice/run/slurm-2001.out', ['loading data', 'Epoch 3/10: 45%|####5     | 450/1000 [10:00<04:00, 2.50it/s]']),
+        stdout: logInfo('/home/alice/run/slurm-2001.out', [
+          'loading data',
+          'Epoch 3/10: 45%|####5     | 450/1000 [10:00<04:00, 2.50it/s]',
+        ]),
         analysis: analysis({
           progress: progress({ current: 450, total: 1000, rate: 2.5, rate_unit: 'it/s', epoch: 3, epoch_total: 10 }),
           metrics: { loss: 0.2345, lr: 0.0001 },
@@ -110,7 +140,14 @@ export function allJobs(now: number): JobEntry[] {
         finishAt: now + 6 * h * 1000,
       },
     ),
-    entry(now, { job_id: '2003', name: 'eval-suite', state: 'PENDING', reason: 'Resources', elapsed_s: 0, nodes: null }),
+    entry(now, {
+      job_id: '2003',
+      name: 'eval-suite',
+      state: 'PENDING',
+      reason: 'Resources',
+      elapsed_s: 0,
+      nodes: null,
+    }),
     entry(now, { job_id: '2004', name: 'preprocess', state: 'COMPLETED', end_time: ended(2 * h), exit_code: '0:0' }),
     entry(
       now,
@@ -118,20 +155,37 @@ export function allJobs(now: number): JobEntry[] {
       {
         stdout: logInfo(
           '/home/alice/run/slurm-2005.out',
-          ['Traceback (most recent call last):', '  File "train.py", line 10, in <module>', ROOT_CAUSE, 'srun: error: gpu-a01: task 0: Exited'],
+          [
+            'Traceback (most recent call last):',
+            '  File "train.py", line 10, in <module>',
+            ROOT_CAUSE,
+            'srun: error: gpu-a01: task 0: Exited',
+          ],
           { failureLine: 2 },
         ),
         analysis: analysis({ failure: { category: 'oom_gpu', line: ROOT_CAUSE, exception: 'OutOfMemoryError' } }),
         willTimeout: false,
       },
     ),
-    entry(now, { job_id: '2006', name: 'long-sweep', state: 'TIMEOUT', end_time: ended(3 * h), exit_code: '0:15' }, { willTimeout: true }),
-    entry(now, { job_id: '2007', name: 'oops-wrong-config', state: 'CANCELLED', state_detail: 'by 1001', end_time: ended(4 * h) }),
+    entry(
+      now,
+      { job_id: '2006', name: 'long-sweep', state: 'TIMEOUT', end_time: ended(3 * h), exit_code: '0:15' },
+      { willTimeout: true },
+    ),
+    entry(now, {
+      job_id: '2007',
+      name: 'oops-wrong-config',
+      state: 'CANCELLED',
+      state_detail: 'by 1001',
+      end_time: ended(4 * h),
+    }),
     entry(
       now,
       { job_id: '2008', name: 'big-batch', state: 'OUT_OF_MEMORY', end_time: ended(5 * h), exit_code: '0:125' },
       {
-        analysis: analysis({ failure: { category: 'oom_host', line: 'slurmstepd: error: Detected 1 oom_kill event', exception: null } }),
+        analysis: analysis({
+          failure: { category: 'oom_host', line: 'slurmstepd: error: Detected 1 oom_kill event', exception: null },
+        }),
         exitNote: 'killed by the kernel OOM killer (host memory)',
       },
     ),
@@ -139,7 +193,11 @@ export function allJobs(now: number): JobEntry[] {
     entry(
       now,
       { job_id: '2009', name: 'stream-tokens' },
-      { analysis: analysis({ progress: progress({ current: 12345, total: null, unit: 'it', rate: 310, rate_unit: 'it/s' }) }) },
+      {
+        analysis: analysis({
+          progress: progress({ current: 12345, total: null, unit: 'it', rate: 310, rate_unit: 'it/s' }),
+        }),
+      },
     ),
     entry(
       now,

@@ -17,7 +17,8 @@ export interface Edge {
 export type Graph = Map<string, Edge[]>;
 
 const ROOTS = ['src', 'parsers', 'components'];
-// Static imports and re-exports (`import x from`, `import type {…} from`, `export … from`), side-effect imports, dynamic imports.
+// Static imports and re-exports (`import x from`, `import type {…} from`, `export … from`), side-effect imports,
+// dynamic imports.
 const STATIC = /^\s*(import|export)\s+(type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?['"]([^'"]+)['"]/gm;
 const DYNAMIC = /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
 
@@ -54,10 +55,12 @@ export function readGraph(root: string): Graph {
       const edges: Edge[] = [];
       for (const m of text.matchAll(STATIC)) {
         // `import { type A, type B } from` is type-only too.
-        const typeOnly = Boolean(m[2]) || /^\s*import\s*\{\s*(?:type\s+[\w$]+\s*(?:as\s+[\w$]+\s*)?,?\s*)+\}\s*from/.test(m[0]);
+        const typeOnly =
+          Boolean(m[2]) || /^\s*import\s*\{\s*(?:type\s+[\w$]+\s*(?:as\s+[\w$]+\s*)?,?\s*)+\}\s*from/.test(m[0]);
         edges.push({ to: resolveSpec(root, file, m[3]!), typeOnly, dynamic: false });
       }
-      for (const m of text.matchAll(DYNAMIC)) edges.push({ to: resolveSpec(root, file, m[1]!), typeOnly: false, dynamic: true });
+      for (const m of text.matchAll(DYNAMIC))
+        edges.push({ to: resolveSpec(root, file, m[1]!), typeOnly: false, dynamic: true });
       g.set(file, edges);
     }
   }

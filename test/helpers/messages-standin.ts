@@ -72,7 +72,9 @@ export function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
   return content
-    .map((b: { type?: string; text?: string; content?: unknown }) => (b?.type === 'text' ? (b.text ?? '') : b?.type === 'tool_result' ? contentText(b.content) : ''))
+    .map((b: { type?: string; text?: string; content?: unknown }) =>
+      b?.type === 'text' ? (b.text ?? '') : b?.type === 'tool_result' ? contentText(b.content) : '',
+    )
     .join('\n');
 }
 
@@ -96,8 +98,10 @@ type Block = { type: 'text'; text: string } | { type: 'tool_use'; id: string; na
 function blocksOf(reply: Reply): Block[] {
   const blocks: Block[] = [];
   if (reply.text !== undefined) blocks.push({ type: 'text', text: reply.text });
-  for (const t of reply.tool_use ?? []) blocks.push({ type: 'tool_use', id: t.id ?? newId('toolu'), name: t.name, input: t.input ?? {} });
-  if (reply.structured !== undefined) blocks.push({ type: 'tool_use', id: newId('toolu'), name: 'StructuredOutput', input: reply.structured });
+  for (const t of reply.tool_use ?? [])
+    blocks.push({ type: 'tool_use', id: t.id ?? newId('toolu'), name: t.name, input: t.input ?? {} });
+  if (reply.structured !== undefined)
+    blocks.push({ type: 'tool_use', id: newId('toolu'), name: 'StructuredOutput', input: reply.structured });
   if (blocks.length === 0) blocks.push({ type: 'text', text: DEFAULT_TEXT });
   return blocks;
 }
@@ -120,22 +124,57 @@ function answer(res: ServerResponse, raw: string, body: MessagesBody, reply: Rep
   const id = newId('msg');
   if (!body.stream) {
     res.writeHead(200, { 'content-type': 'application/json', 'request-id': newId('req') });
-    res.end(JSON.stringify({ id, type: 'message', role: 'assistant', model, content: blocks, stop_reason, stop_sequence: null, usage }));
+    res.end(
+      JSON.stringify({
+        id,
+        type: 'message',
+        role: 'assistant',
+        model,
+        content: blocks,
+        stop_reason,
+        stop_sequence: null,
+        usage,
+      }),
+    );
     return;
   }
-  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'request-id': newId('req') });
-  sse(res, 'message_start', { message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } } });
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    'request-id': newId('req'),
+  });
+  sse(res, 'message_start', {
+    message: {
+      id,
+      type: 'message',
+      role: 'assistant',
+      model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { ...usage, output_tokens: 1 },
+    },
+  });
   blocks.forEach((b, index) => {
     if (b.type === 'text') {
       sse(res, 'content_block_start', { index, content_block: { type: 'text', text: '' } });
       sse(res, 'content_block_delta', { index, delta: { type: 'text_delta', text: b.text } });
     } else {
-      sse(res, 'content_block_start', { index, content_block: { type: 'tool_use', id: b.id, name: b.name, input: {} } });
-      sse(res, 'content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: JSON.stringify(b.input) } });
+      sse(res, 'content_block_start', {
+        index,
+        content_block: { type: 'tool_use', id: b.id, name: b.name, input: {} },
+      });
+      sse(res, 'content_block_delta', {
+        index,
+        delta: { type: 'input_json_delta', partial_json: JSON.stringify(b.input) },
+      });
     }
     sse(res, 'content_block_stop', { index });
   });
-  sse(res, 'message_delta', { delta: { stop_reason, stop_sequence: null }, usage: { output_tokens: usage.output_tokens } });
+  sse(res, 'message_delta', {
+    delta: { stop_reason, stop_sequence: null },
+    usage: { output_tokens: usage.output_tokens },
+  });
   sse(res, 'message_stop', {});
   res.end();
 }
@@ -165,7 +204,8 @@ export async function startStandin(script: Script = {}): Promise<Standin> {
       if (req.method === 'POST' && path === '/v1/messages') {
         const reply = pickReply(script, body);
         rec.reply = reply;
-        if (reply.status) return fail(res, reply.status, reply.error?.type ?? 'api_error', reply.error?.message ?? 'stand-in error');
+        if (reply.status)
+          return fail(res, reply.status, reply.error?.type ?? 'api_error', reply.error?.message ?? 'stand-in error');
         return answer(res, raw, body, reply, rec);
       }
       // Older CLIs pre-connect with `HEAD /`.

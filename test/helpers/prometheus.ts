@@ -27,7 +27,8 @@ export function parsePrometheus(text: string): { samples: Sample[]; types: Recor
       }
       if (line.startsWith('# TYPE ')) {
         const [, , name, type] = line.split(' ');
-        if (!NAME.test(name ?? '') || !['gauge', 'counter', 'histogram', 'summary', 'untyped'].includes(type ?? '')) throw new Error(where);
+        if (!NAME.test(name ?? '') || !['gauge', 'counter', 'histogram', 'summary', 'untyped'].includes(type ?? ''))
+          throw new Error(where);
         types[name!] = type!;
         return;
       }

@@ -10,7 +10,8 @@ import { describe, it } from 'vitest';
 import { claudeBinPath } from '../../scripts/claude-path.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-export const CLAUDE_VERSION: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).config.claudeCodeVersion;
+export const CLAUDE_VERSION: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).config
+  .claudeCodeVersion;
 
 /** The binary, or null when it is not installed. */
 export function realClaudeBin(): string | null {
@@ -47,7 +48,11 @@ export function describeRealClaude(name: string, fn: (bin: string) => void): voi
  * The environment for an offline run: a throw-away HOME, the stand-in as API, no telemetry, no
  * retries (the CLI retries API errors with backoff for minutes). Nothing else leaks in.
  */
-export function claudeEnv(standinUrl: string, home: string, extra: Record<string, string> = {}): Record<string, string> {
+export function claudeEnv(
+  standinUrl: string,
+  home: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: home,

@@ -69,11 +69,7 @@ export function credentialCases() {
     [pkid, ...body1],
   );
   const body2 = pemBody(8);
-  add(
-    'pem-private-key',
-    `-----BEGIN RSA PRIVATE KEY-----\n${body2.join('\n')}\n-----END RSA PRIVATE KEY-----`,
-    body2,
-  );
+  add('pem-private-key', `-----BEGIN RSA PRIVATE KEY-----\n${body2.join('\n')}\n-----END RSA PRIVATE KEY-----`, body2);
   const azKey = `${gen(86, B64)}==`;
   add(
     'azure-storage-connection-string',
@@ -112,7 +108,9 @@ export function credentialCases() {
   const xoxb = `xoxb-${gen(12, DG)}-${gen(13, DG)}-${gen(24, AN)}`;
   add('slack-bot-token-repr', `notifier config: {'token': '${xoxb}', 'channel': '#ml-alerts'}`, [xoxb]);
   const slackPath = `T${gen(8, UP + DG)}/B${gen(10, UP + DG)}/${gen(24, AN)}`;
-  add('slack-webhook', `POST https://hooks.slack.com/services/${slackPath} -> 200`, [slackPath.split('/').slice(1).join('/')]);
+  add('slack-webhook', `POST https://hooks.slack.com/services/${slackPath} -> 200`, [
+    slackPath.split('/').slice(1).join('/'),
+  ]);
   const discTok = gen(68, URLSAFE);
   add('discord-webhook', `notify: https://discord.com/api/webhooks/1${gen(18, DG)}/${discTok}`, [discTok]);
   const npm = `npm_${gen(36, AN)}`;
@@ -126,14 +124,24 @@ export function credentialCases() {
   const basic = b64(`svc-ml:${gen(18, AN)}`);
   add('basic-auth-header', `> Authorization: Basic ${basic}`, [basic]);
   const pgpw = `${gen(10, AN)}-${gen(6, AN)}.${gen(4, AN)}`;
-  add('url-userinfo-postgres', `mlflow server --backend-store-uri postgresql://mlflow:${pgpw}@db.internal:5432/mlflow`, [pgpw]);
+  add(
+    'url-userinfo-postgres',
+    `mlflow server --backend-store-uri postgresql://mlflow:${pgpw}@db.internal:5432/mlflow`,
+    [pgpw],
+  );
 
   // --- extras: structural (name-based) and more prefixed formats ---
   const mlpw = withChars(20, `${AN}+/=-.`, ['/', '+']);
   add('mlflow-tracking-password', `MLFLOW_TRACKING_PASSWORD=${mlpw}`, [mlpw], false);
   const comet = gen(25, AN);
   add('comet-api-key', `COMET_API_KEY="${comet}"`, [comet], false);
-  const nep = b64(JSON.stringify({ api_address: 'https://app.neptune.ai', api_url: 'https://app.neptune.ai', api_key: `${gen(8, HEX)}-${gen(4, HEX)}-4${gen(3, HEX)}-a${gen(3, HEX)}-${gen(12, HEX)}` }));
+  const nep = b64(
+    JSON.stringify({
+      api_address: 'https://app.neptune.ai',
+      api_url: 'https://app.neptune.ai',
+      api_key: `${gen(8, HEX)}-${gen(4, HEX)}-4${gen(3, HEX)}-a${gen(3, HEX)}-${gen(12, HEX)}`,
+    }),
+  );
   add('neptune-api-token', `NEPTUNE_API_TOKEN=${nep}`, [nep], false);
   const cliKey = gen(32, AN);
   add('cli-flag-api-key', `python train.py --api-key ${cliKey} --epochs 3`, [cliKey], false);
@@ -159,7 +167,12 @@ export function credentialCases() {
   const pyrepr = gen(18, AN);
   add('python-repr-password', `DB config: {'host': 'db', 'user': 'ml', 'password': '${pyrepr}'}`, [pyrepr], false);
   const adoPw = `${gen(14, AN)}!`;
-  add('ado-connection-string', `Server=tcp:ml.database.windows.net,1433;Database=runs;User ID=ml;Password=${adoPw};Encrypt=True;`, [adoPw], false);
+  add(
+    'ado-connection-string',
+    `Server=tcp:ml.database.windows.net,1433;Database=runs;User ID=ml;Password=${adoPw};Encrypt=True;`,
+    [adoPw],
+    false,
+  );
   const qtok = gen(32, AN);
   add('query-token', `GET https://data.example.org/export?format=parquet&token=${qtok}&page=2`, [qtok], false);
   const r8 = `r8_${gen(37, AN)}`;
@@ -179,9 +192,19 @@ export function credentialCases() {
   const tf = `${gen(14, LO + DG)}.atlasv1.${gen(67, URLSAFE)}`;
   add('terraform-cloud', `TF_TOKEN_app_terraform_io=${tf}`, [tf], false);
   const longline = `{"step": 1200, "config": {"lr": 0.0003, "batch_size": 64, "wandb": {"project": "llm", "api_key": "${gen(40, HEX)}"}, "hub_token": "${`hf_${gen(34, UP + LO)}`}"}}`;
-  add('json-one-long-line', longline, [...longline.matchAll(/"(?:api_key|hub_token)": "([^"]+)"/g)].map((m) => m[1]), false);
+  add(
+    'json-one-long-line',
+    longline,
+    [...longline.matchAll(/"(?:api_key|hub_token)": "([^"]+)"/g)].map((m) => m[1]),
+    false,
+  );
   const sig = gen(43, URLSAFE);
-  add('generic-signature-param', `https://cdn.example.com/ds.tar?Expires=1717329600&Signature=${sig}&Key-Pair-Id=K2JCJMDEHXQW5F`, [sig], false);
+  add(
+    'generic-signature-param',
+    `https://cdn.example.com/ds.tar?Expires=1717329600&Signature=${sig}&Key-Pair-Id=K2JCJMDEHXQW5F`,
+    [sig],
+    false,
+  );
   const ek = gen(28, AN);
   add('export-prefixed-name', `export MY_SERVICE_SECRET='${ek}'`, [ek], false);
   const ckey = gen(32, HEX);
@@ -230,7 +253,7 @@ export const NORMAL_LINES = [
   'HTTP 401 Unauthorized: Authorization required',
   'key = jax.random.PRNGKey(0)',
   'key: Array([ 0, 42], dtype=uint32)',
-  "Missing key(s) in state_dict: \"encoder.layer.0.attention.self.query.weight\", \"encoder.layer.0.attention.self.key.weight\".",
+  'Missing key(s) in state_dict: "encoder.layer.0.attention.self.query.weight", "encoder.layer.0.attention.self.key.weight".',
   'throughput: tokens/s=48123.5 tokens_per_second_per_gpu=6015.4',
   'max_new_tokens=512 min_new_tokens=1',
   'grad_accum_steps=8, secret_sauce=False',
@@ -323,7 +346,7 @@ export const NORMAL_LINES = [
   'The key fingerprint is SHA256:5Q1J4mJ3nX0bq6Yw0Zl7hM3cU3r9q2yT8mJ2kX9dVbE alice@host',
   '-----BEGIN CERTIFICATE-----',
   'gpg: Good signature from "Alice <alice@example.org>"',
-  "wandb: W&B API key is configured. Use `wandb login --relogin` to force relogin",
+  'wandb: W&B API key is configured. Use `wandb login --relogin` to force relogin',
   'HF_TOKEN not set, falling back to anonymous access',
   'export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1',
   'git remote -v: origin https://github.com/acme/llm-train.git (fetch)',
@@ -346,14 +369,19 @@ export function syntheticLog(targetBytes = 1 << 20, nPlant = 20) {
     'RuntimeError: Expected all tensors to be on the same device, but found at least two devices, cuda:0 and cpu!',
   ];
   const gens = [
-    (i) => `Epoch ${i % 10}:  ${(i * 7) % 100}%|${'█'.repeat((i * 7) % 10)}${' '.repeat(10 - ((i * 7) % 10))}| ${(i * 37) % 1000}/1000 [02:${String(i % 60).padStart(2, '0')}<03:44,  ${(2 + r()).toFixed(2)}it/s, loss=${(2 * r() + 1).toFixed(3)}, v_num=${i % 7}]`,
-    (i) => `{'loss': ${(r() * 3).toFixed(4)}, 'grad_norm': ${(r() * 2).toFixed(4)}, 'learning_rate': ${(r() * 3e-4).toExponential(2)}, 'epoch': ${(i / 1000).toFixed(2)}}`,
-    (i) => `[2025-06-01 12:${String(i % 60).padStart(2, '0')}:${String((i * 7) % 60).padStart(2, '0')},${String(i % 1000).padStart(3, '0')}][train][INFO] step=${i} loss=${(r() * 3).toFixed(4)} lr=${(r() * 3e-4).toExponential(3)} tok/s=${Math.floor(40000 + r() * 10000)} mem=${(60 + r() * 10).toFixed(1)}GiB`,
-    (i) => `gpu0${i % 8}:${1000 + (i % 50)}:${1000 + (i % 50)} [${i % 8}] NCCL INFO Channel ${String(i % 16).padStart(2, '0')}/16 : 0[${i % 8}] -> 1[${(i + 1) % 8}] via P2P/IPC/read`,
+    (i) =>
+      `Epoch ${i % 10}:  ${(i * 7) % 100}%|${'█'.repeat((i * 7) % 10)}${' '.repeat(10 - ((i * 7) % 10))}| ${(i * 37) % 1000}/1000 [02:${String(i % 60).padStart(2, '0')}<03:44,  ${(2 + r()).toFixed(2)}it/s, loss=${(2 * r() + 1).toFixed(3)}, v_num=${i % 7}]`,
+    (i) =>
+      `{'loss': ${(r() * 3).toFixed(4)}, 'grad_norm': ${(r() * 2).toFixed(4)}, 'learning_rate': ${(r() * 3e-4).toExponential(2)}, 'epoch': ${(i / 1000).toFixed(2)}}`,
+    (i) =>
+      `[2025-06-01 12:${String(i % 60).padStart(2, '0')}:${String((i * 7) % 60).padStart(2, '0')},${String(i % 1000).padStart(3, '0')}][train][INFO] step=${i} loss=${(r() * 3).toFixed(4)} lr=${(r() * 3e-4).toExponential(3)} tok/s=${Math.floor(40000 + r() * 10000)} mem=${(60 + r() * 10).toFixed(1)}GiB`,
+    (i) =>
+      `gpu0${i % 8}:${1000 + (i % 50)}:${1000 + (i % 50)} [${i % 8}] NCCL INFO Channel ${String(i % 16).padStart(2, '0')}/16 : 0[${i % 8}] -> 1[${(i + 1) % 8}] via P2P/IPC/read`,
     () => rp(tb),
     (i) => `Saving model checkpoint to /scratch/u/runs/llama-7b-ft/checkpoint-${i * 50}`,
     (_i) => `  ${rp(NORMAL_LINES)}`,
-    (i) => `wandb: step ${i} | train/loss ${(r() * 3).toFixed(3)} | commit ${Array.from({ length: 40 }, () => '0123456789abcdef'[Math.floor(r() * 16)]).join('')}`,
+    (i) =>
+      `wandb: step ${i} | train/loss ${(r() * 3).toFixed(3)} | commit ${Array.from({ length: 40 }, () => '0123456789abcdef'[Math.floor(r() * 16)]).join('')}`,
   ];
   const cases = credentialCases();
   const lines = [];

@@ -1,6 +1,6 @@
 /** Shared setup for the SshTransport tests: a client key, fake servers and transports cleaned up after each test. */
 import { afterEach } from 'vitest';
-import type { PromptRequest, Prompter } from '../../src/transport/prompter.js';
+import type { Prompter, PromptRequest } from '../../src/transport/prompter.js';
 import { SshTransport } from '../../src/transport/ssh.js';
 import type { SshHostConfig } from '../../src/transport/ssh-config.js';
 import { type FakeSshd, type FakeSshdOptions, hostConfig, keyPair, startFakeSshd, tempFile } from './ssh-server.js';
@@ -38,9 +38,21 @@ export function keep(t: SshTransport): SshTransport {
 }
 
 /** An SshTransport to `s` with `client`'s key and `s` trusted; override the config per test. */
-export function transport(s: FakeSshd, over: Partial<SshHostConfig> = {}, extra: Partial<ConstructorParameters<typeof SshTransport>[0]> = {}) {
+export function transport(
+  s: FakeSshd,
+  over: Partial<SshHostConfig> = {},
+  extra: Partial<ConstructorParameters<typeof SshTransport>[0]> = {},
+) {
   const cfg = hostConfig(s.port, { identityFiles: [keyFile], userKnownHostsFiles: [knownHosts(s)], ...over });
-  return keep(new SshTransport({ cluster: 'fake', destination: 'fake', resolve: async () => cfg, backoffMs: { initial: 50, max: 200 }, ...extra }));
+  return keep(
+    new SshTransport({
+      cluster: 'fake',
+      destination: 'fake',
+      resolve: async () => cfg,
+      backoffMs: { initial: 50, max: 200 },
+      ...extra,
+    }),
+  );
 }
 
 /** Answers prompts whose message contains a key; records every request. */

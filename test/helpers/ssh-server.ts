@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import type { Connection, ParsedKey, SFTPWrapper } from 'ssh2';
+import ssh2 from 'ssh2';
 import { afterAll } from 'vitest';
 import type { SshHostConfig } from '../../src/transport/ssh-config.js';
 
@@ -42,7 +42,15 @@ export interface FakeSshd {
   /** The host key's public SSH blob (what hostVerifier sees). */
   hostKeyBlob: Buffer;
   hostKeyLine: string;
-  counters: { connections: number; sessions: number; maxSessions: number; execs: string[]; running: number; maxRunning: number; sftpSessions: number };
+  counters: {
+    connections: number;
+    sessions: number;
+    maxSessions: number;
+    execs: string[];
+    running: number;
+    maxRunning: number;
+    sftpSessions: number;
+  };
   dropAll(): void;
   close(): Promise<void>;
 }
@@ -87,7 +95,15 @@ export async function startFakeSshd(opts: FakeSshdOptions = {}): Promise<FakeSsh
   const hostParsed = first(utils.parseKey(hostKey));
   const hostKeyBlob = hostParsed.getPublicSSH();
   const allowed = (opts.authorizedKeys ?? []).map((k) => first(utils.parseKey(k)));
-  const counters: FakeSshd['counters'] = { connections: 0, sessions: 0, maxSessions: 0, execs: [], running: 0, maxRunning: 0, sftpSessions: 0 };
+  const counters: FakeSshd['counters'] = {
+    connections: 0,
+    sessions: 0,
+    maxSessions: 0,
+    execs: [],
+    running: 0,
+    maxRunning: 0,
+    sftpSessions: 0,
+  };
   const clients = new Set<Connection>();
 
   const server = new Server({ hostKeys: [hostKey] }, (client) => {
@@ -96,7 +112,9 @@ export async function startFakeSshd(opts: FakeSshdOptions = {}): Promise<FakeSsh
     let keyOk = false;
     client.on('error', () => {});
     client.on('close', () => clients.delete(client));
-    const methods: ('publickey' | 'keyboard-interactive')[] = opts.kbd ? ['publickey', 'keyboard-interactive'] : ['publickey'];
+    const methods: ('publickey' | 'keyboard-interactive')[] = opts.kbd
+      ? ['publickey', 'keyboard-interactive']
+      : ['publickey'];
     client.on('authentication', (ctx) => {
       if (ctx.method === 'publickey') {
         const k = allowed.find((a) => a.type === ctx.key.algo && a.getPublicSSH().equals(ctx.key.data));
@@ -204,7 +222,14 @@ function serveSftp(sftp: SFTPWrapper, files: Map<string, Buffer>): void {
   const stat = (reqid: number, path: string) => {
     const data = files.get(path);
     if (!data) return sftp.status(reqid, STATUS_CODE.NO_SUCH_FILE);
-    sftp.attrs(reqid, { mode: 0o100644, size: data.length, uid: 0, gid: 0, atime: 1_700_000_000, mtime: 1_700_000_000 });
+    sftp.attrs(reqid, {
+      mode: 0o100644,
+      size: data.length,
+      uid: 0,
+      gid: 0,
+      atime: 1_700_000_000,
+      mtime: 1_700_000_000,
+    });
   };
   sftp.on('STAT', stat);
   sftp.on('LSTAT', stat);

@@ -1,8 +1,8 @@
 /** Hooks that register a view's key handling with the app's KeyRouter. */
 import { useInput } from 'ink';
 import { useContext, useId, useLayoutEffect, useRef } from 'react';
-import { type Handlers, KeyRouter, KeyRouterContext, type PromptHandlers } from './key-router.js';
 import type { Scope } from '../view-model/keys.js';
+import { type Handlers, KeyRouter, KeyRouterContext, type PromptHandlers } from './key-router.js';
 
 export type { Handlers, PromptHandlers } from './key-router.js';
 

@@ -5,14 +5,7 @@ import { elapsedNow, type JobEntry } from '../../store.js';
 import { isFinished, type Row } from './rows.js';
 
 /** What a piece of a cell means; the view maps it to a theme token. */
-export type CellTone =
-  | 'plain'
-  | 'dim'
-  | 'warning'
-  | 'error'
-  | 'accent'
-  | 'ok'
-  | { state: string };
+export type CellTone = 'plain' | 'dim' | 'warning' | 'error' | 'accent' | 'ok' | { state: string };
 
 export interface CellPart {
   text: string;

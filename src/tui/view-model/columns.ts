@@ -8,7 +8,18 @@ import { displayWidth } from '../../../parsers/text-width.js';
 import { fmtProgressCount, fmtRate } from '../../format.js';
 import { runPercent } from '../../model/progress.js';
 import { elapsedNow, type JobEntry } from '../../store.js';
-import { barText, type CellPart, etaText, failureText, fmtEta, etaSeconds, idText, part, pctText, timeText } from './cells.js';
+import {
+  barText,
+  type CellPart,
+  etaSeconds,
+  etaText,
+  failureText,
+  fmtEta,
+  idText,
+  part,
+  pctText,
+  timeText,
+} from './cells.js';
 import { efficiencyCell } from './insight-lines.js';
 import { groupSummary, isFinished, type Row, stateLabel } from './rows.js';
 
@@ -48,7 +59,8 @@ export interface ColumnSpec {
   group(kids: JobEntry[], taskTotal: number, now: number): CellPart[];
 }
 
-const ALL = (header: string, width: WidthRule) => ({ narrow: [header, width], medium: [header, width], wide: [header, width] }) as const;
+const ALL = (header: string, width: WidthRule) =>
+  ({ narrow: [header, width], medium: [header, width], wide: [header, width] }) as const;
 const running = (kids: JobEntry[]) => kids.filter((e) => e.job.state === 'RUNNING');
 const empty = (): CellPart[] => part('');
 
@@ -220,7 +232,12 @@ export function layoutColumns(width: number, o: { idWidth: number; clusterWidth:
   name.width = Math.max(NAME_MIN, width - fixed);
   // Long ids or cluster names must not push the row past the edge: shrink, most expendable first.
   let over = fixed + name.width - width;
-  for (const [id, min] of [['id', 5], ['cluster', 4], ['state', 8], ['name', 3]] as const) {
+  for (const [id, min] of [
+    ['id', 5],
+    ['cluster', 4],
+    ['state', 8],
+    ['name', 3],
+  ] as const) {
     const c = cols.find((x) => x.id === id);
     if (!c || over <= 0) continue;
     const cut = Math.min(over, Math.max(0, c.width - min));

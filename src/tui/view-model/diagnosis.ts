@@ -31,7 +31,8 @@ export function diagnosisLines(d: DiagnosisState, width: number, maxLines: numbe
     const wrapped = sanitizeLogLine(body.text)
       .split('\n')
       .flatMap((l) => wrapToWidth(l, Math.max(10, width - 2)));
-    const shown = wrapped.length > room ? [...wrapped.slice(0, room - 1), `… ${wrapped.length - room + 1} more lines`] : wrapped;
+    const shown =
+      wrapped.length > room ? [...wrapped.slice(0, room - 1), `… ${wrapped.length - room + 1} more lines`] : wrapped;
     for (const l of shown) lines.push([{ text: `  ${l}`, tone: body.tone }]);
   }
   if (cost.length && lines.length < maxLines) lines.push([{ text: `  ${cost.join(' · ')}`, tone: 'dim' }]);

@@ -33,7 +33,9 @@ export function eventListLines(events: readonly JobEvent[], now: number): CellPa
   return [...events].reverse().map((ev) => {
     const age = Math.max(0, (now - Date.parse(ev.at)) / 1000);
     // Minutes once past a minute: seconds would only flicker.
-    const when = Number.isFinite(age) ? `${fmtShortDuration(age < 60 ? age : Math.round(age / 60) * 60)} ago`.padStart(9) : '';
+    const when = Number.isFinite(age)
+      ? `${fmtShortDuration(age < 60 ? age : Math.round(age / 60) * 60)} ago`.padStart(9)
+      : '';
     return [
       { text: `${when} `, tone: 'dim' },
       { text: `${ICON[ev.event]} `, tone: eventTone(ev) },

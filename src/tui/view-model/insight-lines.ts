@@ -45,12 +45,19 @@ function pendingLines(e: JobEntry, now: number, width: number, ctx: JobContext):
   const lines: HeaderLine[] = [];
   const stuck = explainReason(e.job.reason)?.stuck ?? false;
   // A job that will not start as it is gets room for what helps.
-  if (info.reason_text) lines.push(...wrapped('why: ', sanitizeField(info.reason_text), stuck ? 'warning' : 'plain', width, stuck ? 3 : 2));
+  if (info.reason_text)
+    lines.push(...wrapped('why: ', sanitizeField(info.reason_text), stuck ? 'warning' : 'plain', width, stuck ? 3 : 2));
   if (info.dependencies.length > 0) {
     const parts: CellPart[] = [p('waits for: ', 'dim')];
     info.dependencies.forEach((d, i) => {
       if (i > 0) parts.push(p(e.job.dependency?.includes('?') ? ' or ' : ' and ', 'dim'));
-      parts.push(p(d.job_id === null ? `${d.type} (another job of yours with this name is running)` : `${d.type} ${sanitizeField(d.job_id)}`));
+      parts.push(
+        p(
+          d.job_id === null
+            ? `${d.type} (another job of yours with this name is running)`
+            : `${d.type} ${sanitizeField(d.job_id)}`,
+        ),
+      );
       const state = d.state ?? (d.status === 'failed' ? 'failed' : null);
       if (state) parts.push(p(` (${state})`, d.status === 'failed' ? 'error' : { state }));
     });
@@ -61,7 +68,13 @@ function pendingLines(e: JobEntry, now: number, width: number, ctx: JobContext):
     const ms = Date.parse(info.est_start);
     if (Number.isFinite(ms)) {
       const when = ms > now ? ` (in ${fmtShortDuration((ms - now) / 1000)})` : '';
-      lines.push({ parts: [p('expected start: ', 'dim'), p(format(ms, 'EEE d MMM HH:mm')), p(`${when}, the scheduler's estimate`, 'dim')] });
+      lines.push({
+        parts: [
+          p('expected start: ', 'dim'),
+          p(format(ms, 'EEE d MMM HH:mm')),
+          p(`${when}, the scheduler's estimate`, 'dim'),
+        ],
+      });
     }
   }
   return lines;
@@ -98,7 +111,13 @@ function endedLines(e: JobEntry, width: number): HeaderLine[] {
   if (eff.time_used_ratio !== null) used.push(`time ${pct(eff.time_used_ratio)} of limit`);
   const lines: HeaderLine[] = used.length ? [{ parts: [p('used: ', 'dim'), p(used.join(' · '))] }] : [];
   const single = e.job.num_nodes === 1 || (e.job.num_nodes === null && !/[[,]/.test(e.job.nodes ?? ''));
-  const hints = rightSizeHints({ state: e.job.state, efficiency: eff, elapsed_s: e.job.elapsed_s, time_limit_s: e.job.time_limit_s, single_node: single });
+  const hints = rightSizeHints({
+    state: e.job.state,
+    efficiency: eff,
+    elapsed_s: e.job.elapsed_s,
+    time_limit_s: e.job.time_limit_s,
+    single_node: single,
+  });
   for (const h of hints) lines.push(...wrapped('next time: ', h, 'accent', width, 1));
   return lines;
 }

@@ -71,7 +71,9 @@ function metricsLine(e: JobEntry): CellPart[] {
   const pr = e.analysis?.progress;
   // The epoch bar names its epoch already.
   const epoch =
-    pr?.epoch != null && !hasEpochBar(pr) ? [p(`epoch ${pr.epoch}${pr.epoch_total != null ? `/${pr.epoch_total}` : ''}`)] : [];
+    pr?.epoch != null && !hasEpochBar(pr)
+      ? [p(`epoch ${pr.epoch}${pr.epoch_total != null ? `/${pr.epoch_total}` : ''}`)]
+      : [];
   const metrics = Object.entries(e.analysis?.metrics ?? {})
     .slice(0, 8)
     .map(([k, v]) => [p(`${sanitizeField(k)} `, 'dim'), p(fmtMetric(v))]);
@@ -94,16 +96,29 @@ function progressBars(pr: Progress, pct: number, width: number): HeaderLine[] {
   const barW = Math.min(40, width - (labelW ? labelW + 1 : 0) - Math.max(...rows.map((r) => r.text.length)));
   return rows.map((r) => {
     const label = labelW ? [p(`${r.label.padEnd(labelW)} `, 'dim')] : [];
-    return { parts: barW >= 8 ? [...label, p(barText(r.fraction, barW), 'accent'), p(r.text)] : [...label, p(r.text.trim())] };
+    return {
+      parts: barW >= 8 ? [...label, p(barText(r.fraction, barW), 'accent'), p(r.text)] : [...label, p(r.text.trim())],
+    };
   });
 }
 
 /** Header lines for a job at `width` columns (long root-cause lines wrap, up to three lines). */
-export function headerLines(e: JobEntry, now: number, width: number, ctx: JobContext = { live: undefined, jobs: {} }): HeaderLine[] {
+export function headerLines(
+  e: JobEntry,
+  now: number,
+  width: number,
+  ctx: JobContext = { live: undefined, jobs: {} },
+): HeaderLine[] {
   const j = e.job;
   const lines: HeaderLine[] = [];
   lines.push({
-    parts: [p(j.job_id, 'accent'), p('  '), p(stateLabel(e), { state: j.state }), p('  '), p(sanitizeField(j.name) || '-')],
+    parts: [
+      p(j.job_id, 'accent'),
+      p('  '),
+      p(stateLabel(e), { state: j.state }),
+      p('  '),
+      p(sanitizeField(j.name) || '-'),
+    ],
   });
   if (e.notFound) {
     lines.push({ parts: [p('not found: neither in the queue nor in accounting', 'error')] });
@@ -142,6 +157,7 @@ export function headerLines(e: JobEntry, now: number, width: number, ctx: JobCon
       lines.push({ parts: [p(`  ${l}`, 'error')] });
     }
   }
-  if (e.exitNote && e.exitNote !== (failure ? end?.why : null)) lines.push({ parts: [p(sanitizeField(e.exitNote), 'dim')] });
+  if (e.exitNote && e.exitNote !== (failure ? end?.why : null))
+    lines.push({ parts: [p(sanitizeField(e.exitNote), 'dim')] });
   return lines;
 }

@@ -13,7 +13,9 @@ export interface VisualRow {
 
 /** Sanitises every line once; raw log text never reaches Ink. */
 export function styleLines(lines: readonly string[]): StyledSpan[][] {
-  return lines.map((l) => sanitizeStyledLine(l.replace(/[\r\n]+$/, '')).map((s) => ({ ...s, text: s.text.replace(/\n/g, ' ') })));
+  return lines.map((l) =>
+    sanitizeStyledLine(l.replace(/[\r\n]+$/, '')).map((s) => ({ ...s, text: s.text.replace(/\n/g, ' ') })),
+  );
 }
 
 /** The visible text of a line. */
@@ -70,7 +72,8 @@ export function wrapSpans(spans: readonly StyledSpan[], width: number): StyledSp
   let spanStart = 0;
   for (const piece of pieces) {
     const row: StyledSpan[] = [];
-    while (si < spans.length && spanStart + spans[si]!.text.length <= piece.start) spanStart += spans[si++]!.text.length;
+    while (si < spans.length && spanStart + spans[si]!.text.length <= piece.start)
+      spanStart += spans[si++]!.text.length;
     for (let k = si, at = spanStart; k < spans.length && at < piece.end; at += spans[k]!.text.length, k++) {
       const s = spans[k]!;
       const from = Math.max(piece.start, at) - at;

@@ -28,7 +28,10 @@ export function clusterParts(c: ClusterStatus, now: number, showName: boolean): 
     out.push({ text: ` · ${sanitizeField(c.error ?? 'unknown error').split('⏎')[0]}`, tone: 'error' });
     return out;
   }
-  const out: CellPart[] = [{ text: `● ${name}`, tone: 'ok' }, { text: `updated ${ago(now - c.lastPollAt)}`, tone: 'dim' }];
+  const out: CellPart[] = [
+    { text: `● ${name}`, tone: 'ok' },
+    { text: `updated ${ago(now - c.lastPollAt)}`, tone: 'dim' },
+  ];
   if (c.stale) out.push({ text: ' · stale', tone: 'warning' });
   return out;
 }
