@@ -45,19 +45,18 @@ export function containerEvidence(i: number, t: string): Evidence | null {
   return null;
 }
 
+/** A launcher's report of a rank's exit status: a negative status is the signal that killed it. */
+export function exitStatusEvidence(idx: number, text: string, status: number): Evidence {
+  const signal = status < 0;
+  return { idx, prio: signal ? 30 : 21, category: signal ? 'signal' : 'exit_code', text, exception: null };
+}
+
 /** OpenMPI's `mpirun detected that one or more processes exited with non-zero status` box: an exit status only. */
 export function mpiExitEvidence(ll: LogLines, i: number, t: string): Evidence | null {
   if (t.indexOf('non-zero status') < 0 || !MPI_NONZERO.test(t)) return null;
   for (let k = i + 1; k < ll.length && k <= i + MPI_BOX_LINES; k++) {
     const m = MPI_EXIT_CODE.exec(ll.view(k));
-    if (m)
-      return {
-        idx: i,
-        prio: Number(m[1]) < 0 ? 30 : 21,
-        category: Number(m[1]) < 0 ? 'signal' : 'exit_code',
-        text: t,
-        exception: null,
-      };
+    if (m) return exitStatusEvidence(i, t, Number(m[1]));
   }
-  return { idx: i, prio: 21, category: 'exit_code', text: t, exception: null };
+  return exitStatusEvidence(i, t, 0);
 }

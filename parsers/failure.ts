@@ -6,7 +6,7 @@
  */
 import { categorize, categoryStrength } from './failure-category.js';
 import { jsonTracebackEvidence } from './failure-json.js';
-import { containerEvidence, type Evidence, mpiExitEvidence } from './failure-runtime.js';
+import { containerEvidence, type Evidence, exitStatusEvidence, mpiExitEvidence } from './failure-runtime.js';
 import { stripLinePrefix } from './line-prefix.js';
 import { type LogLines, VIEW_CAP } from './log-lines.js';
 import { exceptionName, type Tracebacks, tracebackMask } from './traceback.js';
@@ -154,14 +154,7 @@ function lineEvidence(ll: LogLines, i: number, t: string): Evidence | null {
   }
   if (NCCL_ERROR.test(t)) return { idx: i, prio: 55, category: 'nccl', text: t, exception: null, first: true };
   const rc = /exits with return code = (-?\d+)/.exec(t);
-  if (rc)
-    return {
-      idx: i,
-      prio: Number(rc[1]) < 0 ? 30 : 21,
-      category: Number(rc[1]) < 0 ? 'signal' : 'exit_code',
-      text: t,
-      exception: null,
-    };
+  if (rc) return exitStatusEvidence(i, t, Number(rc[1]));
   const name = exceptionName(t, true);
   if (name) {
     const launcher = /(?:ChildFailedError|CalledProcessError)$/.test(name);

@@ -6,41 +6,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatBrief } from '../src/headless/summary-brief.js';
 import type { SummaryDoc, SummaryJob } from '../src/headless/summary-json.js';
 import { cliPath } from './helpers/cluster.js';
+import { summaryJob } from './helpers/fixtures.js';
 
-const job = (over: Partial<SummaryJob>): SummaryJob => ({
-  cluster: 'hpc',
-  job_id: '1',
-  array_job_id: null,
-  array_task_id: null,
-  name: 'train',
-  user: 'u',
-  state: 'RUNNING',
-  reason: null,
-  partition: 'gpu',
-  nodes: 'n1',
-  submit_time: null,
-  start_time: null,
-  end_time: null,
-  elapsed_s: 60,
-  time_limit_s: 3600,
-  time_left_s: 3540,
-  exit_code: null,
-  stdout: null,
-  stderr: null,
-  log_status: null,
-  progress: null,
-  metrics: {},
-  failure: null,
-  will_timeout: null,
-  eta_s: null,
-  finish_time: null,
-  exit_note: null,
-  not_found: false,
-  efficiency: null,
-  pending: null,
-  usage: null,
-  ...over,
-});
+const job = summaryJob;
 const doc = (
   jobs: SummaryJob[],
   clusters: SummaryDoc['clusters'] = [{ name: 'hpc', ok: true, error: null }],

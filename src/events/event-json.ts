@@ -1,6 +1,7 @@
 /** A transition of one job as the event object every consumer gets, with its one human line. */
 import { sanitizeField } from '../../parsers/sanitize.js';
 import { fmtShortDuration, isoLocal } from '../format.js';
+import { jobIdentity } from '../model/job-identity.js';
 import { explainEnd } from '../model/merge-analysis.js';
 import { elapsedNow, type JobEntry, timeLeftNow } from '../store.js';
 import type { EventName, JobEvent } from './types.js';
@@ -72,14 +73,7 @@ export function toEvent(
     event: name,
     at: isoLocal(x.at),
     key: e.key,
-    cluster: e.cluster,
-    job_id: j.job_id,
-    array_job_id: j.array_job_id,
-    array_task_id: j.array_task_id,
-    name: j.name,
-    user: j.user,
-    state: j.state_detail ? `${j.state} ${j.state_detail}` : j.state,
-    reason: j.reason,
+    ...jobIdentity(e),
     progress: e.analysis?.progress ?? null,
     eta: running && e.finishAt !== null ? Math.max(0, Math.round((e.finishAt - x.now) / 1000)) : null,
     finish_time: running && e.finishAt !== null ? isoLocal(e.finishAt) : null,

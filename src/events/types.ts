@@ -1,6 +1,7 @@
 /** What the event layer says happened to a job: one object per transition, the same for every consumer. */
 import type { EventName } from '../../parsers/notify-spec.js';
 import type { Failure, Progress } from '../../parsers/types.js';
+import type { JobIdentity } from '../model/job-identity.js';
 
 export { EVENT_NAMES, type EventName } from '../../parsers/notify-spec.js';
 
@@ -14,20 +15,12 @@ export interface EventFeed {
 }
 
 /** A transition as consumers see it (and as `events --json`, webhooks and MCP print it). */
-export interface JobEvent {
+export interface JobEvent extends JobIdentity {
   event: EventName;
   /** When it happened (ISO 8601 with offset): the job's start or end time when SLURM gives one. */
   at: string;
   /** The store key, `cluster/jobid`. */
   key: string;
-  cluster: string;
-  job_id: string;
-  array_job_id: string | null;
-  array_task_id: string | null;
-  name: string;
-  user: string | null;
-  state: string;
-  reason: string | null;
   /** Same shape as in `--summary --json`. */
   progress: Progress | null;
   /** Seconds to the estimated end of the run, while it runs. */

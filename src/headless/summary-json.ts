@@ -6,18 +6,11 @@ import { compareJobIds as compareIds } from '../../parsers/slurm-fields.js';
 import type { LiveUsage } from '../../parsers/sstat.js';
 import type { Failure, Metrics, Progress } from '../../parsers/types.js';
 import { isoLocal } from '../format.js';
+import { type JobIdentity, jobIdentity } from '../model/job-identity.js';
 import { pendingInsight, type WaitTarget } from '../model/pending.js';
 import { type ClusterStatus, elapsedNow, type JobEntry, type LiveInfo, type State, timeLeftNow } from '../store.js';
 
-export interface SummaryJob {
-  cluster: string;
-  job_id: string;
-  array_job_id: string | null;
-  array_task_id: string | null;
-  name: string;
-  user: string | null;
-  state: string;
-  reason: string | null;
+export interface SummaryJob extends JobIdentity {
   partition: string | null;
   nodes: string | null;
   submit_time: string | null;
@@ -77,14 +70,7 @@ export function summaryJob(e: JobEntry, now: number, state: Pick<State, 'jobs' |
   const running = j.state === 'RUNNING';
   const logStatus = e.stdout?.status ?? null;
   return {
-    cluster: e.cluster,
-    job_id: j.job_id,
-    array_job_id: j.array_job_id,
-    array_task_id: j.array_task_id,
-    name: j.name,
-    user: j.user,
-    state: j.state_detail ? `${j.state} ${j.state_detail}` : j.state,
-    reason: j.reason,
+    ...jobIdentity(e),
     partition: j.partition,
     nodes: j.nodes,
     submit_time: j.submit_time,

@@ -4,6 +4,7 @@ import { isEnded, type JobState } from '../../parsers/job-state.js';
 import { blankJob } from '../../parsers/slurm-fields.js';
 import type { SlurmJob } from '../../parsers/slurm-types.js';
 import type { LogAnalysis, Progress } from '../../parsers/types.js';
+import type { SummaryJob } from '../../src/headless/summary-json.js';
 import {
   type ClusterStatus,
   createJobStore,
@@ -242,4 +243,42 @@ export function storeWith(entries: JobEntry[], now: number): Store {
   if (Object.keys(clusters).length === 0) clusters.local = okCluster('local', now);
   store.setState({ jobs: Object.fromEntries(entries.map((e) => [e.key, e])), clusters, diagnoses: {} });
   return store;
+}
+
+/** A `--summary --json` job: a running one on `hpc`, with `over` on top. */
+export function summaryJob(over: Partial<SummaryJob>): SummaryJob {
+  return {
+    cluster: 'hpc',
+    job_id: '1',
+    array_job_id: null,
+    array_task_id: null,
+    name: 'train',
+    user: 'u',
+    state: 'RUNNING',
+    reason: null,
+    partition: 'gpu',
+    nodes: 'n1',
+    submit_time: null,
+    start_time: null,
+    end_time: null,
+    elapsed_s: 60,
+    time_limit_s: 3600,
+    time_left_s: 3540,
+    exit_code: null,
+    stdout: null,
+    stderr: null,
+    log_status: null,
+    progress: null,
+    metrics: {},
+    failure: null,
+    will_timeout: null,
+    eta_s: null,
+    finish_time: null,
+    exit_note: null,
+    not_found: false,
+    efficiency: null,
+    pending: null,
+    usage: null,
+    ...over,
+  };
 }

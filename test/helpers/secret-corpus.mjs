@@ -21,13 +21,13 @@ export function reseedCases(seed) {
   R = rng(seed);
 }
 const pick = (s) => s[Math.floor(R() * s.length)];
-const UP = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-const LO = 'abcdefghijklmnopqrstuvwxyz';
-const DG = '0123456789';
-const AN = UP + LO + DG;
-const HEX = '0123456789abcdef';
-const B64 = `${AN}+/`;
-const URLSAFE = `${AN}_-`;
+export const UP = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+export const LO = 'abcdefghijklmnopqrstuvwxyz';
+export const DG = '0123456789';
+export const AN = UP + LO + DG;
+export const HEX = '0123456789abcdef';
+export const B64 = `${AN}+/`;
+export const URLSAFE = `${AN}_-`;
 const gen = (n, alphabet) => Array.from({ length: n }, () => pick(alphabet)).join('');
 const withChars = (n, alphabet, must) => {
   for (;;) {

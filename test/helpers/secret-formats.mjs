@@ -2,7 +2,7 @@
 // real secret), where it shows up in a log, and either a shape regex or the structural rule that
 // catches it. build-formats.mjs checks every regex against its own sample and against NORMAL_LINES,
 // and is the ≥ 60-format table of test/parsers-redact-formats.test.ts.
-import { rng } from './secret-corpus.mjs';
+import { AN, B64, DG, HEX, LO, rng, UP, URLSAFE as US } from './secret-corpus.mjs';
 
 let R0 = rng(99);
 
@@ -11,13 +11,6 @@ export function reseedFormats(seed) {
   R0 = rng(seed);
 }
 const pick = (s) => s[Math.floor(R0() * s.length)];
-const UP = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-const LO = 'abcdefghijklmnopqrstuvwxyz';
-const DG = '0123456789';
-const AN = UP + LO + DG;
-const HEX = '0123456789abcdef';
-const B64 = `${AN}+/`;
-const US = `${AN}_-`;
 const g = (n, a) => Array.from({ length: n }, () => pick(a)).join('');
 const b64 = (s) => Buffer.from(s).toString('base64');
 const b64u = (s) => Buffer.from(s).toString('base64url');
