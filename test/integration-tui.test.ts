@@ -45,6 +45,13 @@ function start(args: string[], env: Record<string, string> = {}, wrap: string[] 
 }
 
 const screen = (s: string) => tmux('capture-pane', '-p', '-t', s);
+/** The pane with its colours and attributes, as SGR sequences. */
+const styled = (s: string) => tmux('capture-pane', '-p', '-e', '-t', s);
+/** SGR parameters in effect at the first match of `re` on a styled line. */
+const sgrAt = (line: string, re: RegExp) => {
+  const at = line.replace(/\x1b\[[0-9;]*m/g, (m) => '\0'.repeat(m.length)).search(re);
+  return [...line.slice(0, at).matchAll(/\x1b\[([0-9;]*)m/g)].map((m) => m[1]).join(';');
+};
 const keys = (s: string, ...k: string[]) => tmux('send-keys', '-t', s, ...k);
 // A lone ESC followed at once by another key reads as Alt+key in any terminal app; people pause.
 const pressEscape = async (s: string) => {
@@ -65,6 +72,10 @@ describeTmux('TUI in tmux (--demo)', () => {
   it('shows the table, opens a job, filters and quits like a person would use it', async () => {
     const s = start(['--demo']);
     const table = await waitFor(s, /updated \d+s ago/);
+    // In colour although CI is set in its environment: a failed job's state red, the cursor's row inverse.
+    const colours = styled(s).split('\n');
+    expect(sgrAt(colours.find((l) => l.includes('4104'))!, /FAILED|OOM/)).toMatch(/(^|;)31(;|$)/);
+    expect(sgrAt(colours.find((l) => l.includes('4101'))!, /4101/)).toMatch(/(^|;)7(;|$)/);
     // 70 columns: essentials only, nothing wider than the pane, the time-limit warning visible
     for (const line of table.split('\n')) expect([...line].length).toBeLessThanOrEqual(70);
     expect(table).toMatch(/4102\s+pretrain-gpt\s+RUNNING.*⚠/);

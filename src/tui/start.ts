@@ -64,10 +64,11 @@ export async function runTui(opts: CliOptions, settings: Settings): Promise<numb
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     throw new UserError('the live view needs a terminal; use --summary for scripts and pipes');
   }
-  // Ink reads CI once at import and then renders only the last frame, without resize
-  // handling. This is a real terminal (checked above): the person wants a live view.
-  process.env.CI = 'false';
-  process.env.CONTINUOUS_INTEGRATION = 'false';
+  // Ink reads CI once at import and then renders only the last frame, without resize handling;
+  // chalk turns colour off whenever CI is set at all, even to "false". This is a real terminal
+  // (checked above): the person wants a live view, in colour.
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
   // Fatal connection errors (a host key) go to stderr now: once Ink owns the terminal they would vanish.
   let framed: () => void = () => {};
   const logsAfter = new Promise<void>((resolve) => (framed = resolve));
