@@ -57,6 +57,14 @@ export function progressPercent(p: Progress | null | undefined): number | null {
   return Math.max(0, Math.min(100, (100 * p.current) / p.total));
 }
 
+/**
+ * `45%`: rounded down everywhere it is shown (table, job view, summaries), so one job shows one
+ * number, and 100% only when done.
+ */
+export function fmtPercent(pct: number): string {
+  return `${Math.floor(pct)}%`;
+}
+
 /** `167/100k` or `12.3k` when the total is unknown. */
 export function fmtProgressCount(p: Progress | null | undefined): string {
   if (!p) return '-';

@@ -132,3 +132,19 @@ describe('pending insight', () => {
     expect(pendingInsight(t2, {}, live)).toBeNull();
   });
 });
+
+describe('summary: the run percent, one number everywhere', () => {
+  it('JSON run_percent is the whole run (epoch 5 of 10 at 80% of the bar is 48%), and the text shows it rounded down', async () => {
+    const { doc, job } = await demoSummary();
+    const train = job('4101');
+    expect(train.progress).toMatchObject({ current: 400, total: 500, epoch: 5, epoch_total: 10 });
+    expect(train.run_percent).toBe(48);
+    expect(job('4107').run_percent).toBeNull();
+    for (const j of doc.jobs.filter((x) => x.run_percent !== null && x.state === 'RUNNING')) {
+      const row = formatSummary(doc)
+        .split('\n')
+        .find((l) => l.startsWith(`${j.job_id} `));
+      expect(row, j.job_id).toContain(` ${Math.floor(j.run_percent!)}% `);
+    }
+  });
+});

@@ -4,7 +4,7 @@ import { sanitizeField } from '../../parsers/sanitize.js';
 import type { LogAnalysis } from '../../parsers/types.js';
 import type { CliOptions } from '../cli-args.js';
 import type { Settings } from '../config.js';
-import { fmtDuration, fmtProgressCount, fmtRate, progressPercent } from '../format.js';
+import { fmtDuration, fmtPercent, fmtProgressCount, fmtRate, progressPercent } from '../format.js';
 import { readTail } from '../tail/read-tail.js';
 import { LocalTransport } from '../transport/local.js';
 
@@ -94,7 +94,7 @@ export function formatInspect(r: InspectResult): string {
   const bits: string[] = [r.framework];
   if (p) {
     const pct = progressPercent(p);
-    bits.push(`${fmtProgressCount(p)}${pct === null ? '' : ` (${pct.toFixed(0)}%)`}`);
+    bits.push(`${fmtProgressCount(p)}${pct === null ? '' : ` (${fmtPercent(pct)})`}`);
     if (p.rate !== null) bits.push(fmtRate(p));
     if (p.eta_s !== null) bits.push(`ETA ${fmtDuration(p.eta_s)}`);
     if (p.epoch !== null) bits.push(`epoch ${p.epoch}${p.epoch_total === null ? '' : `/${p.epoch_total}`}`);

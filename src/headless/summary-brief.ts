@@ -10,7 +10,7 @@ import { isFailure, isQueued, isRunning, toJobState } from '../../parsers/job-st
 import { sanitizeField } from '../../parsers/sanitize.js';
 import type { CliOptions } from '../cli-args.js';
 import type { Settings } from '../config.js';
-import { fmtShortDuration } from '../format.js';
+import { fmtPercent, fmtShortDuration } from '../format.js';
 import { explainEnd } from '../model/merge-analysis.js';
 import { runPercent } from '../model/progress.js';
 import { cacheDir } from '../paths.js';
@@ -28,7 +28,7 @@ const id = (doc: SummaryDoc, j: SummaryJob) => (doc.clusters.length > 1 ? `${j.c
 function running(doc: SummaryDoc, j: SummaryJob): string {
   const bits = [`${id(doc, j)} ${sanitizeField(j.name)} RUNNING`];
   const pct = runPercent(j.progress);
-  if (pct !== null) bits.push(`${pct.toFixed(0)}%`);
+  if (pct !== null) bits.push(fmtPercent(pct));
   if (j.eta_s !== null) bits.push(`ETA ${fmtShortDuration(j.eta_s)}`);
   if (j.will_timeout) bits.push('⚠ will hit its time limit');
   if (j.failure) bits.push(`${j.failure.category} in its log`);

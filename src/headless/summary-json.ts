@@ -8,6 +8,7 @@ import type { Failure, Metrics, Progress } from '../../parsers/types.js';
 import { isoLocal } from '../format.js';
 import { type JobIdentity, jobIdentity } from '../model/job-identity.js';
 import { pendingInsight, type WaitTarget } from '../model/pending.js';
+import { runPercent } from '../model/progress.js';
 import { type ClusterStatus, elapsedNow, type JobEntry, type LiveInfo, type State, timeLeftNow } from '../store.js';
 
 export interface SummaryJob extends JobIdentity {
@@ -24,6 +25,8 @@ export interface SummaryJob extends JobIdentity {
   stderr: string | null;
   log_status: string | null;
   progress: Progress | null;
+  /** How far the whole run is (0–100, all epochs): the quantity eta_s describes. */
+  run_percent: number | null;
   metrics: Metrics;
   failure: Failure | null;
   will_timeout: boolean | null;
@@ -84,6 +87,7 @@ export function summaryJob(e: JobEntry, now: number, state: Pick<State, 'jobs' |
     stderr: e.stderr?.path ?? e.stdout?.path ?? null,
     log_status: logStatus,
     progress: e.analysis?.progress ?? null,
+    run_percent: tenths(runPercent(e.analysis?.progress)),
     metrics: e.analysis?.metrics ?? {},
     failure: e.analysis?.failure ?? null,
     will_timeout: e.willTimeout,
@@ -108,6 +112,11 @@ function summaryPending(e: JobEntry, state: Pick<State, 'jobs' | 'live'>): Summa
 
 function round(x: number | null): number | null {
   return x === null ? null : Math.round(x);
+}
+
+/** Rounded down to a tenth, like the percent shown (never 100 before the end). */
+function tenths(x: number | null): number | null {
+  return x === null ? null : Math.floor(x * 10) / 10;
 }
 
 /** The whole document. */

@@ -3,7 +3,7 @@ import { toJobState } from '../../parsers/job-state.js';
 import { explainReason } from '../../parsers/pending-reason.js';
 import { sanitizeField } from '../../parsers/sanitize.js';
 import { displayWidth, truncateToWidth, wrapToWidth } from '../../parsers/text-width.js';
-import { fmtDuration, fmtRate, fmtShortDuration } from '../format.js';
+import { fmtDuration, fmtPercent, fmtRate, fmtShortDuration } from '../format.js';
 import { explainEnd } from '../model/merge-analysis.js';
 import { runPercent } from '../model/progress.js';
 import { combineTasks, rightSizeHints, type SizingInput } from '../model/right-size.js';
@@ -54,7 +54,7 @@ export function formatSummary(doc: SummaryDoc, width = 80): string {
       cell(sanitizeField(j.name), 14),
       cell(state, 10),
       cell(j.state === 'PENDING' ? `-/${limit}` : `${fmtDuration(j.elapsed_s)}/${limit}`, 14),
-      cell(pct === null ? '' : `${pct.toFixed(0)}%`, 5),
+      cell(pct === null ? '' : fmtPercent(pct), 5),
       cell(j.progress?.rate != null ? fmtRate(j.progress) : '', 11),
       cell(j.eta_s !== null ? fmtShortDuration(j.eta_s) : '', 7),
     ];

@@ -276,6 +276,7 @@ export function summaryJob(over: Partial<SummaryJob>): SummaryJob {
     finish_time: null,
     exit_note: null,
     not_found: false,
+    run_percent: null,
     efficiency: null,
     pending: null,
     usage: null,

@@ -1,5 +1,5 @@
 /** What table cells and the job header are made of: text pieces with a meaning, and the shared texts. */
-import { fmtShortDuration } from '../../format.js';
+import { fmtPercent, fmtShortDuration } from '../../format.js';
 import { runPercent } from '../../model/progress.js';
 import { elapsedNow, type JobEntry } from '../../store.js';
 import { isFinished, type Row } from './rows.js';
@@ -50,7 +50,7 @@ export function etaText(e: JobEntry, now: number): string {
 /** The run's `45%` (all epochs, like the ETA), or empty without a known total. */
 export function pctText(e: JobEntry): string {
   const p = runPercent(e.analysis?.progress);
-  return p === null ? '' : `${Math.floor(p)}%`;
+  return p === null ? '' : fmtPercent(p);
 }
 
 /** A text progress bar: full blocks plus one eighth-block for the remainder. */

@@ -5,7 +5,7 @@ import { isRunning } from '../../../parsers/job-state.js';
 import { sanitizeField } from '../../../parsers/sanitize.js';
 import { wrapToWidth } from '../../../parsers/text-width.js';
 import type { MetricValue, Progress } from '../../../parsers/types.js';
-import { fmtProgressCount, fmtRate, fmtShortDuration, progressPercent } from '../../format.js';
+import { fmtPercent, fmtProgressCount, fmtRate, fmtShortDuration, progressPercent } from '../../format.js';
 import { explainEnd } from '../../model/merge-analysis.js';
 import { hasEpochBar, runPercent } from '../../model/progress.js';
 import { elapsedNow, type JobEntry, timeLeftNow } from '../../store.js';
@@ -85,12 +85,12 @@ function metricsLine(e: JobEntry): CellPart[] {
  * count) and the whole run's (the quantity the ETA describes); otherwise the one bar is the run.
  */
 function progressBars(pr: Progress, pct: number, width: number): HeaderLine[] {
-  const bar = { label: '', fraction: pct / 100, text: ` ${fmtProgressCount(pr)} ${Math.floor(pct)}%` };
+  const bar = { label: '', fraction: pct / 100, text: ` ${fmtProgressCount(pr)} ${fmtPercent(pct)}` };
   const rows = [bar];
   if (hasEpochBar(pr)) {
     const run = runPercent(pr) ?? pct;
     bar.label = `epoch ${pr.epoch}/${pr.epoch_total}`;
-    rows.push({ label: 'run', fraction: run / 100, text: ` ${Math.floor(run)}%` });
+    rows.push({ label: 'run', fraction: run / 100, text: ` ${fmtPercent(run)}` });
   }
   const labelW = Math.max(...rows.map((r) => r.label.length));
   const barW = Math.min(40, width - (labelW ? labelW + 1 : 0) - Math.max(...rows.map((r) => r.text.length)));
