@@ -2,6 +2,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import type { Efficiency } from '../parsers/efficiency.js';
 import type { JobEntry } from '../src/store.js';
 import { layoutColumns } from '../src/tui/view-model/columns.js';
+import { matchesFilter } from '../src/tui/view-model/rows.js';
 import { lineWith, renderApp } from './helpers/app.js';
 import { allJobs, entry } from './helpers/fixtures.js';
 import { cleanup, widestLine } from './helpers/render-at.js';
@@ -126,4 +127,18 @@ describe('efficiency column', () => {
     expect(lineWith(f, 'over-asked')).toMatch(/16\/5%/);
     expect(lineWith(f, 'train-llama-7b')).not.toMatch(/\d+\/\d+%/);
   });
+});
+
+describe('table: waiting for a dependency vs never starting', () => {
+  test.each([60, 80, 120])(
+    'at %i columns the two read differently, and a filter on the reason finds both',
+    async (columns) => {
+      const f = (await renderApp({ jobs, columns, rows: 20 })).frame();
+      expect(widestLine(f)).toBeLessThanOrEqual(columns);
+      expect(lineWith(f, 'after-held')).toMatch(/PD Dep wait/);
+      expect(lineWith(f, 'never')).toMatch(/PD Dep never/);
+      const found = jobs(Date.now()).filter((e) => matchesFilter(e, 'dependency'));
+      expect(found.map((e) => e.job.job_id)).toEqual(['30', '38']);
+    },
+  );
 });

@@ -21,7 +21,7 @@ import {
   timeText,
 } from './cells.js';
 import { efficiencyCell } from './insight-lines.js';
-import { groupSummary, isFinished, type Row, stateLabel } from './rows.js';
+import { groupSummary, isFinished, neverStarts, type Row, stateLabel } from './rows.js';
 
 export type ColumnId =
   | 'cluster'
@@ -83,7 +83,7 @@ export const COLUMNS: readonly ColumnSpec[] = [
   {
     id: 'state',
     at: { narrow: ['STATE', 12], medium: ['STATE', 12], wide: ['STATE', 13] },
-    job: (e) => part(stateLabel(e), { state: e.job.state }),
+    job: (e) => part(stateLabel(e), neverStarts(e) ? 'error' : { state: e.job.state }),
     group: (kids) => {
       const parts: CellPart[] = [];
       for (const s of groupSummary(kids)) {

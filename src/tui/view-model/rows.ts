@@ -94,20 +94,35 @@ function compare(a: JobEntry, b: JobEntry, sort: SortMode, now: number): number 
   return stateRank(a) - stateRank(b) || compareIds(a.job.job_id, b.job.job_id);
 }
 
-/** Short state text a person reads in a cell: `RUNNING`, `PD Resources`, `OOM`. */
+/**
+ * The two dependency reasons differ only at their end, which a 12-column cell cuts off; yet one
+ * waits and the other will never start.
+ */
+const SHORT_REASON: Record<string, string> = { Dependency: 'Dep wait', DependencyNeverSatisfied: 'Dep never' };
+
+/** Short state text a person reads in a cell: `RUNNING`, `PD Resources`, `PD Dep never`, `OOM`. */
 export function stateLabel(e: JobEntry): string {
   if (e.notFound) return 'NOT FOUND';
   const s = e.job.state;
-  if (s === 'PENDING') return e.job.reason && e.job.reason !== 'None' ? `PD ${sanitizeField(e.job.reason)}` : 'PENDING';
+  const reason = e.job.reason;
+  if (s === 'PENDING')
+    return reason && reason !== 'None' ? `PD ${SHORT_REASON[reason] ?? sanitizeField(reason)}` : 'PENDING';
   if (s === 'OUT_OF_MEMORY') return 'OOM';
   return s;
+}
+
+/** Slurm says the job waits for a dependency that can no longer be met: it stays queued until cancelled. */
+export function neverStarts(e: JobEntry): boolean {
+  return e.job.state === 'PENDING' && e.job.reason === 'DependencyNeverSatisfied';
 }
 
 /** Case-insensitive match on id, name and state (including the pending reason). */
 export function matchesFilter(e: JobEntry, filter: string): boolean {
   if (!filter) return true;
   const f = filter.toLowerCase();
-  return [e.job.job_id, sanitizeField(e.job.name), e.job.state, stateLabel(e)].some((s) => s.toLowerCase().includes(f));
+  return [e.job.job_id, sanitizeField(e.job.name), e.job.state, e.job.reason ?? '', stateLabel(e)].some((s) =>
+    s.toLowerCase().includes(f),
+  );
 }
 
 /** Rows to display, top to bottom. */
