@@ -374,6 +374,36 @@ describe('Poller', () => {
     expect(poller.nextDelayMs()).toBeLessThanOrEqual(30_000);
   });
 
+  it("stretches for a slow controller by squeue's own answer time, not by the rest of the tick", async () => {
+    // A fake clock: each command moves it on by what the scenario says that command costs.
+    const slowPoller = async (costMs: Record<string, number>) => {
+      let clock = Date.now();
+      const demo = await DemoTransport.start();
+      open.push(demo);
+      const { t } = counting(demo, (argv) => {
+        clock += costMs[argv[0]!] ?? 0;
+        return null;
+      });
+      const store = createJobStore();
+      const poller = new Poller({
+        cluster: 'demo',
+        runner: slurmRunner(t),
+        store,
+        logs: new LogService(store, t, 1 << 20),
+        pathCache: new PathCache(null),
+        jobIds: null,
+        allUsers: false,
+        sinceS: 86400,
+        intervalS: 10,
+        now: () => clock,
+      });
+      await poller.tick();
+      return poller.nextDelayMs();
+    };
+    expect(await slowPoller({ squeue: 4000 })).toBe(20_000);
+    expect(await slowPoller({ sacct: 4000 })).toBe(10_000);
+  });
+
   it("reads a remote cluster's wall-clock times in that cluster's zone", async () => {
     const ask = vi.fn(async () => 120);
     const { poller, store } = await setup(['4101'], undefined, ask);

@@ -64,4 +64,18 @@ describe('mergeRecord', () => {
     );
     expect(merged.job).toMatchObject({ partition: 'gpu-long', time_limit_s: 1200 });
   });
+
+  it("gives an array task seen only by sacct (no StdOut before 23.02) its sibling's --output pattern, not sbatch's default", () => {
+    const task = (id: string, over: Partial<Parameters<typeof slurmJob>[0]> = {}) =>
+      slurmJob({ job_id: `960_${id}`, array_job_id: '960', array_task_id: id, work_dir: '/w', ...over });
+    const sibling = task('5', { stdout_pattern: 'sweep-%A_%a.out', stderr_pattern: 'sweep-%A_%a.err' });
+    const merged = mergeRecord(undefined, task('6', { state: 'COMPLETED' }), 'sacct', undefined, 'hpc', NOW, sibling);
+    expect(merged.job).toMatchObject({ stdout_pattern: 'sweep-%A_%a.out', stderr_pattern: 'sweep-%A_%a.err' });
+    // What the job itself (or what was known of it) says wins over the sibling, stderr included.
+    const own = task('7', { stdout_pattern: 'own-%a.out', stderr_pattern: null });
+    expect(mergeRecord(undefined, own, 'sacct', undefined, 'hpc', NOW, sibling).job).toMatchObject({
+      stdout_pattern: 'own-%a.out',
+      stderr_pattern: null,
+    });
+  });
 });

@@ -39,6 +39,8 @@ export function mergeRecord(
   cached: CachedJob | undefined,
   cluster: string,
   now: number,
+  /** Another task of the same array, for log patterns this record and the old one lack. */
+  sibling?: SlurmJob,
 ): JobEntry {
   const knownName = old?.job.name || cached?.name;
   const name = source === 'sacct' && knownName && (/\?/.test(job.name) || job.name === '') ? knownName : job.name;
@@ -51,8 +53,7 @@ export function mergeRecord(
     time_limit_s: job.time_limit_s ?? was?.time_limit_s ?? null,
     req_mem: job.req_mem ?? was?.req_mem ?? null,
     work_dir: job.work_dir ?? old?.job.work_dir ?? cached?.workDir ?? null,
-    stdout_pattern: job.stdout_pattern ?? old?.job.stdout_pattern ?? null,
-    stderr_pattern: job.stderr_pattern ?? old?.job.stderr_pattern ?? null,
+    ...logPatterns(job, old?.job, sibling),
     raw_job_id: job.raw_job_id ?? old?.job.raw_job_id ?? null,
     nodes: job.nodes ?? old?.job.nodes ?? null,
     // squeue lists an ended job for MinJobAge more but knows nothing of its usage: keep sacct's.
@@ -68,4 +69,14 @@ export function mergeRecord(
     notFound: false,
     logsFinal: base.logsFinal && isEnded(job.state),
   };
+}
+
+/** The record's log patterns, else the ones known before, else (both unknown) a sibling task's pair. */
+function logPatterns(job: SlurmJob, old: SlurmJob | undefined, sibling: SlurmJob | undefined) {
+  const own = {
+    stdout_pattern: job.stdout_pattern ?? old?.stdout_pattern ?? null,
+    stderr_pattern: job.stderr_pattern ?? old?.stderr_pattern ?? null,
+  };
+  if (own.stdout_pattern !== null || !sibling) return own;
+  return { stdout_pattern: sibling.stdout_pattern, stderr_pattern: sibling.stderr_pattern };
 }

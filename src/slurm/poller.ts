@@ -76,6 +76,8 @@ export class Poller {
   private unchangedTicks = 0;
   private lastSignature = '';
   private lastDurationMs = 0;
+  /** How long the controller took to answer squeue: what a slow controller stretches the interval by. */
+  private queryMs = 0;
   private timer: NodeJS.Timeout | null = null;
   private inFlight = false;
   private stopped = false;
@@ -130,7 +132,9 @@ export class Poller {
   /** Next delay: interval, stretched for slow controllers, idle queues and errors. */
   nextDelayMs(): number {
     if (this.failures > 0) return this.backoffMs();
-    const base = Math.max(this.cfg.intervalS * 1000, 5 * this.lastDurationMs);
+    // The controller's own answer time, not the whole tick's (log reads, sacct for ended jobs):
+    // a busy laptop or a large log is no reason to ask the controller less often.
+    const base = Math.max(this.cfg.intervalS * 1000, 5 * this.queryMs);
     const idle = Math.min(3, 1.5 ** Math.min(this.unchangedTicks, 3));
     // setTimeout turns delays above 2^31-1 ms into 1 ms; never let a huge --interval spin.
     return Math.min(Math.round(base * idle), MAX_DELAY_MS);
@@ -212,7 +216,9 @@ export class Poller {
           (error: unknown) => ({ error }),
         )
       : null;
+    const asked = this.now();
     const queued = await querySqueue(this.cfg.runner, { jobIds, allUsers: this.cfg.allUsers, offsetMinutes });
+    this.queryMs = this.now() - asked;
     const seen = new Set<string>();
     for (const job of queued) {
       seen.add(job.job_id);
@@ -285,10 +291,30 @@ export class Poller {
 
   private upsert(work: Work, job: SlurmJob, source: JobEntry['source']): void {
     const key = jobKey(this.cfg.cluster, job.job_id);
-    const entry = mergeRecord(work.get(key), job, source, this.cfg.pathCache.get(key), this.cfg.cluster, this.now());
+    const sibling = job.stdout_pattern === null ? this.patternSibling(work, job.array_job_id) : undefined;
+    const entry = mergeRecord(
+      work.get(key),
+      job,
+      source,
+      this.cfg.pathCache.get(key),
+      this.cfg.cluster,
+      this.now(),
+      sibling,
+    );
     if (source === 'squeue')
       this.cfg.pathCache.put(key, { stdout: null, stderr: null, name: entry.job.name, workDir: entry.job.work_dir });
     work.set(key, entry);
+  }
+
+  /**
+   * A task of the same array whose log patterns are known. A task that started and ended between
+   * two polls is seen only by sacct, which (before 23.02) has no StdOut: without this it would get
+   * sbatch's default name although the array was submitted with --output, like all its tasks.
+   */
+  private patternSibling(work: Work, arrayId: string | null): SlurmJob | undefined {
+    if (arrayId === null) return undefined;
+    for (const e of work.values()) if (e.job.array_job_id === arrayId && e.job.stdout_pattern !== null) return e.job;
+    return undefined;
   }
 
   /** `123` asks for a whole array (or het job): any of its tasks counts. */
