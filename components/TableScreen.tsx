@@ -6,6 +6,7 @@ import { useBindings, usePrompt } from '../src/tui/hooks/use-keys.js';
 import { useTheme } from '../src/tui/hooks/use-theme.js';
 import { idText } from '../src/tui/view-model/cells.js';
 import { layoutColumns } from '../src/tui/view-model/columns.js';
+import { fitWordings } from '../src/tui/view-model/fit.js';
 import { buildRows, isFinished } from '../src/tui/view-model/rows.js';
 import { selectedIndex, type TableAction, type TableState } from '../src/tui/view-model/table-state.js';
 import { JobTable } from './JobTable.js';
@@ -102,12 +103,22 @@ export function TableScreen(p: TableScreenProps) {
   const running = entries.filter((e) => e.job.state === 'RUNNING').length;
   const pending = entries.filter((e) => e.job.state === 'PENDING').length;
   const ended = entries.filter(isFinished).length;
-  // Filter and sort first: at 60 columns the counts are what gets cut.
-  const title = [
-    table.filter && table.draft === null ? `filter /${table.filter}` : '',
-    `sort ${table.sort}`,
-    `${entries.length} jobs · ${running} running · ${pending} pending · ${ended} ended`,
-  ].filter(Boolean);
+  // Filter and sort first; then the counts, in short words where the long ones do not fit, and
+  // only whole ones (see fitSegments).
+  const lead = [table.filter && table.draft === null ? `filter /${table.filter}` : '', `sort ${table.sort}`];
+  const counts = (words: [string, string, string]) => [
+    `${entries.length} jobs`,
+    `${running} ${words[0]}`,
+    `${pending} ${words[1]}`,
+    `${ended} ${words[2]}`,
+  ];
+  const title = fitWordings(
+    [
+      [...lead, ...counts(['running', 'pending', 'ended'])].filter(Boolean),
+      [...lead, ...counts(['run', 'pend', 'end'])].filter(Boolean),
+    ],
+    width - 'hpc-watch  '.length,
+  );
   const empty = table.filter
     ? `no job matches /${table.filter} (esc clears)`
     : Object.values(state.clusters).some((c) => c.lastPollAt !== null)
@@ -119,7 +130,7 @@ export function TableScreen(p: TableScreenProps) {
         <Text bold color={theme.accent}>
           hpc-watch
         </Text>
-        <Text color={theme.text.dim}>{`  ${title.join(' · ')}`}</Text>
+        <Text color={theme.text.dim}>{`  ${title}`}</Text>
       </Text>
       <JobTable
         rows={rows}

@@ -394,3 +394,23 @@ describe('the table tells the pollers which jobs are on screen', () => {
     expect(app.controller.showing.mock.lastCall![0]).toEqual(Array.from({ length: 15 }, (_, i) => `local/${8025 + i}`));
   });
 });
+
+describe('the title line: whole counts, never a number cut to another', () => {
+  // 12 jobs: 2 running, 0 pending, 10 ended, so a cut `10 ended` would read `1…`.
+  const many = (now: number) =>
+    Array.from({ length: 12 }, (_, i) =>
+      entry(now, {
+        job_id: String(500 + i),
+        name: `job-${i}`,
+        state: i < 2 ? 'RUNNING' : 'COMPLETED',
+        end_time: i < 2 ? null : new Date(now - 60_000).toISOString(),
+      }),
+    );
+  test.each(WIDTHS)('at %i columns', async (columns) => {
+    const title = (await renderApp({ jobs: many, columns, rows: 20 })).frame().split('\n')[0]!;
+    expect(widestLine(title)).toBeLessThanOrEqual(columns);
+    expect(title).not.toContain('…');
+    expect(title).toMatch(/12 jobs · 2 run(ning)? · 0 pend(ing)? · 10 end(ed)?/);
+    if (columns >= 80) expect(title).toContain('2 running · 0 pending · 10 ended');
+  });
+});

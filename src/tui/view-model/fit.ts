@@ -29,3 +29,23 @@ export function fitParts<T extends Part>(parts: readonly T[], width: number): T[
   }
   return out;
 }
+
+/**
+ * Joins whole segments with ` · ` while they fit `width` columns: a count cut to `1…` (from
+ * `10 ended`) reads as a different number, so a segment is shown whole or not at all.
+ */
+export function fitSegments(segments: readonly string[], width: number): string {
+  let out = '';
+  for (const s of segments) {
+    const next = out ? `${out} · ${s}` : s;
+    if (displayWidth(next) > width) break;
+    out = next;
+  }
+  return out;
+}
+
+/** The first wording whose segments all fit; else as many whole segments of the last (shortest) as fit. */
+export function fitWordings(wordings: readonly (readonly string[])[], width: number): string {
+  for (const w of wordings) if (displayWidth(w.join(' · ')) <= width) return w.join(' · ');
+  return fitSegments(wordings.at(-1) ?? [], width);
+}
