@@ -48,6 +48,20 @@ describe('events in the TUI', () => {
     },
   );
 
+  test('the list is in the order things happened, not the order they were told', async () => {
+    const f = feed();
+    const app = await renderApp({ columns: 80, rows: 24, events: f });
+    const jobs = Object.fromEntries(allJobs(app.now).map((e) => [e.key, e]));
+    // The failure is told after the completion, but happened before it (a late, held end).
+    f.push(toEvent('job_completed', jobs['local/2004']!, { now: app.now, at: app.now - 60_000, late: false }));
+    f.push(toEvent('job_failed', jobs['local/2005']!, { now: app.now, at: app.now - 180_000, late: false }));
+    await settle();
+    await app.press('e');
+    const list = app.frame().split('\n');
+    expect(list[1]).toMatch(/1m ago ✔ job 2004/);
+    expect(list[2]).toMatch(/3m ago ✖ job 2005/);
+  });
+
   test('with no events yet the list says what will appear', async () => {
     const app = await renderApp({ events: feed() });
     await app.press('e');

@@ -28,9 +28,20 @@ export function eventTone(ev: JobEvent): CellTone {
   return TONE[ev.event] ?? 'dim';
 }
 
-/** One line per event, newest first: age, icon, message. */
+/**
+ * One line per event, newest first by when it happened (an event's `at` is the job's own start or
+ * end, which can come before events told earlier): age, icon, message.
+ */
 export function eventListLines(events: readonly JobEvent[], now: number): CellPart[][] {
-  return [...events].reverse().map((ev) => {
+  const at = (ev: JobEvent) => {
+    const t = Date.parse(ev.at);
+    return Number.isFinite(t) ? t : Number.NEGATIVE_INFINITY;
+  };
+  const newestFirst = events
+    .map((ev, i) => ({ ev, i }))
+    .sort((a, b) => at(b.ev) - at(a.ev) || b.i - a.i)
+    .map((x) => x.ev);
+  return newestFirst.map((ev) => {
     const age = Math.max(0, (now - Date.parse(ev.at)) / 1000);
     // Minutes once past a minute: seconds would only flicker.
     const when = Number.isFinite(age)
