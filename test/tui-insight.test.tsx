@@ -82,6 +82,21 @@ describe('job view: why it waits, what it used', () => {
     expect(lineWith(f, 'waits for:')).toContain('afterok 37 (FAILED) — it will never start');
   });
 
+  test.each([60, 80])('a stuck job keeps what helps at %i columns, or says it was cut', async (columns) => {
+    const f = (await renderApp({ jobs, initialJobKey: 'local/38', columns, rows: 24 })).frame();
+    const lines = f.split('\n');
+    const why = lines.findIndex((l) => l.includes('why: '));
+    const text = lines
+      .slice(
+        why,
+        lines.findIndex((l) => l.includes('waits for:')),
+      )
+      .map((l) => l.trim())
+      .join(' ');
+    expect(text.includes('scontrol update jobid=38') || text.endsWith('…')).toBe(true);
+    if (columns >= 80) expect(text).toContain('scontrol update jobid=38');
+  });
+
   test('ended job: efficiency and right-sizing hints', async () => {
     const f = (await renderApp({ jobs, initialJobKey: 'local/40', columns: 100, rows: 30 })).frame();
     expect(lineWith(f, 'used:')).toContain('CPU 16% of 8 · mem 3.1G of 64G (5%) · GPU 45% of 2 · time 7% of limit');

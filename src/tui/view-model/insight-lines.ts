@@ -7,7 +7,7 @@ import type { Efficiency } from '../../../parsers/efficiency.js';
 import { isEnded, isRunning } from '../../../parsers/job-state.js';
 import { explainReason } from '../../../parsers/pending-reason.js';
 import { sanitizeField } from '../../../parsers/sanitize.js';
-import { wrapToWidth } from '../../../parsers/text-width.js';
+import { truncateToWidth, wrapToWidth } from '../../../parsers/text-width.js';
 import { parseTres, tresBytes, tresCount } from '../../../parsers/tres.js';
 import { fmtShortDuration } from '../../format.js';
 import { pendingInsight } from '../../model/pending.js';
@@ -33,10 +33,13 @@ export function efficiencyCell(e: Efficiency | null): string {
   return `${n(e.cpu)}/${n(e.mem)}%`;
 }
 
+/** `text` wrapped under `label` in at most `max` rows; a cut ends in `…` so it never reads as whole. */
 function wrapped(label: string, text: string, tone: CellPart['tone'], width: number, max: number): HeaderLine[] {
-  return wrapToWidth(text, Math.max(10, width - label.length))
-    .slice(0, max)
-    .map((l, i) => ({ parts: [p(i === 0 ? label : ' '.repeat(label.length), 'dim'), p(l, tone)] }));
+  const w = Math.max(10, width - label.length);
+  const all = wrapToWidth(text, w);
+  const rows = all.slice(0, max);
+  if (all.length > max) rows[max - 1] = truncateToWidth(`${rows[max - 1]} ${all[max]}`, w);
+  return rows.map((l, i) => ({ parts: [p(i === 0 ? label : ' '.repeat(label.length), 'dim'), p(l, tone)] }));
 }
 
 function pendingLines(e: JobEntry, now: number, width: number, ctx: JobContext): HeaderLine[] {
@@ -46,7 +49,7 @@ function pendingLines(e: JobEntry, now: number, width: number, ctx: JobContext):
   const stuck = explainReason(e.job.reason)?.stuck ?? false;
   // A job that will not start as it is gets room for what helps.
   if (info.reason_text)
-    lines.push(...wrapped('why: ', sanitizeField(info.reason_text), stuck ? 'warning' : 'plain', width, stuck ? 3 : 2));
+    lines.push(...wrapped('why: ', sanitizeField(info.reason_text), stuck ? 'warning' : 'plain', width, stuck ? 4 : 2));
   if (info.dependencies.length > 0) {
     const parts: CellPart[] = [p('waits for: ', 'dim')];
     info.dependencies.forEach((d, i) => {
