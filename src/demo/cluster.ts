@@ -2,7 +2,7 @@
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DemoJob, demoJobs, type LogEvent } from './scenarios.js';
+import { type DemoJob, demoJobs, type LogEvent, slurmTime } from './scenarios.js';
 
 export interface DemoJobView {
   spec: DemoJob;
@@ -45,7 +45,7 @@ export class DemoCluster {
   constructor(now = Date.now()) {
     this.t0 = now;
     this.dir = mkdtempSync(join(tmpdir(), 'hpc-watch-demo-'));
-    this.jobs = demoJobs();
+    this.jobs = demoJobs(now);
   }
 
   /** Seconds since the demo started. */
@@ -124,7 +124,7 @@ export class DemoCluster {
         if (j.state === 'RUNNING') {
           appendFileSync(
             j.logPath,
-            `slurmstepd-gpu-017: error: *** JOB ${j.spec.id} ON gpu-017 CANCELLED AT ${new Date().toISOString().slice(0, 19)} ***\n`,
+            `slurmstepd-gpu-017: error: *** JOB ${j.spec.id} ON gpu-017 CANCELLED AT ${slurmTime(this.t0 + t * 1000)} ***\n`,
           );
         }
       }

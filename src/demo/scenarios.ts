@@ -84,8 +84,15 @@ function* epochs(opts: {
 
 const decay = (k: number) => (s: number) => 2.5 * Math.exp(-s / k) + 0.35 + 0.02 * Math.sin(s / 7);
 
-/** The demo's jobs; `now` offsets are seconds relative to the demo's start. */
-export function demoJobs(): DemoJob[] {
+/** SLURM's "standard" time format: local wall clock without a zone. */
+export function slurmTime(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+/** The demo's jobs; `now` offsets are seconds relative to the demo's start (`t0`, ms). */
+export function demoJobs(t0 = Date.now()): DemoJob[] {
   const base = { partition: 'gpu', exitCode: '0:0', pendingReason: 'Priority', endReason: 'None', gpus: 1 };
   const jobs: DemoJob[] = [
     {
@@ -302,7 +309,7 @@ export function demoJobs(): DemoJob[] {
         chain(
           epochs({ t0: s, epochs: 1, steps: 100000, rate: 2, desc: () => 'probe', unit: 'tok_batch', stopAt: 30 }),
           header(30, [
-            'slurmstepd-gpu-017: error: *** JOB 4109 ON gpu-017 CANCELLED AT 2026-11-28T10:00:00 DUE TO TIME LIMIT ***',
+            `slurmstepd-gpu-017: error: *** JOB 4109 ON gpu-017 CANCELLED AT ${slurmTime(t0 + 30_000)} DUE TO TIME LIMIT ***`,
           ]),
         ),
     },
@@ -332,7 +339,7 @@ export function demoJobs(): DemoJob[] {
             stopAt: s + 60,
           }),
           header(s + 60, [
-            'slurmstepd-gpu-003: error: Detected 1 oom-kill event(s) in StepId=4111.batch. Some of your processes may have been killed by the cgroup out-of-memory handler.',
+            'slurmstepd-gpu-017: error: Detected 1 oom-kill event(s) in StepId=4111.batch. Some of your processes may have been killed by the cgroup out-of-memory handler.',
           ]),
         ),
     },

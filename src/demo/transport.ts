@@ -11,15 +11,9 @@ import { FIELD_SEP, SQUEUE_FIELDS } from '../../parsers/squeue.js';
 import { readRangeLocal, statLocal } from '../transport/local.js';
 import type { ExecOptions, ExecResult, FileStat, Transport } from '../transport/types.js';
 import { DemoCluster, type DemoJobView } from './cluster.js';
+import { slurmTime } from './scenarios.js';
 
 const NODE = 'gpu-017';
-
-/** SLURM's "standard" time format: local wall clock without a zone. */
-function slurmTime(ms: number): string {
-  const d = new Date(ms);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-}
 
 function exitStatusRaw(code: string): string {
   const [exit, sig] = code.split(':').map(Number);
