@@ -14,8 +14,9 @@ import { useTick } from '../src/tui/hooks/use-tick.js';
 import { type CancelTarget, cancelTarget } from '../src/tui/view-model/cancel-target.js';
 import { MIN_COLUMNS, MIN_ROWS } from '../src/tui/view-model/columns.js';
 import { eventTone } from '../src/tui/view-model/event-list.js';
-import type { Scope } from '../src/tui/view-model/keys.js';
-import { groupKey } from '../src/tui/view-model/rows.js';
+import { idleCommands, type Scope } from '../src/tui/view-model/keys.js';
+import { hasOwnStderr } from '../src/tui/view-model/log-view.js';
+import { groupKey, isFinished } from '../src/tui/view-model/rows.js';
 import { INITIAL_TABLE, tableReducer } from '../src/tui/view-model/table-state.js';
 import { createTheme, type Theme } from '../src/tui/view-model/theme.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
@@ -165,6 +166,7 @@ function Screen({
   const height = rows - 1;
   const bodyH = height - 2;
   const overlay = help || eventList || confirm !== null;
+  const viewed = jobKey === null ? undefined : state.jobs[jobKey];
   const scope: Scope = help ? 'help' : eventList ? 'events' : confirm ? 'confirm' : jobKey ? 'job' : 'table';
   const multiCluster = new Set(Object.values(state.jobs).map((e) => e.cluster)).size > 1;
   let body: ReactNode = null;
@@ -209,6 +211,7 @@ function Screen({
             onBack={() => setJobKey(null)}
             onCancel={() => askCancel(jobKey)}
             onDiagnose={() => diagnose(jobKey)}
+            onNote={(text) => setFlash({ text, tone: 'dim' })}
             onHelp={() => setHelp(true)}
             onQuit={controller.quit}
           />
@@ -233,7 +236,14 @@ function Screen({
           />
         </Box>
       )}
-      <StatusBar clusters={Object.values(state.clusters)} now={now} scope={scope} width={columns} flash={flash} />
+      <StatusBar
+        clusters={Object.values(state.clusters)}
+        now={now}
+        scope={scope}
+        width={columns}
+        flash={flash}
+        idle={viewed ? idleCommands(isFinished(viewed), hasOwnStderr(viewed)) : undefined}
+      />
     </Box>
   );
 }

@@ -41,6 +41,8 @@ export interface JobViewProps {
   onBack(): void;
   onCancel(): void;
   onDiagnose(): void;
+  /** A short note for the status line (a key that has nothing to do here). */
+  onNote?(text: string): void;
   onHelp(): void;
   onQuit(): void;
 }
@@ -127,7 +129,10 @@ export function JobView(props: JobViewProps) {
       bottom: () => setS((x) => ({ ...x, follow: true })),
       follow: () => setS((x) => ({ ...x, follow: !x.follow, top: visibleTop(x, rows.length, contentH) })),
       wrap: () => setS((x) => ({ ...x, wrap: !x.wrap })),
-      stream: () => setS((x) => ({ ...x, stream: hasErr ? nextStream(stream) : 'out' })),
+      stream: () =>
+        hasErr
+          ? setS((x) => ({ ...x, stream: nextStream(stream) }))
+          : props.onNote?.('one file holds both stdout and stderr: nothing to switch to'),
       search: () => setS((x) => ({ ...x, draft: '' })),
       nextMatch: () => jump(1),
       prevMatch: () => jump(-1),

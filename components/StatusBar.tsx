@@ -3,7 +3,7 @@ import type { ClusterStatus } from '../src/store.js';
 import { useTheme } from '../src/tui/hooks/use-theme.js';
 import type { CellPart } from '../src/tui/view-model/cells.js';
 import { fitParts } from '../src/tui/view-model/fit.js';
-import type { Scope } from '../src/tui/view-model/keys.js';
+import type { Command, Scope } from '../src/tui/view-model/keys.js';
 import { clusterParts, fitHints } from '../src/tui/view-model/status.js';
 import { Parts } from './JobRow.js';
 
@@ -19,10 +19,12 @@ export interface StatusBarProps {
   width: number;
   /** A short-lived message (e.g. the scancel result) shown instead of cluster health. */
   flash: Flash | null;
+  /** Commands left out of the hints because they would do nothing here. */
+  idle?: ReadonlySet<Command>;
 }
 
 /** Two lines: cluster health with data age (or a flash message), then key hints from the binding table. */
-export function StatusBar({ clusters, now, scope, width, flash }: StatusBarProps) {
+export function StatusBar({ clusters, now, scope, width, flash, idle }: StatusBarProps) {
   const theme = useTheme();
   const left: CellPart[] = [];
   if (flash) left.push({ text: flash.text, tone: flash.tone });
@@ -39,7 +41,7 @@ export function StatusBar({ clusters, now, scope, width, flash }: StatusBarProps
         <Parts parts={fitParts(left, width)} />
       </Text>
       <Text color={theme.text.dim} wrap="truncate-end">
-        {fitHints(scope, width)}
+        {fitHints(scope, width, idle)}
       </Text>
     </Box>
   );

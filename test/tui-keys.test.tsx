@@ -107,7 +107,19 @@ describe('? help', () => {
     const app = await renderApp({ columns: 80 });
     expect(app.frame().split('\n').at(-1)).toBe(fitHints('table', 80));
     await app.press(KEYS.enter);
-    expect(app.frame().split('\n').at(-1)).toBe(fitHints('job', 80));
+    // The first job runs and writes one file for both streams: no `o`, but `c`.
+    const footer = app.frame().split('\n').at(-1)!;
+    expect(footer).toBe(fitHints('job', 80, new Set(['stream'])));
+    expect(footer).toMatch(/c cancel/);
+    expect(footer).not.toMatch(/o out\/err/);
+  });
+
+  test('a finished job offers no cancel, and o on one file says why nothing changes', async () => {
+    const app = await renderApp({ columns: 80, initialJobKey: 'local/2005' });
+    const footer = () => app.frame().split('\n').at(-1)!;
+    expect(footer()).not.toMatch(/cancel/);
+    await app.press('o');
+    expect(app.frame().split('\n').at(-2)).toMatch(/one file holds both stdout and stderr/);
   });
 });
 

@@ -155,10 +155,20 @@ export function commandFor(scope: Scope, input: string, key: Key): Command | nul
   return bindingsFor(scope).find((x) => x.keys.includes(name))?.command ?? null;
 }
 
-/** Footer hints for a scope, in priority order. */
-export function hintsFor(scope: Scope): { keys: string; text: string }[] {
+const NONE: ReadonlySet<Command> = new Set();
+
+/** Commands that do nothing for this job: cancel once it ended, `o` when one file holds both streams. */
+export function idleCommands(finished: boolean, ownStderr: boolean): ReadonlySet<Command> {
+  const idle = new Set<Command>();
+  if (finished) idle.add('cancel');
+  if (!ownStderr) idle.add('stream');
+  return idle;
+}
+
+/** Footer hints for a scope, in priority order, without commands that would do nothing here. */
+export function hintsFor(scope: Scope, idle: ReadonlySet<Command> = NONE): { keys: string; text: string }[] {
   return bindingsFor(scope)
-    .filter((x) => x.hint)
+    .filter((x) => x.hint && !idle.has(x.command))
     .map((x) => ({ keys: keyLabel(x.keys[0]!), text: x.hint! }));
 }
 

@@ -4,7 +4,7 @@ import { displayWidth } from '../../../parsers/text-width.js';
 import { fmtShortDuration } from '../../format.js';
 import type { ClusterStatus } from '../../store.js';
 import type { CellPart } from './cells.js';
-import { hintsFor, type Scope } from './keys.js';
+import { type Command, hintsFor, type Scope } from './keys.js';
 
 function ago(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
@@ -37,8 +37,8 @@ export function clusterParts(c: ClusterStatus, now: number, showName: boolean): 
 }
 
 /** Footer hints for a scope that fit `width`, dropping from the end but always keeping `? help`. */
-export function fitHints(scope: Scope, width: number): string {
-  const all = hintsFor(scope).map((h) => `${h.keys} ${h.text}`);
+export function fitHints(scope: Scope, width: number, idle?: ReadonlySet<Command>): string {
+  const all = hintsFor(scope, idle).map((h) => `${h.keys} ${h.text}`);
   const help = all.pop() ?? '';
   const kept = [...all];
   const line = () => [...kept, help].join('  ');
