@@ -22,7 +22,8 @@ describe('job view frames', () => {
     expect(f).toContain('elapsed 1h/4h');
     expect(f).toMatch(/left (3h|2h59m)/);
     expect(lineWith(f, '450/1000')).toMatch(/█+.*░+ 450\/1000 45%/);
-    expect(lineWith(f, 'rate 2.5 it/s')).toMatch(/[▁▂▃▄▅▆▇█]{10,}/);
+    // The chart says it is a history, over how long.
+    expect(lineWith(f, 'rate 2.5 it/s')).toMatch(/rate 2\.5 it\/s last \d+m \S*[▁▂▃▄▅▆▇█]{10,}/);
     expect(f).toMatch(/ETA (40m|39m\d\ds) \(~12:(39|40)\)/);
     expect(f).toContain('epoch 3/10');
     expect(f).toContain('loss 0.2345');

@@ -137,7 +137,11 @@ export function headerLines(
     const spark = e.history.map((h) => h.perSecond);
     const rate = pr?.rate != null ? fmtRate(pr) : null;
     if (rate || spark.length > 1) {
-      lines.push({ parts: [p('rate ', 'dim'), p(rate ?? '-'), p(' ')], spark: spark.length > 1 ? spark : undefined });
+      // The chart's span says it is a history: a steady rate is a row of full blocks that would
+      // otherwise read as one more progress bar, and a full one.
+      const span = spark.length > 1 ? (e.history.at(-1)!.t - e.history[0]!.t) / 1000 : 0;
+      const over = span >= 1 ? p(` last ${fmtShortDuration(span)} `, 'dim') : p(' ');
+      lines.push({ parts: [p('rate ', 'dim'), p(rate ?? '-'), over], spark: spark.length > 1 ? spark : undefined });
     }
     const eta = etaSeconds(e, now);
     if (eta !== null && e.finishAt !== null) {
