@@ -63,7 +63,8 @@ function whereLine(e: JobEntry, now: number): CellPart[] {
     j.partition ? [p(sanitizeField(j.partition), 'dim')] : [],
     [p(`elapsed ${fmtShortDuration(el)}/${limit}`)],
     !isFinished(e) && left !== null ? [p(`left ${fmtShortDuration(left)}`)] : [],
-    isFinished(e) && j.exit_code ? [p(`exit ${sanitizeField(j.exit_code)}`, 'dim')] : [],
+    // A cancelled job's exit code is squeue's 0:15 and then accounting's 0:0: noise next to the state.
+    isFinished(e) && j.exit_code && j.state !== 'CANCELLED' ? [p(`exit ${sanitizeField(j.exit_code)}`, 'dim')] : [],
   ]);
 }
 
@@ -156,7 +157,9 @@ export function headerLines(
   const failure = e.analysis?.failure;
   const end = j.state !== 'COMPLETED' ? explainEnd(failure, e.exitNote) : null;
   if (failure && end) {
-    lines.push({ parts: [p(`✖ ${stateLabel(e)} · ${failure.category}`, 'error')] });
+    const label = stateLabel(e);
+    const same = label.toLowerCase() === failure.category.replace(/_/g, ' ');
+    lines.push({ parts: [p(same ? `✖ ${label}` : `✖ ${label} · ${failure.category}`, 'error')] });
     for (const l of wrapToWidth(sanitizeField(end.why), Math.max(10, width - 2)).slice(0, 3)) {
       lines.push({ parts: [p(`  ${l}`, 'error')] });
     }
