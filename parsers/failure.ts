@@ -54,7 +54,7 @@ const LOGGED_CLASS = /(?<![\w.])(?:<class ')?((?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Erro
 const GLOG =
   /^(?:([EF])\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: ([EF]))\s+[\w./-]+:\d+\]\s*(.*)$/;
 /** NCCL's own warnings that name a failure (`NCCL WARN NET/IB : Got completion with error 12`, `Connection closed`). */
-const NCCL_WARN = /\bNCCL WARN\b.*\b(?:error|failed|closed|timeout|timed out)\b/i;
+const NCCL_WARN_FAILURE = /\b(?:error|failed|closed|timeout|timed out)\b/i;
 /** srun could not start the step: the request, not the program, failed. */
 const SRUN_NO_STEP = /srun: error: Unable to create step for job \S+: (.*)$/;
 const EXPLICIT_NAN =
@@ -177,9 +177,10 @@ function lineEvidence(ll: LogLines, i: number, t: string): Evidence | null {
   }
   if (NCCL_ERROR.test(t)) return { idx: i, prio: 55, category: 'nccl', text: t, exception: null, first: true };
   // Weak: a peer's warning explains the job's end only when nothing better does (then not srun's exit line).
-  if (NCCL_WARN.test(t)) return { idx: i, prio: 25, category: 'nccl', text: t, exception: null, first: true };
-  const g = t.charCodeAt(0) === 69 || t.charCodeAt(0) === 70 || t.indexOf(': E ') >= 0 || t.indexOf(': F ') >= 0;
-  const glog = g ? glogEvidence(i, t) : null;
+  const warn = t.indexOf('NCCL WARN');
+  if (warn >= 0 && NCCL_WARN_FAILURE.test(t.slice(warn)))
+    return { idx: i, prio: 25, category: 'nccl', text: t, exception: null, first: true };
+  const glog = /^[EF]\d|: [EF] /.test(t) ? glogEvidence(i, t) : null;
   if (glog) return glog;
   const rc = /exits with return code = (-?\d+)/.exec(t);
   if (rc) return exitStatusEvidence(i, t, Number(rc[1]));
