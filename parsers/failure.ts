@@ -28,7 +28,7 @@ export interface NanHint {
 }
 
 const PREFILTER =
-  /Error|error|"Traceback|SIGNAL|on signal|FATAL|Exception|Killed|CANCELLED|oom|Out Of Memory|Watchdog|Fatal|fault|exitcode|exit code|return code|non-zero status|Assertion|terminate called|Aborted|Bus error|Node failure|NODE_FAIL|can't open file|command not found|Signal \d|loss|Loss|execve|NCCL WARN|^[EF]\d{4} \d|: [EF] \S/;
+  /Error|error|"Traceback|SIGNAL|on signal|FATAL|Exception|Killed|CANCELLED|oom|Out Of Memory|Watchdog|Fatal|fault|exitcode|exit code|return code|non-zero status|Assertion|terminate called|Aborted|Bus error|Node failure|NODE_FAIL|can't open file|command not found|Signal \d|loss|Loss|execve|^[EF]\d{4} \d|: [EF] \S/;
 const NOISE = /NCCL INFO|^\S*\s*[IW]\d{4} \d|: [IW] tensorflow\/|^rm: cannot remove|number of nan/;
 const SLURM_KILL = /\*\*\* (JOB|STEP) \S+ (?:ON \S+ )?CANCELLED AT \S+(?: DUE TO ([^*]{1,80}?))?(?: on \S+)?\s*\*\*\*/;
 const BASH_SIGNAL =
@@ -177,9 +177,7 @@ function lineEvidence(ll: LogLines, i: number, t: string): Evidence | null {
   }
   if (NCCL_ERROR.test(t)) return { idx: i, prio: 55, category: 'nccl', text: t, exception: null, first: true };
   // Weak: a peer's warning explains the job's end only when nothing better does (then not srun's exit line).
-  const warn = t.indexOf('NCCL WARN');
-  if (warn >= 0 && NCCL_WARN_FAILURE.test(t.slice(warn)))
-    return { idx: i, prio: 25, category: 'nccl', text: t, exception: null, first: true };
+  if (ncclWarnFailure(t)) return { idx: i, prio: 25, category: 'nccl', text: t, exception: null, first: true };
   const glog = /^[EF]\d|: [EF] /.test(t) ? glogEvidence(i, t) : null;
   if (glog) return glog;
   const rc = /exits with return code = (-?\d+)/.exec(t);
@@ -191,6 +189,12 @@ function lineEvidence(ll: LogLines, i: number, t: string): Evidence | null {
     return { idx: i, prio: launcher ? 50.9 : 49.5 + categoryStrength(cat), category: cat, text: t, exception: name };
   }
   return prefixedException(i, t) ?? loggedError(i, t);
+}
+
+/** An NCCL WARN line naming a failure; the other NCCL warnings are chatter and skip the evidence rules. */
+function ncclWarnFailure(v: string): boolean {
+  const w = v.indexOf('NCCL WARN');
+  return w >= 0 && NCCL_WARN_FAILURE.test(v.slice(w));
 }
 
 /**
@@ -270,7 +274,7 @@ export function detectFailure(ll: LogLines, tbs: Tracebacks, nan: NanHint | null
   for (let i = 0; i < ll.length; i++) {
     if (inChain[i]) continue;
     const v = ll.view(i);
-    if (!PREFILTER.test(v) || NOISE.test(v)) continue;
+    if (!(PREFILTER.test(v) || ncclWarnFailure(v)) || NOISE.test(v)) continue;
     const t = v.trim();
     if (t === '') continue;
     const ev = lineEvidence(ll, i, t);
