@@ -260,7 +260,8 @@ const PLAIN_EPOCH = /\b(?:epoch["']?\s*[:=#]?\s*\[?|ep:\s*)(\d+)(?:\.0+)?(?:\s*\
 const EPOCH_ONLY =
   /(?:^|[\s[\]|:>(-])epoch\s*[:#=]?\s*\[?\s*(\d+)(?:\s*(?:\/|\bof\b)\s*(\d+))?\s*[\])]?\s*(?:[,;|]\s*\S|(?:[:-]\s*)?(?!of\b)[A-Za-z_][\w./-]*(?:\s*[:=]\s*|\s+)[-+]?(?:\d|\.\d|nan\b|inf\b))/i;
 /** Things counted per second in `N <noun>/s`. */
-const RATE_NOUN = String.raw`(?:it|its|iters?|steps?|samples?|tokens?|toks?|imgs?|images?|seqs?|sequences?|batch(?:es)?|examples?)`;
+const RATE_NOUN =
+  '(?:it|its|iters?|steps?|samples?|tokens?|toks?|imgs?|images?|seqs?|sequences?|batch(?:es)?|examples?)';
 /**
  * `3.41 it/s`, `512.3 ms/step`. A unit followed by `:` or `=` is a key (DeepSpeed's `iter time (s): 0.512
  * samples/sec: 62.5`), and a throughput under a key is not the rate (the corpus labels `tokens_per_sec`,
