@@ -7,7 +7,11 @@ import type { FailureCategory } from './types.js';
  * and a wrapper class (`RayTaskError(OutOfMemoryError)`) counts by its cause.
  */
 const RULES: [FailureCategory, RegExp][] = [
-  ['nccl', /\bNCCL\b|nccl[A-Z]\w*Error|ProcessGroupNCCL|Watchdog caught collective|DistBackendError|NCCL communicator/],
+  // torch.distributed's DistStoreError / DistNetworkError / DistBackendError: the rendezvous or the collective failed.
+  [
+    'nccl',
+    /\bNCCL\b|nccl[A-Z]\w*Error|ProcessGroupNCCL|Watchdog caught collective|Dist(?:Backend|Store|Network)Error|NCCL communicator/,
+  ],
   ['disk', /\[Errno 28\]|\[Errno 122\]|[Nn]o space left on device|[Dd]isk quota exceeded|\bENOSPC\b|\bEDQUOT\b/],
   // Ray's memory monitor raises its own OutOfMemoryError for host RAM.
   ['oom_host', /node running low on memory|which exceeds the memory usage threshold/],
@@ -21,7 +25,7 @@ const RULES: [FailureCategory, RegExp][] = [
   ],
   [
     'cuda_error',
-    /CUDA error|cuda runtime error|CUDA kernel errors|cuDNN error|CUDNN_STATUS_|CUBLAS_STATUS_|cublas\w*Error|device-side assert|illegal memory access|HIP error|hipError|no kernel image is available|CUDA driver|cudaError|unspecified launch failure|misaligned address|NVML_SUCCESS|No CUDA GPUs are available|no CUDA-capable device|Found no NVIDIA driver|CUDA driver initialization failed/,
+    /CUDA error|cuda runtime error|CUDA kernel errors|cuDNN error|CUDNN_STATUS_|CUBLAS_STATUS_|cublas\w*Error|device-side assert|illegal memory access|HIP error|hipError|no kernel image is available|CUDA driver|cudaError|unspecified launch failure|misaligned address|NVML_SUCCESS|No CUDA GPUs are available|no CUDA-capable device|NVIDIA driver|CUDA driver initialization failed/,
   ],
   ['disk', /PytorchStreamWriter failed|file write failed|inline_container\.cc.*unexpected pos/],
   [

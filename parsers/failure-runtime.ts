@@ -20,8 +20,11 @@ export interface Evidence {
   segment?: boolean;
 }
 
-/** pyxis/enroot output relayed by slurmstepd, enroot's own helpers, Apptainer/Singularity `FATAL:` lines. */
-const CONTAINER = /\bpyxis: |\benroot-|^FATAL:\s+(?:container creation failed|could not|while|failed)/;
+/**
+ * pyxis/enroot output relayed by slurmstepd, enroot's own helpers, Apptainer/Singularity `FATAL:   <any message>` lines
+ * (the OS error checks below decide).
+ */
+const CONTAINER = /\bpyxis: |\benroot-|^FATAL:\s+/;
 /** Every relayed enroot line carries `slurmstepd: error:`, its own log levels included. */
 const CONTAINER_INFO = /\[(?:INFO|WARN(?:ING)?)\]|\bWARNING:/;
 const NO_SPACE = /No space left on device|Disk quota exceeded/i;

@@ -28,7 +28,7 @@ export interface NanHint {
 }
 
 const PREFILTER =
-  /Error|error|"Traceback|SIGNAL|on signal|FATAL|Exception|Killed|CANCELLED|oom|Out Of Memory|Watchdog|Fatal|fault|exitcode|exit code|return code|non-zero status|Assertion|terminate called|Aborted|Bus error|Node failure|NODE_FAIL|can't open file|command not found|Signal \d|loss|Loss|execve/;
+  /Error|error|"Traceback|SIGNAL|on signal|FATAL|Exception|Killed|CANCELLED|oom|Out Of Memory|Watchdog|Fatal|fault|exitcode|exit code|return code|non-zero status|Assertion|terminate called|Aborted|Bus error|Node failure|NODE_FAIL|can't open file|command not found|Signal \d|loss|Loss|execve|^[EF]\d{4} \d|: [EF] \S/;
 const NOISE = /NCCL INFO|^\S*\s*[IW]\d{4} \d|: [IW] tensorflow\/|^rm: cannot remove|number of nan/;
 const SLURM_KILL = /\*\*\* (JOB|STEP) \S+ (?:ON \S+ )?CANCELLED AT \S+(?: DUE TO ([^*]{1,80}?))?(?: on \S+)?\s*\*\*\*/;
 const BASH_SIGNAL =
@@ -42,8 +42,21 @@ const LOG_PREFIX =
   /^(?:\d{4}-\d\d-\d\d[T ]?|\d\d:\d\d:\d\d(?:[.,]\d+)?|\[[^\]]{0,40}\]|[A-Z]{3,8}\b|[\w.-]+:\d+\b|[\s|:,>-])*$/;
 const NCCL_ERROR = /\bNCCL (?:error|Error)\b|\bnccl[A-Z]\w*Error\b/;
 const LOGGED_ERROR = /(?:^|[\s[\]|:-])(?:ERROR|CRITICAL|FATAL)\b[\s:\]|-]/;
-/** A logger printing a caught exception's class: `[ERROR] trainer - <class 'RuntimeError'> at trainer.py:101 - ...`. */
-const LOGGED_CLASS = /<class '((?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception))'>/;
+/**
+ * The first exception class after a log level: `Training failed: RuntimeError: ...`, `<class 'ValueError'>`,
+ * `OSError(...)`.
+ */
+const LOGGED_CLASS = /(?<![\w.])(?:<class ')?((?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception))(?:'>|:\s|\()/;
+/**
+ * glog lines of C++ runtimes (XLA, TF, JAX, PyTorch's c10): `E1201 12:00:00.123 123 file.cc:42] msg`, TF's
+ * `2024-01-01 12:00:00.123: E tensorflow/...cc:42] msg`. E is an error, F a fatal check that aborts the process.
+ */
+const GLOG =
+  /^(?:([EF])\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: ([EF]))\s+[\w./-]+:\d+\]\s*(.*)$/;
+/** NCCL's own warnings that name a failure (`NCCL WARN NET/IB : Got completion with error 12`, `Connection closed`). */
+const NCCL_WARN_FAILURE = /\b(?:error|failed|closed|timeout|timed out)\b/i;
+/** srun could not start the step: the request, not the program, failed. */
+const SRUN_NO_STEP = /srun: error: Unable to create step for job \S+: (.*)$/;
 const EXPLICIT_NAN =
   /\bloss\b[^\n]{0,40}?\b(?:is|became|was|went|got)\s+(?:nan|inf|infinite)\b|\bnan loss\b|non-finite loss|Invalid loss|returned nan values|NaN or Inf found|Loss is nan|loss\w* = -?(?:nan|inf) is not finite/i;
 
@@ -77,6 +90,16 @@ function slurmEvidence(t: string, i: number): Evidence | null {
   // Also printed for jobs that finished (MaxRSS sampled over the limit): weak evidence only.
   if (/slurmstepd.*Exceeded (?:job|step) memory limit/.test(t)) {
     return { idx: i, prio: 45, category: 'oom_host', text: t, exception: null };
+  }
+  // The step would not die after SLURM's kill signals (tasks stuck in the kernel): the kill's own reason, when printed,
+  // is stronger; a Python exception that made srun kill the other tasks is too.
+  if (/slurmstepd: error: \*\*\* (?:JOB|STEP) \S+ STEPD TERMINATED .*DUE TO JOB NOT ENDING WITH SIGNALS/.test(t)) {
+    return { idx: i, prio: 45, category: 'cancelled', text: t, exception: null };
+  }
+  const ns = SRUN_NO_STEP.exec(t);
+  if (ns) {
+    const memory = /\bmemory\b/i.test(ns[1]!);
+    return { idx: i, prio: memory ? 90 : 45, category: memory ? 'oom_host' : 'exit_code', text: t, exception: null };
   }
   if (/execve\(\).*No such file or directory/.test(t)) {
     return { idx: i, prio: 93, category: 'file_not_found', text: t, exception: null };
@@ -153,6 +176,10 @@ function lineEvidence(ll: LogLines, i: number, t: string): Evidence | null {
     return { idx: i, prio: 53, category: 'signal', text: t, exception: null };
   }
   if (NCCL_ERROR.test(t)) return { idx: i, prio: 55, category: 'nccl', text: t, exception: null, first: true };
+  // Weak: a peer's warning explains the job's end only when nothing better does (then not srun's exit line).
+  if (ncclWarnFailure(t)) return { idx: i, prio: 25, category: 'nccl', text: t, exception: null, first: true };
+  const glog = /^[EF]\d|: [EF] /.test(t) ? glogEvidence(i, t) : null;
+  if (glog) return glog;
   const rc = /exits with return code = (-?\d+)/.exec(t);
   if (rc) return exitStatusEvidence(i, t, Number(rc[1]));
   const name = exceptionName(t, true);
@@ -162,6 +189,26 @@ function lineEvidence(ll: LogLines, i: number, t: string): Evidence | null {
     return { idx: i, prio: launcher ? 50.9 : 49.5 + categoryStrength(cat), category: cat, text: t, exception: name };
   }
   return prefixedException(i, t) ?? loggedError(i, t);
+}
+
+/** An NCCL WARN line naming a failure; the other NCCL warnings are chatter and skip the evidence rules. */
+function ncclWarnFailure(v: string): boolean {
+  const w = v.indexOf('NCCL WARN');
+  return w >= 0 && NCCL_WARN_FAILURE.test(v.slice(w));
+}
+
+/**
+ * A glog error naming a specific cause (`RESOURCE_EXHAUSTED: Out of memory`, `CUBLAS_STATUS_...`) explains the abort
+ * that follows it; a fatal check with no known cause is still why the process aborted.
+ */
+function glogEvidence(i: number, t: string): Evidence | null {
+  const m = GLOG.exec(t);
+  if (!m) return null;
+  const cat = categorize(m[3]!);
+  if (cat !== 'python_exception') return { idx: i, prio: 54, category: cat, text: t, exception: null, first: true };
+  return (m[1] ?? m[2]) === 'F'
+    ? { idx: i, prio: 53.5, category: 'signal', text: t, exception: null, first: true }
+    : null;
 }
 
 /** A JSON log record's traceback field; the record is read whole, its traceback ends past the view cap. */
@@ -175,9 +222,11 @@ function jsonRecord(ll: LogLines, i: number, t: string): Evidence | null {
  * specific cause, or a logged exception class (no traceback printed) with any cause.
  */
 function loggedError(i: number, t: string): Evidence | null {
-  if (!LOGGED_ERROR.test(t) || /[Ww]arn/.test(t)) return null;
+  const lv = LOGGED_ERROR.exec(t);
+  if (!lv || /[Ww]arn/.test(t)) return null;
   const cat = categorize(t);
-  const cls = LOGGED_CLASS.exec(t);
+  const after = t.slice(lv.index + lv[0].length);
+  const cls = LOGGED_CLASS.exec(after.length > 2048 ? after.slice(0, 2048) : after);
   if ((cat === 'python_exception' && !cls) || cat === 'nan_loss') return null;
   return { idx: i, prio: 49 + categoryStrength(cat), category: cat, text: t, exception: cls ? cls[1]! : null };
 }
@@ -225,7 +274,7 @@ export function detectFailure(ll: LogLines, tbs: Tracebacks, nan: NanHint | null
   for (let i = 0; i < ll.length; i++) {
     if (inChain[i]) continue;
     const v = ll.view(i);
-    if (!PREFILTER.test(v) || NOISE.test(v)) continue;
+    if (!(PREFILTER.test(v) || ncclWarnFailure(v)) || NOISE.test(v)) continue;
     const t = v.trim();
     if (t === '') continue;
     const ev = lineEvidence(ll, i, t);

@@ -16,9 +16,9 @@ const STRUCT_EXCLUDE =
   /^(?:v_num|epochs?|ep|global_?step|steps?|iters?|iterations?|it|batch(?:_idx)?|batch_?size|rank|local_?rank|world_?size|pid|seed|eta|elapsed|time|consumed_\w+)$/i;
 const VOCAB =
   /(?:^|[^a-z])(?:loss|lr|learning[ _]?rate|acc|accuracy|ppl|perplexity|grad[ _]?norm|gnorm|f1|bleu|rouge[\w-]*|auc|m?iou|map|psnr|ssim|wer|cer|mse|mae|rmse|reward|kl|entropy|xent|nll|top-?[15]|dice|precision|recall|score|error|err)(?:[^a-z]|$)|^l_[a-z]/;
-/** Lines whose numbers are settings, codes or counters (`THCudaCheck FAIL ... error=59`), never metrics. */
+/** Lines whose numbers are settings or counters, never metrics. */
 const SKIP_LINE =
-  /NCCL|slurmstepd|srun:|OVERFLOW|Namespace\(|Warning:|Traceback|THCudaCheck|^\s+File "|(?:^|[\s,(])(?:batch_size|seed|epochs|num_workers|workers|max_steps|warmup_steps)\s*=/;
+  /NCCL|slurmstepd|srun:|OVERFLOW|Namespace\(|Warning:|Traceback|^\s+File "|(?:^|[\s,(])(?:batch_size|seed|epochs|num_workers|workers|max_steps|warmup_steps)\s*=/;
 const NUM = String.raw`[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?%?|[-+]?nan|[-+]?inf(?:inity)?`;
 const KV_EQ = new RegExp(String.raw`(?<![\w./-])([A-Za-z_][\w./@-]*)\s*=\s*[([]?\s*(${NUM})(?![\w./:])`, 'gi');
 const KV_COLON = new RegExp(String.raw`(?<![\w./-])([A-Za-z_][\w./@()-]*)\s*:\s*[([]?\s*(${NUM})(?![\w./:])`, 'gi');
@@ -27,6 +27,8 @@ const KV_SPACE = new RegExp(String.raw`(?<![\w./-])([A-Za-z_][\w/@.-]*)\s+(${NUM
 const PIPE_SEG = new RegExp(String.raw`^\s*([A-Za-z][A-Za-z0-9 _/().@-]*?)(?:\s*:\s*|\s+)(${NUM})\s*$`, 'i');
 const BRACKET_KV = new RegExp(String.raw`\[\s*([A-Za-z][A-Za-z0-9 _/.@-]{0,40}?)\s*:\s*(${NUM})\s*\]`, 'gi');
 const ENV_VAR = /^[A-Z][A-Z0-9]*_[A-Z0-9_]+$/;
+/** An integer under an error-code key (`error=700`, `err 2`, `status: 1`) is a code, not an error rate. */
+const CODE_KEY = /^(?:error|err|code|status|errno)$/;
 const DICT_PAIR = /['"]([^'"]{1,80})['"]\s*:\s*([^,}\s]+)/g;
 const HF_KEYS = /['"](?:\w*loss|eval_\w+|train_\w+|grad_norm|learning_rate)['"]\s*:/;
 
@@ -53,7 +55,7 @@ function freeTextPairs(v: string, put: (k: string, val: MetricValue) => void): v
     // Environment variables (`HYDRA_FULL_ERROR=1`, `TORCH_NCCL_ASYNC_ERROR_HANDLING=1`) are settings, not metrics.
     if (ENV_VAR.test(k)) return;
     const key = k.toLowerCase();
-    if (seen.has(key) || !isMetricName(key)) return;
+    if (seen.has(key) || !isMetricName(key) || (CODE_KEY.test(key) && /^[-+]?\d+$/.test(raw))) return;
     const val = parseMetricValue(raw);
     if (val === null) return;
     seen.add(key);

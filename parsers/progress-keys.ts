@@ -5,8 +5,8 @@
  */
 import { parseShortDuration } from './log-numbers.js';
 
-/** `08h 15m 28s 351ms`, `1d 02h`, `58m 04s`: two or more unit-suffixed parts (MMF, many CLIs). */
-export const UNIT_DURATION = String.raw`\d+(?:ms|[dhms])(?:\s+\d+(?:ms|[dhms]))+(?![\w.])`;
+/** `08h 15m 28s 351ms`, `1d 02h`, `58m 04s`, `2h14m`: two or more unit-suffixed parts (MMF, CLU, many CLIs). */
+export const UNIT_DURATION = String.raw`\d+(?:ms|[dhms])(?:\s*\d+(?:ms|[dhms]))+(?![\w.])`;
 const UPS = /(?:^|[\s|;,([])ups\s*[:=]\s*(\d+(?:\.\d+)?)(?![\w.])/;
 const ELAPSED = new RegExp(
   String.raw`(?:^|[\s|;,([])(?:time_since_start|wall|elapsed(?:_time)?)\s*[:=]\s*(${UNIT_DURATION}|(?:\d+ days?, )?\d+:\d{2}(?::\d{2}(?:\.\d+)?)?(?![\w.:])|\d+(?:\.\d+)?s?(?![\w.:]))`,

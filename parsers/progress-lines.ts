@@ -108,10 +108,51 @@ const RICH_REST =
   /^(\d[\d,]*)\/(\d[\d,]*(?:\.\d+)?|--|\?)\s+((?:\d+ days?, )?\d+:\d{2}:\d{2}|-:--:--)\s*•\s*((?:\d+ days?, )?\d+:\d{2}:\d{2}|-:--:--)\s+(\d+(?:\.\d+)?|\?)\s*it\/s(.*)$/;
 
 /**
- * rich.progress columns `BarColumn, MofNCompleteColumn, TimeElapsedColumn` (CLIs built on Rich/Typer): `━━━━ 4/4
- * 0:00:06`.
+ * One rich.progress column after the bar, in any order (CLIs built on Rich/Typer pick their own): percent
+ * (TaskProgressColumn), `N/M` (MofNCompleteColumn), a clock (TimeElapsedColumn / TimeRemainingColumn), a speed
+ * (`2.1 it/s`), or the `•` separator.
  */
-const RICH_MOFN = /^(\d[\d,]*)\/(\d[\d,]*)(?:\s+((?:\d+ days?, )?\d+:\d{2}:\d{2}|-:--:--))?\s*$/;
+const RICH_COL =
+  /\s*(?:(\d{1,3}(?:\.\d+)?)%|(\d[\d,]*)\/(\d[\d,]*)|((?:\d+ days?, )?\d+:\d{2}:\d{2}|-:--:--)|(\d+(?:\.\d+)?|\?)\s*([A-Za-z]+\/s)|•)/y;
+
+/** A row of plain rich.progress columns (percent or count required), or null when anything else follows the bar. */
+function richColumns(v: string, i: number, rest: string): LineState | null {
+  // Not Lightning's column set: `plain`, so the framework is not taken for Lightning.
+  const st = richState(v, i, 'plain');
+  const clocks: (number | null)[] = [];
+  let pct: number | null = null;
+  let at = 0;
+  RICH_COL.lastIndex = 0;
+  for (let c = RICH_COL.exec(rest); c; c = RICH_COL.exec(rest)) {
+    at = RICH_COL.lastIndex;
+    if (c[1]) pct = Number(c[1]);
+    else if (c[2]) {
+      st.current = parseScaled(c[2]);
+      st.total = parseScaled(c[3]!);
+    } else if (c[4]) clocks.push(parseClock(c[4]));
+    else if (c[6]) {
+      st.rate = c[5] === '?' ? null : Number(c[5]);
+      st.rate_unit = c[6];
+    }
+  }
+  if (rest.slice(at).trim() !== '') return null;
+  if (st.current === null) {
+    if (pct === null) return null;
+    st.current = pct;
+    st.total = 100;
+    st.unit = '%';
+  }
+  if (clocks.length >= 2) {
+    st.elapsed_s = clocks[0]!;
+    st.eta_s = clocks[1]!;
+  } else if (clocks.length === 1) {
+    // Rich's default columns (`track()`) are percent + TimeRemainingColumn; a count row with one clock is
+    // MofN + TimeElapsedColumn (a remaining time would read 0:00:00 on a finished row).
+    if (st.unit === '%') st.eta_s = clocks[0]!;
+    else st.elapsed_s = clocks[0]!;
+  }
+  return st;
+}
 
 /** The text before a Rich bar, with the epoch it names. */
 function richState(v: string, i: number, kind: LineState['kind']): LineState {
@@ -137,17 +178,7 @@ export function parseRich(v: string): LineState | null {
   while (j < v.length && /[\u2501\u2578\u257a\u2579\u257b\u2500\s]/.test(v.charAt(j))) j++;
   const rest = v.slice(j, j + 2000);
   const m = RICH_REST.exec(rest);
-  if (!m) {
-    const c = RICH_MOFN.exec(rest);
-    if (!c) return null;
-    // Not Lightning's column set: `plain`, so the framework is not taken for Lightning.
-    const st = richState(v, i, 'plain');
-    st.current = parseScaled(c[1]!);
-    st.total = parseScaled(c[2]!);
-    // A lone time column is elapsed: Rich's TimeRemainingColumn would read 0:00:00 on a finished row.
-    st.elapsed_s = c[3] ? parseClock(c[3]) : null;
-    return st;
-  }
+  if (!m) return richColumns(v, i, rest);
   const st = richState(v, i, 'rich');
   st.current = parseScaled(m[1]!);
   st.total = m[2] === '--' || m[2] === '?' ? null : parseScaled(m[2]!);
@@ -214,15 +245,32 @@ const FAIRSEQ = /\bepoch (\d+):?\s+(\d+)\s*\/\s*(\d+)\b/;
 const TIMM = /\b(?:Train|Test|Eval): (\d+) \[\s*(\d+)\/(\d+) \(/;
 /** pytorch/examples style: `Train Epoch: 3 [12800/60000 (21%)]`. */
 const BRACKET_PCT = /\[\s*(\d+)\s*\/\s*(\d+)\s*\(\s*\d{1,3}(?:\.\d+)?%\s*\)\s*\]/;
+/** JAX/Flax CLU ReportProgress: `12.3 steps/s, 1.0% (1000/100000), ETA: 2h14m`. */
+const PCT_COUNT = /\b\d{1,3}(?:\.\d+)?% \((\d+)\/(\d+)\)/;
 /**
  * `epoch: 3`, `epoch=3`, JSON `"epoch": 3`. An integral epoch may be printed as a float
  * (`Epoch: 0.00`); a fractional one (HF's 0.74) is not an epoch number.
  */
 const PLAIN_EPOCH = /\b(?:epoch["']?\s*[:=#]?\s*\[?|ep:\s*)(\d+)(?:\.0+)?(?:\s*\/\s*(\d+))?(?![\w.])/i;
-/** A line that names only the epoch it reports on: `Epoch 110, Time 101181.7s, Loss 0.4417`, `epoch 3 | loss 0.2`. */
-const EPOCH_ONLY = /(?:^|[\s\]|:>-])epoch\s*[:#=]?\s*(\d+)(?:\s*\/\s*(\d+))?\s*[,;|]\s*\S/i;
-const RATE_PLAIN =
-  /(?:^|[\s|;,([])(\d+(?:\.\d+)?)\s*((?:it|its|iters?|steps?|samples?|tokens?|toks?|imgs?|images?|seqs?|sequences?|batch(?:es)?|examples?)\/s(?:ec)?|s\/(?:it|iter|step|batch))(?![\w/])/i;
+/**
+ * A line that names only the epoch it reports on: `Epoch 110, Time 101181.7s, Loss 0.4417`, `epoch 3 | loss 0.2`,
+ * `Epoch [3/10], Loss: 0.7`, `[Epoch 3] loss=0.7`, `Epoch 3 - loss: 0.7`, `Epoch 3 loss 0.7`: the epoch, then a
+ * separator or a keyed number. `Saving checkpoint for epoch 3 to ...` reports no value, so it is not one.
+ */
+const EPOCH_ONLY =
+  /(?:^|[\s[\]|:>(-])epoch\s*[:#=]?\s*\[?\s*(\d+)(?:\s*(?:\/|\bof\b)\s*(\d+))?\s*[\])]?\s*(?:[,;|]\s*\S|(?:[:-]\s*)?(?!of\b)[A-Za-z_][\w./-]*(?:\s*[:=]\s*|\s+)[-+]?(?:\d|\.\d|nan\b|inf\b))/i;
+/** Things counted per second in `N <noun>/s`. */
+const RATE_NOUN =
+  '(?:it|its|iters?|steps?|samples?|tokens?|toks?|imgs?|images?|seqs?|sequences?|batch(?:es)?|examples?)';
+/**
+ * `3.41 it/s`, `512.3 ms/step`. A unit followed by `:` or `=` is a key (DeepSpeed's `iter time (s): 0.512
+ * samples/sec: 62.5`), and a throughput under a key is not the rate (the corpus labels `tokens_per_sec`,
+ * `batches_per_sec:` as no rate), so the line's time per step is.
+ */
+const RATE_PLAIN = new RegExp(
+  String.raw`(?:^|[\s|;,([])(\d+(?:\.\d+)?)\s*(${RATE_NOUN}\/s(?:ec)?|(?:ms|s|sec)\/(?:it|iter|iteration|step|batch))(?![\w/]|\s*[:=])`,
+  'i',
+);
 /**
  * A time per step under a key (`time: 0.512`, `elapsed time per iteration (ms): 89075.2`, NeMo 2 `train_step_timing in
  * s: 0.031`); never `time: 02m 18s` (an interval).
@@ -258,6 +306,8 @@ function plainCounter(v: string): { current: number; total: number | null; unit:
   if (fs) return { current: Number(fs[2]), total: Number(fs[3]), unit: 'update', epoch: Number(fs[1]) };
   const bp = BRACKET_PCT.exec(v);
   if (bp) return { current: Number(bp[1]), total: Number(bp[2]), unit: 'it', epoch: null };
+  const pc = v.indexOf('% (') >= 0 ? PCT_COUNT.exec(v) : null;
+  if (pc) return { current: Number(pc[1]), total: Number(pc[2]), unit: 'step', epoch: null };
   COUNTER.lastIndex = 0;
   for (let m = COUNTER.exec(v); m; m = COUNTER.exec(v)) {
     const word = m[1]!;

@@ -423,6 +423,166 @@ describe('container runtimes and launchers around the job', () => {
   });
 });
 
+describe('general rules for loggers, runtimes and launchers', () => {
+  const srunExit = 'srun: error: n1: task 0: Exited with exit code 1';
+  it.each<[string, string, Partial<Failure>]>([
+    [
+      'logging.basicConfig root logger, caught exception logged',
+      `ERROR:root:Training failed: RuntimeError: shape mismatch\n${srunExit}`,
+      { category: 'python_exception', exception: 'RuntimeError' },
+    ],
+    [
+      'logging format with - LEVEL - separators',
+      `2024-01-01 12:00:00 - trainer - ERROR - Training crashed: ValueError: bad shape\n${srunExit}`,
+      {
+        category: 'python_exception',
+        exception: 'ValueError',
+        line: '- trainer - ERROR - Training crashed: ValueError: bad shape',
+      },
+    ],
+    [
+      'loguru, exception repr',
+      `2024-01-01 12:00:00.123 | CRITICAL | train:main:88 - giving up: OSError(5, 'Input/output error')\n${srunExit}`,
+      { category: 'python_exception', exception: 'OSError' },
+    ],
+    [
+      "a logger printing the exception's class",
+      "[ERROR] trainer - <class 'torch.cuda.OutOfMemoryError'> at trainer.py:101 - CUDA out of memory. Tried to allocate 2.00 GiB",
+      { category: 'oom_gpu', exception: 'torch.cuda.OutOfMemoryError' },
+    ],
+    [
+      'XLA error without a Python traceback',
+      'E1201 12:00:00.123456 123 pjrt_stream_executor_client.cc:2985] Execution of replica 0 failed: RESOURCE_EXHAUSTED: Out of memory while trying to allocate 1.00GiB',
+      { category: 'oom_gpu' },
+    ],
+    [
+      'glog fatal check before the abort',
+      'F0101 12:00:00.000000 1 cuda_blas.cc:123] Check failed: status == CUBLAS_STATUS_SUCCESS\nAborted (core dumped)',
+      {
+        category: 'cuda_error',
+        line: 'F0101 12:00:00.000000 1 cuda_blas.cc:123] Check failed: status == CUBLAS_STATUS_SUCCESS',
+      },
+    ],
+    [
+      'glog fatal check with no known cause is why the process aborted',
+      'F0101 12:00:00.000000 77 tensor_shape.cc:45] Check failed: size >= 0 (-1 vs. 0)\n*** Check failure stack trace: ***\nAborted (core dumped)',
+      { category: 'signal', line: 'F0101 12:00:00.000000 77 tensor_shape.cc:45] Check failed: size >= 0 (-1 vs. 0)' },
+    ],
+    [
+      "TensorFlow's timestamped glog",
+      '2024-01-01 12:00:00.123456: E tensorflow/compiler/xla/stream_executor/cuda/cuda_driver.cc:266] failed call to cuInit: CUDA_ERROR_NO_DEVICE: no CUDA-capable device is detected',
+      { category: 'cuda_error' },
+    ],
+    [
+      'NCCL WARN naming a failure, then srun',
+      `n1:123:456 [0] transport/net_ib.cc:1295 NCCL WARN NET/IB : Got completion from peer 10.0.0.2<4321> with error 12, opcode 0\n${srunExit}`,
+      {
+        category: 'nccl',
+        line: 'n1:123:456 [0] transport/net_ib.cc:1295 NCCL WARN NET/IB : Got completion from peer 10.0.0.2<4321> with error 12, opcode 0',
+      },
+    ],
+    [
+      'NCCL WARN connection closed',
+      `n2:88:99 [1] misc/socket.cc:538 NCCL WARN Net : Connection closed by remote peer n1<51234>\n${srunExit}`,
+      { category: 'nccl' },
+    ],
+    [
+      'a Python exception beats a NCCL warning',
+      `n1:1:2 [0] NCCL WARN Cuda failure 'out of memory'\n${tb('torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.')}`,
+      { category: 'oom_gpu' },
+    ],
+    [
+      'DistStoreError',
+      tb('torch.distributed.DistStoreError: Timed out after 901 seconds waiting for clients. 1/2 clients joined.'),
+      { category: 'nccl', exception: 'torch.distributed.DistStoreError' },
+    ],
+    [
+      'DistNetworkError',
+      tb('torch.distributed.DistNetworkError: The server socket has failed to listen on any local network address.'),
+      { category: 'nccl' },
+    ],
+    [
+      'DistBackendError',
+      tb(
+        'torch.distributed.DistBackendError: [3] is setting up NCCL communicator and retrieving ncclUniqueId from [0] via c10d key-value store',
+      ),
+      { category: 'nccl' },
+    ],
+    [
+      'driver too old',
+      tb(
+        'RuntimeError: The NVIDIA driver on your system is too old (found version 10020). Please update your GPU driver.',
+      ),
+      { category: 'cuda_error' },
+    ],
+    [
+      'no driver',
+      tb(
+        'RuntimeError: Found no NVIDIA driver on your system. Please check that you have an NVIDIA GPU and installed a driver',
+      ),
+      { category: 'cuda_error' },
+    ],
+    [
+      'driver older than the runtime',
+      tb('RuntimeError: CUDA driver version is insufficient for CUDA runtime version'),
+      { category: 'cuda_error' },
+    ],
+    [
+      'unkillable step',
+      `slurmstepd: error: *** JOB 123 STEPD TERMINATED ON n1 AT 2024-01-01T00:00:00 DUE TO JOB NOT ENDING WITH SIGNALS ***\n${srunExit}`,
+      {
+        category: 'cancelled',
+        line: 'slurmstepd: error: *** JOB 123 STEPD TERMINATED ON n1 AT 2024-01-01T00:00:00 DUE TO JOB NOT ENDING WITH SIGNALS ***',
+      },
+    ],
+    [
+      'the time limit that started the kill beats the unkillable step',
+      'slurmstepd: error: *** JOB 123 ON n1 CANCELLED AT 2024-01-01T00:00:00 DUE TO TIME LIMIT ***\nslurmstepd: error: *** JOB 123 STEPD TERMINATED ON n1 AT 2024-01-01T00:02:00 DUE TO JOB NOT ENDING WITH SIGNALS ***',
+      { category: 'timeout' },
+    ],
+    [
+      'srun cannot create the step for its memory request',
+      'srun: error: Unable to create step for job 123: Memory required by task is not available',
+      {
+        category: 'oom_host',
+        line: 'srun: error: Unable to create step for job 123: Memory required by task is not available',
+      },
+    ],
+    [
+      'srun cannot create the step for another reason',
+      'srun: error: Unable to create step for job 123: Requested node configuration is not available',
+      {
+        category: 'exit_code',
+        line: 'srun: error: Unable to create step for job 123: Requested node configuration is not available',
+      },
+    ],
+    [
+      'Apptainer image pull out of space',
+      'INFO:    Converting OCI blobs to SIF format\nFATAL:   While making image from oci registry: error fetching image to cache: while building SIF from layers: packer failed to pack: while unpacking tmpfs: no space left on device',
+      { category: 'disk' },
+    ],
+    [
+      'Singularity image missing, a message no earlier rule named',
+      'FATAL:   image /scratch/u/img.sif does not exist',
+      { category: 'file_not_found' },
+    ],
+  ])('%s', (_n, text, want) => {
+    expect(failure(text)).toMatchObject(want);
+  });
+
+  it.each([
+    [
+      'a logged error without an exception class or cause',
+      '2024-01-01 12:00:00 - data - ERROR - could not read one sample, skipping',
+    ],
+    ['NCCL WARN without a failure', 'n1:1:2 [0] NCCL WARN NET/IB : No device found.'],
+    ['glog error without a known cause', 'E1201 12:00:00.123456 123 coordination_service.cc:100] Heartbeat late by 3s'],
+    ['an Apptainer FATAL about something else', 'FATAL:   no argument given'],
+  ])('%s is no failure', (_n, text) => {
+    expect(failure(text)).toBeNull();
+  });
+});
+
 describe('JSON-lines loggers keep the traceback in one field', () => {
   const frames = (n: number) =>
     Array.from(

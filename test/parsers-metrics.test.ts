@@ -98,12 +98,23 @@ describe('metrics', () => {
       'THCudaCheck error code',
       'THCudaCheck FAIL file=/pytorch/aten/src/THC/THCCachingHostAllocator.cpp line=265 error=59 : device-side assert triggered',
     ],
+    ['a CUDA check macro', 'cudaCheckError() failed at kernel.cu:55 : error=700'],
+    ['a HIP call', 'hipMalloc failed at alloc.cpp:88, err 2'],
+    ['a returned status', 'cusparse call failed: status: 7'],
+    ['an errno', 'write failed: errno=28 (No space left on device)'],
     [
       'traceback source lines',
       'Traceback (most recent call last):\n  File "x.py", line 3, in f\n    loss = loss_fn(x, lr=0.1)\nValueError: bad',
     ],
   ])('no metrics from %s', (_n, text) => {
     expect(metrics(text)).toEqual({});
+  });
+
+  it.each<[string, Metrics]>([
+    ['Train Epoch: 2 [40/459 (9%)]\tLoss: 0.8\tError: 31.000', { loss: 0.8, error: 31 }],
+    ['val top1 err 23.5, loss 1.2', { err: 23.5, loss: 1.2 }],
+  ])('an error rate printed as a decimal stays a metric: %s', (text, want) => {
+    expect(metrics(text)).toEqual(want);
   });
 });
 

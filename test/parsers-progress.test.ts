@@ -175,6 +175,65 @@ describe('rich.progress rows of other CLIs', () => {
   });
 });
 
+describe('rich.progress columns in any order after the bar', () => {
+  it.each<[string, Partial<Progress>]>([
+    // rich.progress.track(): TextColumn, BarColumn, TaskProgressColumn, TimeRemainingColumn.
+    [
+      'Working... ━━━━━━━━━━━━━━━━━╸━━━━━━━━━━━━━━━━━━━━━━  45% 0:00:12',
+      { current: 45, total: 100, unit: '%', eta_s: 12, elapsed_s: null },
+    ],
+    [
+      '━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ 40/100 0:00:06 0:00:09',
+      { current: 40, total: 100, elapsed_s: 6, eta_s: 9 },
+    ],
+    [
+      'Tokenizing ━━━━━━━━━━━╺━━━━━━━━━━━━━━━━━━━━━━━━━━━━ 3/10 0:00:06 2.1 it/s',
+      { current: 3, total: 10, elapsed_s: 6, rate: 2.1, rate_unit: 'it/s' },
+    ],
+    [
+      'Epoch 2/5 ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ 100% 30/30 • 0:00:31 • 0:00:00',
+      { current: 30, total: 30, elapsed_s: 31, eta_s: 0, epoch: 2, epoch_total: 5 },
+    ],
+  ])('%s', (line, want) => {
+    expect(progress(line)).toMatchObject(want);
+  });
+
+  it.each([
+    'Loading ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ model.safetensors',
+    '━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ 0:00:06',
+  ])('a bar row without a percent or a count is no progress: %s', (line) => {
+    expect(parseProgressLine(line)).toBeNull();
+  });
+});
+
+describe('epoch-only lines of many loggers', () => {
+  const twoEpochs = (a: string, b: string) => progress(`${a}\n${b}\n`);
+  it.each<[string, string, Partial<Progress>]>([
+    ['Epoch 2: loss=0.9', 'Epoch 3: loss=0.7', { epoch: 3, current: null }],
+    ['Epoch 2 - loss: 0.9', 'Epoch 3 - loss: 0.7', { epoch: 3 }],
+    ['Epoch [2/10], Loss: 0.9', 'Epoch [3/10], Loss: 0.7', { epoch: 3, epoch_total: 10 }],
+    ['[Epoch 2] loss=0.9', '[Epoch 3] loss=0.7', { epoch: 3 }],
+    ['Epoch 2 loss 0.9 acc 0.8', 'Epoch 3 loss 0.7 acc 0.9', { epoch: 3 }],
+    ['Epoch 2 of 10, loss 0.9', 'Epoch 3 of 10, loss 0.7', { epoch: 3, epoch_total: 10 }],
+  ])('%s / %s', (a, b, want) => {
+    expect(twoEpochs(a, b)).toMatchObject(want);
+  });
+
+  it('one epoch line is not yet the progress mechanism', () => {
+    expect(progress('step 10/100 | loss 2.0\nEpoch 3: loss=0.7\n')).toMatchObject({ current: 10, total: 100 });
+  });
+
+  it.each([
+    'Saving checkpoint for epoch 3',
+    'Saving checkpoint for epoch 3 to out/epoch3.ckpt',
+    'Starting epoch 3 of 10',
+    'Early stopping at epoch 12: no improvement in val_loss',
+    'Loaded best weights from epoch 7 with val_loss',
+  ])('names an epoch but reports nothing: %s', (line) => {
+    expect(parseProgressLine(line)?.epoch ?? null).toBeNull();
+  });
+});
+
 describe('Keras', () => {
   it.each<[string, string, Partial<Progress>]>([
     [
@@ -350,6 +409,32 @@ describe('plain, DeepSpeed, HF', () => {
       'Epoch 3: 100%|██████████| 50/50 [00:10<00:00,  4.90it/s]\nEpoch 3, val_loss 0.31, val_acc 0.90',
       { current: 50, total: 50, epoch: 3 },
     ],
+    [
+      'DeepSpeed pipeline: a unit followed by a colon is a key, the time per step is the rate',
+      'steps: 100 loss: 1.2345 iter time (s): 0.512 samples/sec: 62.500',
+      { current: 100, unit: 'step', rate: 0.512, rate_unit: 's/step' },
+    ],
+    [
+      'a throughput under a key is not the rate',
+      '{"step": 300, "loss": 2.1, "samples/sec": 61.5}',
+      { current: 300, rate: null },
+    ],
+    [
+      'milliseconds per step',
+      'step 100/1000 | loss 2.31 | 512.3 ms/step',
+      { current: 100, total: 1000, rate: 512.3, rate_unit: 'ms/step' },
+    ],
+    [
+      'seconds per iteration after the metrics',
+      'iter 40/500, loss 1.2, 1.84 s/iter',
+      { current: 40, total: 500, rate: 1.84, rate_unit: 's/iter' },
+    ],
+    [
+      'JAX/Flax CLU ReportProgress',
+      'I1201 12:00:00.123456 140234 periodic_actions.py:123] Setting work unit notes: 12.3 steps/s, 1.0% (1000/100000), ETA: 2h14m',
+      { current: 1000, total: 100000, unit: 'step', rate: 12.3, rate_unit: 'steps/s', eta_s: 8040 },
+    ],
+    ['glued unit-suffixed ETA', 'step 50/400 loss=1.1 eta: 1h2m3s', { current: 50, total: 400, eta_s: 3723 }],
   ])('%s', (_n, text, want) => {
     expect(progress(text)).toMatchObject(want);
   });
