@@ -23,14 +23,21 @@ interface Options {
 const NEEDS_SEGMENTER =
   /[\p{M}\p{Cc}\p{Cf}\p{Cs}\p{Default_Ignorable_Code_Point}\p{Extended_Pictographic}\p{Regional_Indicator}\u0D4E\u1100-\u11FF\uA960-\uA97F\uD7B0-\uD7FF\u{10000}-\u{10FFFF}]/u;
 const PRINTABLE_ASCII = /^[\u0020-\u007E]*$/;
+/** SGR (colours, bold, inverse): what Ink's own styling adds; string-width's ansi-regex removes exactly these. */
+const SGR = /\u001B\[[0-9;]*m/g;
 const CACHE_MAX = 4096;
 const CACHE_LEN = 256;
 const cache = new Map<string, number>();
 
 function measure(s: string): number {
   if (PRINTABLE_ASCII.test(s)) return s.length;
-  // ANSI styling (rare here: Ink styles after measuring) goes to string-width, which strips it.
-  if (s.includes('\u001B') || s.includes('\u009B') || NEEDS_SEGMENTER.test(s)) return realStringWidth(s);
+  if (s.includes('\u001B') || s.includes('\u009B')) {
+    // Ink measures styled lines on every frame; string-width strips their SGR and measures what is
+    // left, which is what this does too. Any other escape goes to string-width itself.
+    const plain = s.replace(SGR, '');
+    return plain.includes('\u001B') || plain.includes('\u009B') ? realStringWidth(s) : measure(plain);
+  }
+  if (NEEDS_SEGMENTER.test(s)) return realStringWidth(s);
   let w = 0;
   for (const ch of s) w += eastAsianWidth(ch.codePointAt(0)!, { ambiguousAsWide: false });
   return w;
