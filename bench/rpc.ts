@@ -22,6 +22,22 @@ function rpcCount(): number {
 
 const sleep = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
 
+/**
+ * hpc-watch as the user, started by Node itself with the user's uid (no runuser in between, which
+ * left `events` running after its SIGINT and so counted it in the next rows); returns the stop.
+ */
+function watchAs(cli: string, args: string[], env: Record<string, string> = {}): () => void {
+  const [uid, gid] = ['-u', '-g'].map((f) => Number(execFileSync('id', [f, USER], { encoding: 'utf8' })));
+  const p = spawn(process.execPath, [cli, ...args], {
+    uid,
+    gid,
+    env: { PATH: '/usr/bin:/bin', SLURM_CONF, HOME: `/home/${USER}`, ...env },
+    cwd: '/tmp',
+    stdio: 'ignore',
+  });
+  return () => p.kill('SIGTERM');
+}
+
 async function measure(label: string, start: () => () => void, baseline = 0): Promise<number> {
   const stop = start();
   await sleep(WARMUP_S);
@@ -54,54 +70,12 @@ export async function benchRpc(): Promise<void> {
     const base = await measure('baseline: 40 pending + 1 running job, nobody watching', () => () => {});
     await measure(
       'hpc-watch --wait on those 41 jobs (default interval)',
-      () => {
-        const p = spawn(
-          'runuser',
-          [
-            '-u',
-            USER,
-            '--',
-            'env',
-            '-i',
-            'PATH=/usr/bin:/bin',
-            `SLURM_CONF=${SLURM_CONF}`,
-            `HOME=/home/${USER}`,
-            process.execPath,
-            cli,
-            '--summary',
-            '--wait',
-            '--json',
-            ...ids,
-          ],
-          { stdio: 'ignore' },
-        );
-        return () => p.kill('SIGINT');
-      },
+      () => watchAs(cli, ['--summary', '--wait', '--json', ...ids]),
       base,
     );
     await measure(
       'hpc-watch events on the same user (default interval)',
-      () => {
-        const p = spawn(
-          'runuser',
-          [
-            '-u',
-            USER,
-            '--',
-            'env',
-            '-i',
-            'PATH=/usr/bin:/bin',
-            `SLURM_CONF=${SLURM_CONF}`,
-            `HOME=/home/${USER}`,
-            `XDG_STATE_HOME=/tmp/hpcw-bench-state-${USER}`,
-            process.execPath,
-            cli,
-            'events',
-          ],
-          { stdio: 'ignore' },
-        );
-        return () => p.kill('SIGINT');
-      },
+      () => watchAs(cli, ['events'], { XDG_STATE_HOME: `/tmp/hpcw-bench-state-${USER}` }),
       base,
     );
     await measureTui(base, cli, ids.at(-1)!);
