@@ -137,6 +137,18 @@ describe('summary: the run percent, one number everywhere', () => {
   it('JSON run_percent is the whole run (epoch 5 of 10 at 80% of the bar is 48%), and the text shows it rounded down', async () => {
     const { doc, job } = await demoSummary();
     const train = job('4101');
+    // The identity fields lead, in the documented order.
+    expect(Object.keys(train).slice(0, 9)).toEqual([
+      'cluster',
+      'job_id',
+      'array_job_id',
+      'array_task_id',
+      'name',
+      'user',
+      'state',
+      'reason',
+      'partition',
+    ]);
     expect(train.progress).toMatchObject({ current: 400, total: 500, epoch: 5, epoch_total: 10 });
     expect(train.run_percent).toBe(48);
     expect(job('4107').run_percent).toBeNull();
