@@ -65,6 +65,7 @@ export async function openSession(settings: Settings, o: SessionOptions = {}): P
       intervalS: settings.demo ? Math.min(settings.intervalS, 2) : settings.intervalS,
       connected: () => transport.connected ?? true,
       remoteOffset: transport instanceof LocalTransport || settings.demo ? undefined : () => remoteUtcOffset(transport),
+      historyUser: transport instanceof LocalTransport ? localUid() : undefined,
       historyLogsPerTick: o.historyLogsPerTick,
       logsAfter: o.logsAfter,
     });
@@ -110,4 +111,10 @@ export async function remoteUtcOffset(transport: Transport): Promise<number | nu
   const m = /^([+-])(\d\d)(\d\d)$/.exec(r.stdout.trim());
   if (r.code !== 0 || !m) return null;
   return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+}
+
+/** The local uid for sacct's --user, when the platform has one. */
+function localUid(): string | undefined {
+  const uid = process.getuid?.();
+  return uid === undefined ? undefined : String(uid);
 }

@@ -8,7 +8,7 @@ import { FIELD_SEP, SQUEUE_FIELDS } from '../parsers/squeue.js';
 import { DemoTransport } from '../src/demo/transport.js';
 import { slurmRunner } from '../src/slurm/client.js';
 import { PathCache } from '../src/slurm/path-cache.js';
-import { Poller } from '../src/slurm/poller.js';
+import { Poller, type PollerConfig } from '../src/slurm/poller.js';
 import { createJobStore } from '../src/store.js';
 import { LogService } from '../src/tail/log-service.js';
 import type { ExecOptions, ExecResult, Transport } from '../src/transport/types.js';
@@ -37,6 +37,27 @@ function counting(inner: Transport, override?: (argv: readonly string[]) => Exec
   return { t, calls };
 }
 
+/** A poller on the demo cluster with `cfg` on top; `override` sees (and may answer) every command. */
+async function pollerWith(cfg: Partial<PollerConfig>, override?: (argv: readonly string[]) => ExecResult | null) {
+  const demo = await DemoTransport.start();
+  open.push(demo);
+  const { t, calls } = counting(demo, override);
+  const store = createJobStore();
+  const poller = new Poller({
+    cluster: 'demo',
+    runner: slurmRunner(t),
+    store,
+    logs: new LogService(store, t, 1 << 20),
+    pathCache: new PathCache(null),
+    jobIds: null,
+    allUsers: false,
+    sinceS: 86400,
+    intervalS: 10,
+    ...cfg,
+  });
+  return { store, poller, calls, demo };
+}
+
 async function setup(
   jobIds: string[] | null = null,
   override?: (argv: readonly string[]) => ExecResult | null,
@@ -45,26 +66,7 @@ async function setup(
   logsAfter?: Promise<unknown>,
   historyLogsPerTick?: number,
 ) {
-  const demo = await DemoTransport.start();
-  open.push(demo);
-  const { t, calls } = counting(demo, override);
-  const store = createJobStore();
-  const logs = new LogService(store, t, 1 << 20);
-  const poller = new Poller({
-    cluster: 'demo',
-    runner: slurmRunner(t),
-    store,
-    logs,
-    pathCache: new PathCache(null),
-    jobIds,
-    allUsers: false,
-    sinceS,
-    intervalS: 10,
-    remoteOffset,
-    logsAfter,
-    historyLogsPerTick,
-  });
-  return { store, poller, calls, demo };
+  return pollerWith({ jobIds, remoteOffset, sinceS, logsAfter, historyLogsPerTick }, override);
 }
 
 describe('Poller', () => {
@@ -378,30 +380,31 @@ describe('Poller', () => {
     // A fake clock: each command moves it on by what the scenario says that command costs.
     const slowPoller = async (costMs: Record<string, number>) => {
       let clock = Date.now();
-      const demo = await DemoTransport.start();
-      open.push(demo);
-      const { t } = counting(demo, (argv) => {
+      const { poller } = await pollerWith({ now: () => clock }, (argv) => {
         clock += costMs[argv[0]!] ?? 0;
         return null;
-      });
-      const store = createJobStore();
-      const poller = new Poller({
-        cluster: 'demo',
-        runner: slurmRunner(t),
-        store,
-        logs: new LogService(store, t, 1 << 20),
-        pathCache: new PathCache(null),
-        jobIds: null,
-        allUsers: false,
-        sinceS: 86400,
-        intervalS: 10,
-        now: () => clock,
       });
       await poller.tick();
       return poller.nextDelayMs();
     };
     expect(await slowPoller({ squeue: 4000 })).toBe(20_000);
     expect(await slowPoller({ sacct: 4000 })).toBe(10_000);
+  });
+
+  it("asks sacct for the user's own history by uid (root's sacct lists everyone's), all users' when asked", async () => {
+    const sacctArgv = async (allUsers: boolean) => {
+      let argv: readonly string[] = [];
+      const { poller } = await pollerWith({ allUsers, historyUser: '1234' }, (a) => {
+        if (a[0] === 'sacct') argv = a;
+        return null;
+      });
+      await poller.tick();
+      return argv;
+    };
+    expect(await sacctArgv(false)).toContain('--user=1234');
+    const all = await sacctArgv(true);
+    expect(all).toContain('--allusers');
+    expect(all.some((a) => a.startsWith('--user'))).toBe(false);
   });
 
   it("reads a remote cluster's wall-clock times in that cluster's zone", async () => {

@@ -29,6 +29,11 @@ export interface PollerConfig {
   /** Exactly these jobs; null = the user's (or everyone's) queue plus recent history. */
   jobIds: string[] | null;
   allUsers: boolean;
+  /**
+   * Whose history sacct lists (a uid or name) when not all users'. Without it sacct lists the
+   * caller's own, except to root and SlurmUser: everyone's, which is slow and not what was asked.
+   */
+  historyUser?: string;
   /** How far back finished jobs are listed when no ids are given (seconds). */
   sinceS: number;
   intervalS: number;
@@ -271,8 +276,9 @@ export class Poller {
     this.cfg.pathCache.save();
   }
 
-  private historyQuery(): { allUsers: boolean; since: string } {
-    return { allUsers: this.cfg.allUsers, since: `now-${Math.round(this.cfg.sinceS)}seconds` };
+  private historyQuery(): { allUsers: boolean; since: string; user?: string } {
+    const since = `now-${Math.round(this.cfg.sinceS)}seconds`;
+    return { allUsers: this.cfg.allUsers, since, user: this.cfg.allUsers ? undefined : this.cfg.historyUser };
   }
 
   private mergeAccounting(work: Work, rows: SlurmJob[], queued: Set<string>): void {

@@ -44,7 +44,7 @@ export class Accounting {
 
   /** Jobs from accounting; null when accounting is off or slurmdbd is down (the queue still works). */
   async query(
-    query: { jobIds: string[] } | { allUsers: boolean; since: string },
+    query: { jobIds: string[] } | { allUsers: boolean; since: string; user?: string },
     offsetMinutes: number | undefined,
   ): Promise<SlurmJob[] | null> {
     for (let attempt = 0; attempt < 3; attempt++) {
