@@ -247,6 +247,9 @@ describe('Poller', () => {
     expect(jobs['demo/4105_0']?.job.state).toBe('COMPLETED');
     expect(jobs['demo/4105_1']?.job.state).toBe('COMPLETED');
     expect(jobs['demo/4105_2']?.job.state).toBe('RUNNING');
+    // Accounting (22.05) has no StdOut: the ended tasks take the array's --output from a task squeue lists.
+    expect(jobs['demo/4105_2']?.stdout?.path).toMatch(/\/sweep-lr-4105_2\.out$/);
+    expect(jobs['demo/4105_0']?.stdout?.path).toMatch(/\/sweep-lr-4105_0\.out$/);
   });
 
   it('backs off exponentially and keeps the last data, marked stale, when the controller fails', async () => {

@@ -132,8 +132,9 @@ export class DemoTransport implements Transport {
       MinMemory: `${spec.askMemGiB ?? 32}G`,
       'tres-alloc': running ? `cpu=8,mem=${spec.askMemGiB ?? 32}G,node=1,billing=8,gres/gpu=${spec.gpus}` : '',
       WorkDir: this.sim.dir,
-      STDOUT: 'tasks' in v ? `${this.sim.dir}/%x-%A_%a.out` : s.logPath,
-      STDERR: 'tasks' in v ? `${this.sim.dir}/%x-%A_%a.out` : s.logPath,
+      // Like squeue: the --output pattern as given (array tasks share it), not the expanded path.
+      STDOUT: 'tasks' in v || spec.arrayJobId !== undefined ? `${this.sim.dir}/%x-%A_%a.out` : s.logPath,
+      STDERR: 'tasks' in v || spec.arrayJobId !== undefined ? `${this.sim.dir}/%x-%A_%a.out` : s.logPath,
       Command: `${this.sim.dir}/${spec.name}.sbatch`,
       Dependency: s.dependency ?? '(null)',
       Name: spec.name,

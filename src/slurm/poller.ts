@@ -83,6 +83,8 @@ export class Poller {
   private lastDurationMs = 0;
   /** How long the controller took to answer squeue: what a slow controller stretches the interval by. */
   private queryMs = 0;
+  /** Array id → a task with known log patterns, for the tick's work map (patternSibling). */
+  private siblings: { work: Work; byArray: Map<string, SlurmJob> } | null = null;
   private timer: NodeJS.Timeout | null = null;
   private inFlight = false;
   private stopped = false;
@@ -310,6 +312,9 @@ export class Poller {
     if (source === 'squeue')
       this.cfg.pathCache.put(key, { stdout: null, stderr: null, name: entry.job.name, workDir: entry.job.work_dir });
     work.set(key, entry);
+    const arrayId = entry.job.array_job_id;
+    if (this.siblings?.work === work && arrayId !== null && entry.job.stdout_pattern !== null)
+      if (!this.siblings.byArray.has(arrayId)) this.siblings.byArray.set(arrayId, entry.job);
   }
 
   /**
@@ -319,8 +324,16 @@ export class Poller {
    */
   private patternSibling(work: Work, arrayId: string | null): SlurmJob | undefined {
     if (arrayId === null) return undefined;
-    for (const e of work.values()) if (e.job.array_job_id === arrayId && e.job.stdout_pattern !== null) return e.job;
-    return undefined;
+    // Built once per tick: a first tick can bring thousands of tasks from accounting.
+    if (this.siblings?.work !== work) {
+      const byArray = new Map<string, SlurmJob>();
+      for (const e of work.values()) {
+        const id = e.job.array_job_id;
+        if (id !== null && e.job.stdout_pattern !== null && !byArray.has(id)) byArray.set(id, e.job);
+      }
+      this.siblings = { work, byArray };
+    }
+    return this.siblings.byArray.get(arrayId);
   }
 
   /** `123` asks for a whole array (or het job): any of its tasks counts. */
