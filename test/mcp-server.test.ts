@@ -214,6 +214,14 @@ describe('hpc-watch MCP server', () => {
     expect(all.jobs).toEqual(JSON.parse(JSON.stringify(doc.jobs.map(compactJob))));
     expect(all).toMatchObject({ total: 4, clusters: [{ name: 'hpc', ok: true }] });
     expect(all.jobs[0]).not.toHaveProperty('reason', null);
+    // Nulls go at every depth: nothing in the listing is null.
+    expect(JSON.stringify(all.jobs)).not.toContain('null');
+    expect(compactJob({ ...doc.jobs[0]!, efficiency: { cpu: 0.5, mem: null } as never, pending: null })).toMatchObject({
+      efficiency: { cpu: 0.5 },
+    });
+    expect(compactJob({ ...doc.jobs[0]!, efficiency: { cpu: 0.5, mem: null } as never }).efficiency).not.toHaveProperty(
+      'mem',
+    );
     expect((await json('list_jobs', { state: 'failed' })).jobs.map((j: { job_id: string }) => j.job_id)).toEqual([
       '4103',
     ]);

@@ -54,7 +54,7 @@ export function createMcpServer(deps: McpDeps, version: string): McpServer {
         since: z.string().optional().describe('only jobs ended within this, e.g. 6h, 2d'),
         all_users: z.boolean().optional().describe('everyone’s jobs (server started with --all-users)'),
         cluster,
-        limit: z.number().int().min(1).max(100).optional().describe('at most this many jobs (default 50)'),
+        limit: z.number().int().min(1).max(100).optional().describe('at most this many jobs (default 20)'),
       },
       annotations: READ_ONLY,
     },

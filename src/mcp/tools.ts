@@ -58,10 +58,18 @@ const STATE_GROUPS: Record<string, (e: JobEntry) => boolean> = {
 
 /** A summary job without its null or empty fields: the same data, fewer tokens on every turn. */
 export function compactJob(j: SummaryJob): Record<string, unknown> {
+  return withoutNulls(j as unknown as Record<string, unknown>);
+}
+
+/** Null fields and empty objects left out at every depth (efficiency, pending…): context is paid per token. */
+function withoutNulls(o: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(j)) {
-    if (v === null || (typeof v === 'object' && Object.keys(v).length === 0)) continue;
-    out[k] = v;
+  for (const [k, v] of Object.entries(o)) {
+    const value =
+      v !== null && typeof v === 'object' && !Array.isArray(v) ? withoutNulls(v as Record<string, unknown>) : v;
+    if (value === null || (typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0))
+      continue;
+    out[k] = value;
   }
   return out;
 }
@@ -125,7 +133,7 @@ export async function listJobs(
   }
   entries = entries.filter((e) => filters.every((f) => f(e)));
   const doc = buildSummary({ ...state, jobs: Object.fromEntries(entries.map((e) => [e.key, e])) }, now);
-  const limit = a.limit ?? 50;
+  const limit = a.limit ?? 20;
   return {
     generated_at: doc.generated_at,
     clusters: doc.clusters,

@@ -22,6 +22,8 @@ export interface OpenDeps {
   connectWaitMs?: number;
 }
 
+const ANSWERED_GRACE_MS = 3000;
+
 /** How transports are opened: settings from the command line, shared by every cluster. */
 export interface OpenOptions {
   pollLogs: boolean;
@@ -73,9 +75,11 @@ export async function openSshTransports(
   void settled.then(() => {
     done = true;
   });
-  const deadline = Date.now() + (deps.connectWaitMs ?? 20_000);
-  // Never hand the terminal over while someone is typing a passphrase or a 2FA code.
+  let deadline = Date.now() + (deps.connectWaitMs ?? 20_000);
+  // Never hand the terminal over while someone is typing a passphrase or a 2FA code; once they
+  // answered, the handshake finishes in a moment: wait for that too rather than start unconnected.
   while (!done && (Date.now() < deadline || prompter.active > 0)) {
+    if (prompter.active > 0) deadline = Math.max(deadline, Date.now() + ANSWERED_GRACE_MS);
     await Promise.race([settled, new Promise((r) => setTimeout(r, 100))]);
   }
   prompter.set(null);
