@@ -378,7 +378,8 @@ export function applyRedactions(text: string, spans: readonly SecretSpan[], from
     if (s.end <= from) continue;
     const start = Math.max(s.start, from);
     parts.push(text.slice(pos, start), `[REDACTED:${s.kind}]`);
-    for (let i = text.indexOf('\n', start); i !== -1 && i < s.end; i = text.indexOf('\n', i + 1)) parts.push('\n');
+    // Within the span only: indexOf would scan on to the next newline, once per span of a long line.
+    for (let i = start; i < s.end; i++) if (text.charCodeAt(i) === 10) parts.push('\n');
     pos = s.end;
     count++;
     kinds[s.kind] = (kinds[s.kind] ?? 0) + 1;
