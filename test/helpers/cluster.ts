@@ -115,6 +115,12 @@ export interface CliRun {
   stderr: string;
 }
 
+/**
+ * spawnSync kills the child at 1 MiB of output by default; `--summary --json --all-users` on a
+ * cluster the whole suite has been submitting to passes that (a truncated document, code null).
+ */
+const MAX_OUTPUT = 256 * 1024 * 1024;
+
 /** Runs the built CLI (as root, or as a user with a clean environment). */
 export function runCli(
   args: string[],
@@ -140,11 +146,12 @@ export function runCli(
           cliCopyForUsers(),
           ...args,
         ],
-        { encoding: 'utf8', timeout },
+        { encoding: 'utf8', timeout, maxBuffer: MAX_OUTPUT },
       )
     : spawnSync(process.execPath, [cliPath(), ...args], {
         encoding: 'utf8',
         timeout,
+        maxBuffer: MAX_OUTPUT,
         env: { ...process.env, SLURM_CONF, XDG_CACHE_HOME: join(STATE, 'it-cache'), ...opts.env },
       });
   return { code: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
