@@ -8,6 +8,7 @@ import { resolveSettings } from '../src/config.js';
 import { createJobStore, type JobEntry, jobKey, type LogInfo } from '../src/store.js';
 import { LocalTransport } from '../src/transport/local.js';
 import { failedJob, oomTraceback, plantedSecrets, STUB_DIR, secretLines, stubCalls } from './diagnose-helpers.js';
+import { logInfo } from './helpers/fixtures.js';
 
 const fake = vi.hoisted(() => ({ jobs: [] as unknown[] }));
 
@@ -29,16 +30,7 @@ const { runDiagnose } = await import('../src/diagnose/command.js');
 let dir: string;
 const secrets = plantedSecrets();
 const saved = { ...process.env };
-const info = (path: string): LogInfo => ({
-  path,
-  status: 'ok',
-  size: 0,
-  mtimeMs: null,
-  error: null,
-  analysis: null,
-  lines: [],
-  failureLine: null,
-});
+const info = (path: string): LogInfo => logInfo(path, [], { size: 0 });
 
 function entry(job = failedJob(), out: string, err: string): JobEntry {
   return {

@@ -18,6 +18,7 @@ import {
   secretLines,
   stubCalls,
 } from './diagnose-helpers.js';
+import { logInfo } from './helpers/fixtures.js';
 
 let dir: string;
 let rec: string;
@@ -26,16 +27,7 @@ let deps: DiagnoseDeps;
 let env: NodeJS.ProcessEnv;
 const secrets = plantedSecrets();
 
-const info = (path: string): LogInfo => ({
-  path,
-  status: 'ok',
-  size: 0,
-  mtimeMs: null,
-  error: null,
-  analysis: null,
-  lines: [],
-  failureLine: null,
-});
+const info = (path: string): LogInfo => logInfo(path, [], { size: 0 });
 
 function addJob(job: SlurmJob, out: string | null, err: string | null): string {
   const key = jobKey('local', job.job_id);

@@ -21,6 +21,7 @@ import { createJobStore, type JobEntry, jobKey, type LogInfo, type Store } from 
 import { LocalTransport } from '../src/transport/local.js';
 import type { ExecResult, Transport } from '../src/transport/types.js';
 import { failedJob, oomTraceback, plantedSecrets, secretLines } from './diagnose-helpers.js';
+import { logInfo } from './helpers/fixtures.js';
 
 const secrets = plantedSecrets();
 const NOW = Date.parse('2026-11-28T14:00:00Z');
@@ -55,16 +56,7 @@ function fakeTransport(): Transport {
   });
 }
 
-const info = (path: string): LogInfo => ({
-  path,
-  status: 'ok',
-  size: 0,
-  mtimeMs: null,
-  error: null,
-  analysis: null,
-  lines: [],
-  failureLine: null,
-});
+const info = (path: string): LogInfo => logInfo(path, [], { size: 0 });
 
 function addJob(job: Partial<SlurmJob>, log: string | null = null, extra: Partial<JobEntry> = {}): JobEntry {
   const j = failedJob(job);

@@ -37,11 +37,20 @@ function counting(inner: Transport, override?: (argv: readonly string[]) => Exec
   return { t, calls };
 }
 
-/** A poller on the demo cluster with `cfg` on top; `override` sees (and may answer) every command. */
-async function pollerWith(cfg: Partial<PollerConfig>, override?: (argv: readonly string[]) => ExecResult | null) {
+/**
+ * A poller on the demo cluster with `cfg` on top; `override` sees (and may answer) every command,
+ * `wrap` may put its own transport around the demo's (a gate, rewritten output).
+ */
+async function pollerWith(
+  cfg: Partial<PollerConfig>,
+  override?: (argv: readonly string[]) => ExecResult | null,
+  wrap: (t: Transport) => Transport = (t) => t,
+) {
   const demo = await DemoTransport.start();
   open.push(demo);
-  const { t, calls } = counting(demo, override);
+  const counted = counting(demo, override);
+  const t = wrap(counted.t);
+  const calls = counted.calls;
   const store = createJobStore();
   const poller = new Poller({
     cluster: 'demo',
@@ -83,35 +92,17 @@ describe('Poller', () => {
   });
 
   it('shows the queue on the first tick before accounting answers, and asks for both at once', async () => {
-    const demo = await DemoTransport.start();
-    open.push(demo);
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const started: string[] = [];
-    const t: Transport = {
-      cluster: demo.cluster,
-      canWatch: demo.canWatch,
+    const { poller, store } = await pollerWith({}, undefined, (inner) => ({
+      ...inner,
       async exec(argv, opts) {
         started.push(argv[0]!);
         if (argv[0] === 'sacct') await gate;
-        return demo.exec(argv, opts);
+        return inner.exec(argv, opts);
       },
-      stat: (p) => demo.stat(p),
-      readRange: (p, s, l) => demo.readRange(p, s, l),
-      close: async () => {},
-    };
-    const store = createJobStore();
-    const poller = new Poller({
-      cluster: 'demo',
-      runner: slurmRunner(t),
-      store,
-      logs: new LogService(store, t, 1 << 20),
-      pathCache: new PathCache(null),
-      jobIds: null,
-      allUsers: false,
-      sinceS: 86400,
-      intervalS: 10,
-    });
+    }));
     const tick = poller.tick();
     await vi.waitFor(() => expect(Object.keys(store.getState().jobs).length).toBeGreaterThan(0));
     expect(started).toContain('sacct');
@@ -324,8 +315,6 @@ describe('Poller', () => {
   });
 
   it('an ended job squeue still lists without its log paths (as 22.05 prints it) waits for them before it is stored', async () => {
-    const demo = await DemoTransport.start();
-    open.push(demo);
     const at = (f: string) => SQUEUE_FIELDS.indexOf(f as (typeof SQUEUE_FIELDS)[number]);
     const withoutEndedPaths = (text: string) =>
       text.replace(/^.*$/gm, (line) => {
@@ -334,29 +323,13 @@ describe('Poller', () => {
         for (const k of ['STDOUT', 'STDERR', 'WorkDir']) f[at(k)] = '';
         return f.join(FIELD_SEP);
       });
-    const t: Transport = {
-      cluster: demo.cluster,
-      canWatch: demo.canWatch,
+    const { poller, store } = await pollerWith({}, undefined, (inner) => ({
+      ...inner,
       exec: async (argv, o) => {
-        const r = await demo.exec(argv, o);
+        const r = await inner.exec(argv, o);
         return argv[0] === 'squeue' ? { ...r, stdout: withoutEndedPaths(r.stdout) } : r;
       },
-      stat: (p) => demo.stat(p),
-      readRange: (p, s, l) => demo.readRange(p, s, l),
-      close: async () => {},
-    };
-    const store = createJobStore();
-    const poller = new Poller({
-      cluster: 'demo',
-      runner: slurmRunner(t),
-      store,
-      logs: new LogService(store, t, 1 << 20),
-      pathCache: new PathCache(null),
-      jobIds: null,
-      allUsers: false,
-      sinceS: 86400,
-      intervalS: 10,
-    });
+    }));
     // What the event layer sees: an end without a log to wait for would be told at once, with no root cause.
     const seen: string[] = [];
     store.subscribe((s) => {
